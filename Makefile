@@ -1,0 +1,61 @@
+# The two commands: `make up` (the main job) and `make test` (the whole suite). Each installs what it needs.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STACK ?= local
+STATE := .state
+EMULATOR_PORT ?= 8089
+# The local stack talks to the emulator, whose credentials are public defaults, and keeps its state in
+# .state/; its passphrase only protects that throw-away state. Real stacks bring their own (README).
+export PULUMI_SKIP_UPDATE_CHECK := true
+export PULUMI_CONFIG_PASSPHRASE ?= local-emulator
+
+.PHONY: help install toolchain up down emulator test lint typecheck bench clean
+
+help:
+	@echo "make up     - install everything, start the emulator, pulumi up of the '$(STACK)' stack, print the report"
+	@echo "make test   - install everything, then ruff, mypy --strict and the whole pytest suite"
+	@echo "make bench  - the benchmarks in bench/ (prints figures)"
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet --no-deps -e .
+	@touch $@
+
+install: $(VENV)/.installed
+
+toolchain:
+	@tools/pulumi-toolchain >/dev/null
+
+up: install toolchain
+	@PIWIK_EMULATOR_PORT=$(EMULATOR_PORT) STACK=$(STACK) $(PY) tools/run_stack.py up
+
+down: install toolchain
+	@PIWIK_EMULATOR_PORT=$(EMULATOR_PORT) STACK=$(STACK) $(PY) tools/run_stack.py destroy
+
+emulator: install
+	$(PY) -m piwik_emulator --port $(EMULATOR_PORT) --state $(STATE)/emulator.sqlite
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check piwik_resources piwik_emulator
+
+typecheck: install
+	$(VENV)/bin/mypy --strict piwik_resources
+
+test: install toolchain
+	@echo "pulumi: $$(tools/pulumi-toolchain 2>/dev/null)/pulumi $$("$$(tools/pulumi-toolchain 2>/dev/null)/pulumi" version)"
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy --strict piwik_resources
+	$(PY) -m pytest
+
+bench: install toolchain
+	$(PY) -m bench
+
+clean:
+	rm -rf $(STATE) .mypy_cache .ruff_cache .pytest_cache
