@@ -1,5 +1,37 @@
-"""The Pulumi program: reads the stack config and declares the CNIL-exempt sites (filled in with CnilExemptSite)."""
+"""The Pulumi program: the stack's CNIL-exempt sites (and, once per account, the account-wide settings).
+
+Config (project namespace `piwik-cnil`): `sites` — a list of sites (see stacks/Pulumi.local.yaml) — and
+optionally `account` — the account-wide IP masking. The Piwik PRO account itself is `piwik:baseUrl`,
+`piwik:clientId` and the secret `piwik:clientSecret` (or PIWIK_BASE_URL, PIWIK_CLIENT_ID, PIWIK_CLIENT_SECRET).
+"""
 
 import pulumi
 
-pulumi.export("stack", pulumi.get_stack())
+from piwik_resources.components import CnilAccount, CnilExemptionError, CnilExemptSite
+from piwik_resources.components.stack_config import StackConfigError, parse
+
+config = pulumi.Config()
+try:
+    stack_config = parse({key: config.get_object(key) for key in ("sites", "account") if config.get(key)})
+    if stack_config.account is not None:
+        CnilAccount("account", stack_config.account.to_args())
+    sites = {s.key: CnilExemptSite(s.key, s.to_args()) for s in stack_config.sites}
+except (StackConfigError, CnilExemptionError) as err:
+    # A refusal is the user's to read, not a traceback; nothing has been sent to Piwik PRO.
+    raise pulumi.RunError(str(err)) from None
+
+pulumi.export(
+    "sites",
+    {
+        key: {
+            "site_id": site.site_id,
+            "opt_out_code": site.opt_out_code,
+            "installation_code": site.installation_code,
+            "privacy_policy": site.privacy_policy,
+            "consent_message": site.consent_message,
+            "compliance_report": site.compliance_report,
+        }
+        for key, site in sites.items()
+    },
+)
+pulumi.export("compliance_report", {key: site.compliance_report_markdown for key, site in sites.items()})
