@@ -7,12 +7,17 @@ optionally `account` — the account-wide IP masking. The Piwik PRO account itse
 
 import pulumi
 
-from piwik_resources.components import CnilAccount, CnilExemptionError, CnilExemptSite
+from piwik_resources.components import CnilAccount, CnilExemptionError, CnilExemptSite, refusals
 from piwik_resources.components.stack_config import StackConfigError, parse
 
 config = pulumi.Config()
 try:
     stack_config = parse({key: config.get_object(key) for key in ("sites", "account") if config.get(key)})
+    # Judge every site before declaring any, so one refused site leaves the whole account untouched.
+    for site_config in stack_config.sites:
+        problems = refusals(site_config.to_args())
+        if problems:
+            raise CnilExemptionError(site_config.key, problems)
     if stack_config.account is not None:
         CnilAccount("account", stack_config.account.to_args())
     sites = {s.key: CnilExemptSite(s.key, s.to_args()) for s in stack_config.sites}
