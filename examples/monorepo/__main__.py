@@ -1,0 +1,22 @@
+"""A team's own Pulumi program (in its infra monorepo) that makes its shop CNIL-exempt with the library."""
+
+import pulumi
+from infra.naming import site_key
+
+from piwik_resources.components import Attestations, CnilExemptSite, CnilExemptSiteArgs
+
+config = pulumi.Config()
+shop = CnilExemptSite(
+    site_key("shop"),
+    CnilExemptSiteArgs(
+        site_name=config.get("siteName") or "Shop",
+        urls=[config.get("url") or "https://shop.example.com"],
+        timezone="Europe/Paris",
+        currency="EUR",
+        ip_masking_level=config.get_int("ipMaskingLevel") or 2,
+        consent_template_mode="manual",
+        attestations=Attestations(dpa_signed=True, retention_months=25, hosting_region="EU"),
+    ),
+)
+pulumi.export("site_id", shop.site_id)
+pulumi.export("compliance_report", shop.compliance_report_markdown)

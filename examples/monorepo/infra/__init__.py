@@ -1,0 +1,1 @@
+"""The monorepo's own helpers (stands for whatever a real infra repository already has)."""
