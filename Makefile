@@ -46,12 +46,12 @@ lint: install
 	$(VENV)/bin/ruff format --check piwik_resources piwik_emulator
 
 typecheck: install
-	$(VENV)/bin/mypy --strict piwik_resources
+	$(VENV)/bin/mypy --strict piwik_resources piwik_emulator
 
 test: install toolchain
 	@echo "pulumi: $$(tools/pulumi-toolchain 2>/dev/null)/pulumi $$("$$(tools/pulumi-toolchain 2>/dev/null)/pulumi" version)"
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy --strict piwik_resources
+	$(VENV)/bin/mypy --strict piwik_resources piwik_emulator
 	$(PY) -m pytest
 
 bench: install toolchain

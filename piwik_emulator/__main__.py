@@ -1,0 +1,108 @@
+"""Command line: `python -m piwik_emulator --port N --state FILE [...]` (see docs/emulator.md)."""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import os
+import signal
+import sys
+import threading
+from pathlib import Path
+from types import FrameType
+
+from .config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_ORGANIZATION, Config
+from .server import EmulatorServer
+from .store import Store
+from .switches import DEFAULT_READ_LIMIT, DEFAULT_TOKEN_TTL, DEFAULT_WRITE_LIMIT, Switches
+
+
+def _rate(text: str) -> float:
+    value = float(text)
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be within 0..1, got {text}")
+    return value
+
+
+def _loopback(text: str) -> str:
+    host = "127.0.0.1" if text == "localhost" else text
+    try:
+        if ipaddress.ip_address(host).is_loopback and ipaddress.ip_address(host).version == 4:
+            return host
+    except ValueError:
+        pass
+    raise argparse.ArgumentTypeError(f"the emulator binds loopback IPv4 addresses only, not {text!r}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m piwik_emulator", description="Piwik PRO API emulator")
+    p.add_argument("--port", type=int, required=True, help="TCP port; 0 picks a free one")
+    p.add_argument("--state", type=Path, required=True, help="SQLite state file (created if missing)")
+    p.add_argument("--host", type=_loopback, default="127.0.0.1", help="loopback address (default 127.0.0.1)")
+    p.add_argument("--client-id", default=os.environ.get("PIWIK_EMULATOR_CLIENT_ID", DEFAULT_CLIENT_ID))
+    p.add_argument("--client-secret", default=os.environ.get("PIWIK_EMULATOR_CLIENT_SECRET", DEFAULT_CLIENT_SECRET))
+    p.add_argument("--organization", default=DEFAULT_ORGANIZATION, help="organization name (JWT `org` claim)")
+    p.add_argument("--token-ttl", type=int, default=DEFAULT_TOKEN_TTL, help="token lifetime in seconds (1800)")
+    p.add_argument("--latency-ms", type=int, default=0, help="delay added to every API request")
+    p.add_argument("--read-limit", type=int, default=DEFAULT_READ_LIMIT, help="GET requests per minute (600)")
+    p.add_argument("--write-limit", type=int, default=DEFAULT_WRITE_LIMIT, help="other requests per minute (60)")
+    p.add_argument("--no-rate-limit", action="store_true", help="disable the per-minute buckets")
+    p.add_argument("--error-rate", type=_rate, default=0.0, help="share of requests answered 503, not applied")
+    p.add_argument("--drop-rate", type=_rate, default=0.0, help="share of connections closed, not applied")
+    p.add_argument(
+        "--drop-after-commit-rate",
+        type=_rate,
+        default=0.0,
+        help="share of requests applied, then closed without a response",
+    )
+    p.add_argument("--apps-limit", type=int, default=None, help="number of apps after which create answers 409")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.token_ttl < 1:
+        print("--token-ttl must be >= 1", file=sys.stderr)
+        return 2
+    switches = Switches(
+        latency_ms=args.latency_ms,
+        read_limit=args.read_limit,
+        write_limit=args.write_limit,
+        rate_limit_enabled=not args.no_rate_limit,
+        error_rate=args.error_rate,
+        drop_rate=args.drop_rate,
+        drop_after_commit_rate=args.drop_after_commit_rate,
+        token_ttl=args.token_ttl,
+        apps_limit=args.apps_limit,
+    )
+    config = Config(
+        state_file=args.state,
+        host=args.host,
+        port=args.port,
+        client_id=args.client_id,
+        client_secret=args.client_secret,
+        organization=args.organization,
+        switches=switches,
+    )
+    store = Store(args.state)
+    server = EmulatorServer(config, store)
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    thread = threading.Thread(target=server.serve_forever, name="piwik-emulator", daemon=True)
+    thread.start()
+    print(f"piwik-emulator listening on http://{config.host}:{server.port}", flush=True)
+    while not stop.wait(0.5):
+        pass
+    server.shutdown()
+    server.server_close()
+    store.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

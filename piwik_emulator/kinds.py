@@ -1,0 +1,13 @@
+"""Names of the document kinds in the store (one per Piwik PRO object the emulator keeps)."""
+
+APP = "app"
+TRACKER_GLOBAL = "tracker_global"
+TRACKER_APP = "tracker_app"
+TAG = "tag"
+TRIGGER = "trigger"
+VERSION = "version"
+OPERATION = "operation"
+CUSTOM_DIMENSION = "custom_dimension"
+CONSENT_TEMPLATE = "consent_template"
+
+APP_CHILD_KINDS = (TRACKER_APP, TAG, TRIGGER, VERSION, OPERATION, CUSTOM_DIMENSION, CONSENT_TEMPLATE)

@@ -1,0 +1,135 @@
+"""Test switches: latency, per-minute rate-limit buckets (429 + Retry-After) and injected faults.
+
+None of this exists in the real service except the rate limits (600 reads / 60 writes per minute,
+announced June 2025; their exact scope and 429 body are not published).
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import re
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+DEFAULT_READ_LIMIT = 600
+DEFAULT_WRITE_LIMIT = 60
+DEFAULT_TOKEN_TTL = 1800
+
+
+@dataclass
+class Switches:
+    latency_ms: int = 0
+    read_limit: int = DEFAULT_READ_LIMIT
+    write_limit: int = DEFAULT_WRITE_LIMIT
+    rate_limit_enabled: bool = True
+    error_rate: float = 0.0
+    drop_rate: float = 0.0
+    drop_after_commit_rate: float = 0.0
+    token_ttl: int = DEFAULT_TOKEN_TTL
+    apps_limit: int | None = None
+    fault_paths: list[str] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+_TYPES: dict[str, tuple[type, ...]] = {
+    "latency_ms": (int,),
+    "read_limit": (int,),
+    "write_limit": (int,),
+    "rate_limit_enabled": (bool,),
+    "error_rate": (int, float),
+    "drop_rate": (int, float),
+    "drop_after_commit_rate": (int, float),
+    "token_ttl": (int,),
+    "apps_limit": (int, type(None)),
+    "fault_paths": (list, type(None)),
+}
+
+
+def validate_update(update: Any) -> dict[str, Any]:
+    """Check a PATCH body for the switches; raises ValueError naming the bad key."""
+    if not isinstance(update, dict):
+        raise ValueError("body must be a JSON object")
+    clean: dict[str, Any] = {}
+    for key, raw in update.items():
+        if key not in _TYPES:
+            raise ValueError(f"unknown switch {key!r}; known: {sorted(_TYPES)}")
+        types = _TYPES[key]
+        if (isinstance(raw, bool) and bool not in types) or not isinstance(raw, types):
+            raise ValueError(f"switch {key!r} must be one of {[t.__name__ for t in types]}")
+        value: Any = raw
+        if key.endswith("_rate") and not 0.0 <= float(value) <= 1.0:
+            raise ValueError(f"switch {key!r} must be within 0..1, got {value}")
+        if key in ("latency_ms", "read_limit", "write_limit") and value < 0:
+            raise ValueError(f"switch {key!r} must be >= 0, got {value}")
+        if key == "token_ttl" and value < 1:
+            raise ValueError(f"switch 'token_ttl' must be >= 1, got {value}")
+        if key == "fault_paths" and value is not None:
+            for pattern in value:
+                if not isinstance(pattern, str):
+                    raise ValueError("fault_paths must be a list of regular expressions")
+                re.compile(pattern)
+        clean[key] = float(value) if key.endswith("_rate") else value
+    return clean
+
+
+class RateLimiter:
+    """Two fixed one-minute windows (reads = GET, writes = everything else).
+
+    A window opens at its first request and admits `limit` requests; after that each request gets
+    429 with Retry-After = whole seconds until the window closes (1..60).
+    """
+
+    WINDOW = 60.0
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._windows: dict[str, tuple[float, int]] = {}
+
+    def reset(self) -> None:
+        with self._lock:
+            self._windows.clear()
+
+    def admit(self, bucket: str, limit: int, now: float | None = None) -> int | None:
+        """None if admitted, else the Retry-After seconds."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            start, used = self._windows.get(bucket, (now, 0))
+            if now - start >= self.WINDOW:
+                start, used = now, 0
+            if used >= limit:
+                return max(1, math.ceil(self.WINDOW - (now - start)))
+            self._windows[bucket] = (start, used + 1)
+            return None
+
+
+@dataclass
+class FaultPlan:
+    """What the server does with one request, drawn once on arrival."""
+
+    error: bool = False
+    drop: bool = False
+    drop_after_commit: bool = False
+
+
+@dataclass
+class Faults:
+    rng: random.Random = field(default_factory=random.Random)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def plan(self, switches: Switches, method: str, path: str) -> FaultPlan:
+        if switches.fault_paths is not None:
+            target = f"{method} {path}"
+            if not any(re.search(p, path) or re.search(p, target) for p in switches.fault_paths):
+                return FaultPlan()
+        with self.lock:
+            roll_error, roll_drop, roll_commit = self.rng.random(), self.rng.random(), self.rng.random()
+        return FaultPlan(
+            error=roll_error < switches.error_rate,
+            drop=roll_drop < switches.drop_rate,
+            drop_after_commit=roll_commit < switches.drop_after_commit_rate,
+        )
