@@ -52,6 +52,8 @@ test: install toolchain
 	@echo "pulumi: $$(tools/pulumi-toolchain 2>/dev/null)/pulumi $$("$$(tools/pulumi-toolchain 2>/dev/null)/pulumi" version)"
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy --strict piwik_resources piwik_emulator
+	$(VENV)/bin/mypy --strict --explicit-package-bases tools/pr_preview
+	MYPYPATH=policy $(VENV)/bin/mypy --strict policy/cnil_policies.py policy/__main__.py
 	$(PY) -m pytest
 
 bench: install toolchain

@@ -219,7 +219,9 @@ class CnilExemptSite(pulumi.ComponentResource):
             ),
             child,
         )
-        site_id = self.site.site_id
+        # The resource id is the app UUID too, and unlike the site_id output it stays known in a preview of an
+        # update to the Site, so a rename does not show every dependent resource as a replacement.
+        site_id: pulumi.Output[str] = self.site.id
         self.privacy = SitePrivacy(f"{name}-privacy", SitePrivacyArgs(site_id=site_id, **props["SitePrivacy"]), child)
         self.tracker = TrackerSettings(
             f"{name}-tracker", TrackerSettingsArgs(site_id=site_id, **props["TrackerSettings"]), child

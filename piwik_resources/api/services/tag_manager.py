@@ -1,0 +1,157 @@
+"""Tag Manager (``/api/tag/v1/{app_id}/...``): tags, container versions and the asynchronous operations."""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Mapping
+from typing import Any
+
+from ..errors import OperationFailedError, OperationTimeoutError
+from ..jsonapi import MalformedResponse, document, single_resource
+from ..models import Operation, Tag, TagAttributes, Version
+from ._base import Service, paginate, to_wire
+
+__all__ = ["CREATE_ONLY_TAG_ATTRIBUTES", "TagsService", "VersionsService"]
+
+TAGS = "/api/tag/v1/{app_id}/tags"
+TAG = "/api/tag/v1/{app_id}/tags/{tag_id}"
+DRAFT = "/api/tag/v1/{app_id}/versions/draft"
+PUBLISHED = "/api/tag/v1/{app_id}/versions/published"
+PUBLISH_DRAFT = "/api/tag/v1/{app_id}/versions/draft/publish"
+OPERATION = "/api/tag/v1/{app_id}/operations/{operation_id}"
+
+CREATE_ONLY_TAG_ATTRIBUTES = frozenset({"template", "tag_type"})
+
+
+class TagsService(Service):
+    page_size = 100
+
+    def list(self, app_id: str, template: str | None = None, name: str | None = None) -> builtins.list[Tag]:
+        """Every tag of the app's container (summary fields), optionally filtered by template and name."""
+
+        def fetch(offset: int, limit: int) -> tuple[builtins.list[Tag], int | None]:
+            params: dict[str, Any] = {"page[offset]": offset, "page[limit]": limit}
+            if template:
+                params["filter[template]"] = template
+            if name:
+                params["filter[name]"] = name
+            return self._many(Tag, "GET", TAGS, path_params={"app_id": app_id}, params=params)
+
+        return builtins.list(paginate(fetch, self.page_size))
+
+    def get(self, app_id: str, tag_id: str) -> Tag:
+        return self._one(Tag, "GET", TAG, path_params={"app_id": app_id, "tag_id": tag_id})
+
+    def create(self, app_id: str, attrs: TagAttributes | Mapping[str, Any]) -> Tag:
+        model = attrs if isinstance(attrs, TagAttributes) else TagAttributes.model_validate(attrs)
+        return self._one(Tag, "POST", TAGS, path_params={"app_id": app_id}, json=document("tag", model.to_attributes()))
+
+    def update(self, app_id: str, tag_id: str, changes: Mapping[str, Any]) -> None:
+        """PATCH the given attributes. ``template_options`` replaces the whole object: send it complete."""
+        attributes = to_wire(TagAttributes, changes, what="tag")
+        fixed = sorted(CREATE_ONLY_TAG_ATTRIBUTES & attributes.keys())
+        if fixed:
+            raise ValueError(f"tag attribute(s) {', '.join(fixed)} can only be set when the tag is created")
+        if not attributes:
+            return
+        self._call(
+            "PATCH",
+            TAG,
+            path_params={"app_id": app_id, "tag_id": tag_id},
+            json=document("tag", attributes, id=tag_id),
+        )
+
+    def delete(self, app_id: str, tag_id: str) -> None:
+        self._call("DELETE", TAG, path_params={"app_id": app_id, "tag_id": tag_id})
+
+
+class VersionsService(Service):
+    #: Poll delays: first poll after ``poll_initial`` s, doubling up to ``poll_max`` s.
+    poll_initial = 0.2
+    poll_max = 2.0
+
+    def get_draft(self, app_id: str) -> Version:
+        return self._one(Version, "GET", DRAFT, path_params={"app_id": app_id})
+
+    def get_published(self, app_id: str) -> Version:
+        return self._one(Version, "GET", PUBLISHED, path_params={"app_id": app_id})
+
+    def get_operation(self, app_id: str, operation_id: str) -> Operation:
+        return self._one(Operation, "GET", OPERATION, path_params={"app_id": app_id, "operation_id": operation_id})
+
+    def publish_draft(self, app_id: str, *, wait: bool = True, timeout: float = 60) -> Operation:
+        """Publish the draft (202 + operation) and, with ``wait``, poll the operation until it completes.
+
+        Raises :class:`OperationFailedError` when the operation fails and :class:`OperationTimeoutError` when
+        it is still running after ``timeout`` seconds (the publication may still complete later).
+        """
+        response = self._call("POST", PUBLISH_DRAFT, path_params={"app_id": app_id})
+        body = self._client.json_body(response, "POST", PUBLISH_DRAFT)
+        try:
+            data = single_resource(body)
+            op_ref = data["relationships"]["operation"]["data"]
+            operation_id = str(op_ref["id"])
+        except (MalformedResponse, KeyError, TypeError) as exc:
+            raise self._client.malformed(
+                response,
+                "POST",
+                MalformedResponse(f"no operation relationship in the publish answer ({exc})"),
+            ) from None
+        version_id = str(data["id"]) if data.get("id") is not None else None
+        if not wait:
+            return Operation(id=operation_id, state="created", version_id=version_id)
+        return self.wait_operation(app_id, operation_id, timeout=timeout, version_id=version_id)
+
+    def wait_operation(
+        self, app_id: str, operation_id: str, *, timeout: float = 60, version_id: str | None = None
+    ) -> Operation:
+        """Poll ``GET .../operations/{id}`` with bounded exponential delays until done or ``timeout``."""
+        clock = self._client.retry.clock
+        sleep = self._client.retry.sleep
+        deadline = clock() + timeout
+        delay = self.poll_initial
+        path = OPERATION.format(app_id=app_id, operation_id=operation_id)
+        while True:
+            op = self.get_operation(app_id, operation_id)
+            op.version_id = version_id
+            if op.state == "completed":
+                return op
+            if op.state == "failed":
+                kind = op.operation_type or "publish"
+                raise OperationFailedError(
+                    f"Tag Manager operation {operation_id} ({kind}) of app {app_id} "
+                    f"failed: {_summary_text(op.summary)}",
+                    method="GET",
+                    path=path,
+                    status=200,
+                    detail=_summary_text(op.summary),
+                    operation_id=operation_id,
+                    summary=op.summary,
+                )
+            kind = op.operation_type or "publish"
+            remaining = deadline - clock()
+            if remaining <= 0:
+                raise OperationTimeoutError(
+                    f"Tag Manager operation {operation_id} ({kind}) of app {app_id} "
+                    f"is still '{op.state}' after {timeout:g} s; it may complete later — check the app's "
+                    "published version before retrying",
+                    method="GET",
+                    path=path,
+                    status=200,
+                    operation_id=operation_id,
+                    state=op.state,
+                    timeout=timeout,
+                )
+            sleep(min(delay, remaining))
+            delay = min(delay * 2, self.poll_max)
+
+
+def _summary_text(summary: Any) -> str:
+    if isinstance(summary, dict) and summary.get("errors"):
+        errors = summary["errors"]
+        if isinstance(errors, builtins.list):
+            return "; ".join(
+                str(e.get("detail") or e.get("title") or e) if isinstance(e, dict) else str(e) for e in errors
+            )
+        return str(errors)
+    return str(summary) if summary else "no detail given by the API"

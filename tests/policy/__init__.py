@@ -1,0 +1,1 @@
+"""Tests of the CNIL CrossGuard policy pack (policy/)."""

@@ -1,0 +1,1 @@
+"""Tests of the pull-request preview renderer (tools/pr_preview)."""
