@@ -1,0 +1,174 @@
+"""Where providers get their Piwik PRO connection: stack config or environment, and one client per process.
+
+The provider object is pickled into every resource's state, so it must never hold credentials or a client.
+Credentials arrive in ``configure()`` (stack config ``piwik:baseUrl``, ``piwik:clientId`` and the secret
+``piwik:clientSecret``), each key falling back to ``PIWIK_BASE_URL``, ``PIWIK_CLIENT_ID`` and
+``PIWIK_CLIENT_SECRET``. The client is built lazily, once per provider process and connection, and shared by
+every resource of the deployment so that request pacing and the access token are shared too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from piwik_resources.api import PiwikClient
+from piwik_resources.api.pacing import DEFAULT_READS_PER_MINUTE, DEFAULT_WRITES_PER_MINUTE, shared_pacing
+
+CONFIG_BASE_URL = "piwik:baseUrl"
+CONFIG_CLIENT_ID = "piwik:clientId"
+CONFIG_CLIENT_SECRET = "piwik:clientSecret"
+ENV_BASE_URL = "PIWIK_BASE_URL"
+ENV_CLIENT_ID = "PIWIK_CLIENT_ID"
+ENV_CLIENT_SECRET = "PIWIK_CLIENT_SECRET"
+# Request pacing: the service allows 600 reads and 60 writes a minute; an account with other limits (or the
+# emulator, whose limits are switches) sets its own. 0 means "do not pace".
+CONFIG_READS_PER_MINUTE = "piwik:readsPerMinute"
+CONFIG_WRITES_PER_MINUTE = "piwik:writesPerMinute"
+ENV_READS_PER_MINUTE = "PIWIK_READS_PER_MINUTE"
+ENV_WRITES_PER_MINUTE = "PIWIK_WRITES_PER_MINUTE"
+CONFIG_KEYS = (
+    CONFIG_BASE_URL, CONFIG_CLIENT_ID, CONFIG_CLIENT_SECRET, CONFIG_READS_PER_MINUTE, CONFIG_WRITES_PER_MINUTE
+)
+
+
+class ConnectionNotConfigured(RuntimeError):
+    """Neither the stack config nor the environment says where Piwik PRO is or how to log in."""
+
+
+@dataclass(frozen=True)
+class Connection:
+    """Base URL and credentials; ``repr`` hides the secret."""
+
+    base_url: str
+    client_id: str
+    client_secret: str = field(repr=False)
+    #: Requests a minute the client allows itself; None = unpaced.
+    reads_per_minute: int | None = DEFAULT_READS_PER_MINUTE
+    writes_per_minute: int | None = DEFAULT_WRITES_PER_MINUTE
+
+    @property
+    def cache_key(self) -> tuple[str, ...]:
+        digest = hashlib.sha256(self.client_secret.encode()).hexdigest()
+        return (self.base_url, self.client_id, digest, str(self.reads_per_minute), str(self.writes_per_minute))
+
+
+def _rate(value: Any, key: str, default: int) -> int | None:
+    """A requests-per-minute setting: a whole number >= 0 (0 = unpaced); unset gives the service's default."""
+    text = _text(value)
+    if text is None:
+        return default
+    try:
+        number = int(float(text))
+    except ValueError:
+        number = -1
+    if number < 0 or float(text) != number:
+        raise ValueError(f"{key}: {text!r} is not allowed; allowed: a whole number of requests a minute, 0 = unpaced")
+    return number or None
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def resolve_connection(
+    config: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None
+) -> Connection:
+    """Combine stack config (keys ``piwik:*``) and environment, config first, key by key.
+
+    Raises :class:`ConnectionNotConfigured` naming every missing setting in both of its spellings.
+    """
+    cfg = config or {}
+    env = os.environ if environ is None else environ
+    values: dict[str, str] = {}
+    missing: list[str] = []
+    for name, cfg_key, env_key in (
+        ("base_url", CONFIG_BASE_URL, ENV_BASE_URL),
+        ("client_id", CONFIG_CLIENT_ID, ENV_CLIENT_ID),
+        ("client_secret", CONFIG_CLIENT_SECRET, ENV_CLIENT_SECRET),
+    ):
+        value = _text(cfg.get(cfg_key)) or _text(env.get(env_key))
+        if value is None:
+            missing.append(f"{cfg_key} (or environment {env_key})")
+        else:
+            values[name] = value
+    rates: dict[str, int | None] = {}
+    for name, cfg_key, env_key, default in (
+        ("reads_per_minute", CONFIG_READS_PER_MINUTE, ENV_READS_PER_MINUTE, DEFAULT_READS_PER_MINUTE),
+        ("writes_per_minute", CONFIG_WRITES_PER_MINUTE, ENV_WRITES_PER_MINUTE, DEFAULT_WRITES_PER_MINUTE),
+    ):
+        raw = cfg.get(cfg_key)
+        rates[name] = _rate(raw if _text(raw) is not None else env.get(env_key), cfg_key, default)
+    if missing:
+        raise ConnectionNotConfigured(
+            "Piwik PRO connection is not configured: set stack config " + ", ".join(missing)
+            + " — e.g. `pulumi config set --secret piwik:clientSecret ...`"
+        )
+    return Connection(
+        base_url=values["base_url"],
+        client_id=values["client_id"],
+        client_secret=values["client_secret"],
+        reads_per_minute=rates["reads_per_minute"],
+        writes_per_minute=rates["writes_per_minute"],
+    )
+
+
+ClientFactory = Callable[[Connection], PiwikClient]
+
+
+def _default_factory(conn: Connection) -> PiwikClient:
+    # One pacing per account and limits, shared by every client of this provider process.
+    pacing = shared_pacing(
+        f"{conn.base_url}|{conn.reads_per_minute}|{conn.writes_per_minute}",
+        reads_per_minute=conn.reads_per_minute,
+        writes_per_minute=conn.writes_per_minute,
+    )
+    return PiwikClient(conn.base_url, conn.client_id, conn.client_secret, pacing=pacing)
+
+
+_CLIENTS: dict[tuple[str, ...], PiwikClient] = {}
+_LOCK = threading.Lock()
+_factory: ClientFactory = _default_factory
+
+
+def client_for(conn: Connection) -> PiwikClient:
+    """The process-wide client of ``conn`` (built on first use; thread-safe)."""
+    key = conn.cache_key
+    client = _CLIENTS.get(key)
+    if client is None:
+        with _LOCK:
+            client = _CLIENTS.get(key)
+            if client is None:
+                client = _factory(conn)
+                _CLIENTS[key] = client
+    return client
+
+
+def set_client_factory(factory: ClientFactory | None) -> None:
+    """Replace how clients are built (tests); ``None`` restores the default. Clears the cache."""
+    global _factory
+    with _LOCK:
+        _factory = factory or _default_factory
+        _CLIENTS.clear()
+
+
+def clear_clients() -> None:
+    """Forget every cached client (tests)."""
+    with _LOCK:
+        for client in _CLIENTS.values():
+            close = getattr(client, "close", None)
+            if callable(close):
+                close()
+        _CLIENTS.clear()
+
+
+def secrets_of(conn: Connection | None) -> list[str]:
+    """Strings that must never appear in an error message."""
+    return [conn.client_secret] if conn is not None and conn.client_secret else []

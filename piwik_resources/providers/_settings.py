@@ -1,0 +1,150 @@
+"""Shared logic of the settings-like resources (SitePrivacy, TrackerSettings, GlobalTrackerSettings).
+
+These resources do not create an object: they take over some fields of an object that already exists (an app,
+its tracker settings, the account's global tracker settings). So creation is adoption by nature: it reads
+the object, records the values it found for the fields it is given (``previous``), and changes only those
+that differ. Only the fields set in the program are managed; the others are never written nor reported.
+On delete (and when a field is removed from the program) a subclass either writes back the values it found
+(``restore_on_delete``) or resets the fields its own way (per-app tracker settings fall back to the global
+values).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar, TypeVar
+
+from piwik_resources.api import NotFoundError
+
+from ._validation import InputsModel
+from ._values import same
+from .engine import Adapter, Context, ProviderError
+
+In = TypeVar("In", bound=InputsModel)
+
+PREVIOUS = "previous"
+
+
+class SettingsAdapter(Adapter[In]):
+    """Subclasses set ``fields`` (Pulumi property -> API attribute) and implement fetch/write/reset."""
+
+    #: Pulumi property -> attribute name as the client takes it.
+    fields: ClassVar[dict[str, str]]
+    #: Input naming the owning object (its value is the resource id), or None for an account singleton.
+    parent_key: ClassVar[str | None] = "site_id"
+    #: Id of a singleton (parent_key None).
+    singleton_id: ClassVar[str] = "global"
+    #: Delete (and un-managing a field) writes back the value found at create; otherwise :meth:`reset`.
+    restore_on_delete: ClassVar[bool] = True
+    #: What the parent is called in messages ("app").
+    parent_noun: ClassVar[str] = "app"
+
+    # --- to implement ------------------------------------------------------------------------------------
+
+    def fetch(self, ctx: Context, parent: str) -> Mapping[str, Any]:
+        """Current values by API attribute; raise NotFoundError when the parent does not exist."""
+        raise NotImplementedError
+
+    def write(self, ctx: Context, parent: str, changes: dict[str, Any]) -> None:
+        """Write the given API attributes (a partial update)."""
+        raise NotImplementedError
+
+    def reset(self, ctx: Context, parent: str, attributes: list[str]) -> None:
+        """Give up the given API attributes without restoring (only when ``restore_on_delete`` is False)."""
+        raise NotImplementedError
+
+    # --- the engine's operations ---------------------------------------------------------------------------
+
+    def _parent(self, source: Mapping[str, Any] | InputsModel) -> str:
+        if self.parent_key is None:
+            return self.singleton_id
+        key = self.parent_key
+        value = source.get(key) if isinstance(source, Mapping) else getattr(source, key)
+        if not value:
+            raise ProviderError(f"{self.resource_type}: {self.parent_key} is not set")
+        return str(value)
+
+    def _desired(self, inputs: InputsModel) -> dict[str, Any]:
+        """Managed properties and their desired values."""
+        return {p: getattr(inputs, p) for p in self.fields if getattr(inputs, p) is not None}
+
+    def _outputs(self, parent: str, live: Mapping[str, Any], managed: list[str],
+                 previous: Mapping[str, Any]) -> dict[str, Any]:
+        outs: dict[str, Any] = {p: live.get(self.fields[p]) for p in managed}
+        if self.parent_key is not None:
+            outs[self.parent_key] = parent
+        if self.restore_on_delete:
+            outs[PREVIOUS] = {p: previous[p] for p in managed if p in previous}
+        return outs
+
+    def _fetch_for(self, ctx: Context, parent: str, op: str) -> Mapping[str, Any]:
+        try:
+            return self.fetch(ctx, parent)
+        except NotFoundError as exc:
+            noun = f"{self.parent_noun} {parent}" if self.parent_key else self.singleton_id
+            raise ProviderError(f"{self.resource_type}: {op} failed: {noun} does not exist ({exc})") from None
+
+    def create(self, ctx: Context, inputs: In) -> tuple[str, dict[str, Any]]:
+        parent = self._parent(inputs)
+        desired = self._desired(inputs)
+        live = self._fetch_for(ctx, parent, "create")
+        previous = {p: live.get(self.fields[p]) for p in desired}
+        changes = {self.fields[p]: v for p, v in desired.items() if not same(v, live.get(self.fields[p]))}
+        if changes:
+            self.write(ctx, parent, changes)
+            live = self._fetch_for(ctx, parent, "create")
+        return parent, self._outputs(parent, live, list(desired), previous)
+
+    def read(self, ctx: Context, id_: str, state: dict[str, Any]) -> dict[str, Any] | None:
+        parent = self._parent(state) if self.parent_key else id_
+        try:
+            live = self.fetch(ctx, parent)
+        except NotFoundError:
+            return None
+        managed = [p for p in self.fields if p in state]
+        return self._outputs(parent, live, managed, state.get(PREVIOUS) or {})
+
+    def update(self, ctx: Context, id_: str, state: dict[str, Any], inputs: In) -> dict[str, Any]:
+        parent = self._parent(inputs)
+        desired = self._desired(inputs)
+        previous: dict[str, Any] = dict(state.get(PREVIOUS) or {})
+        live = self._fetch_for(ctx, parent, "update")
+        for p in desired:
+            if p not in state:  # newly managed: remember what was there
+                previous[p] = live.get(self.fields[p])
+        changes = {self.fields[p]: v for p, v in desired.items() if not same(v, live.get(self.fields[p]))}
+        dropped = [p for p in self.fields if p in state and p not in desired]
+        self._give_up(ctx, parent, dropped, previous, live, changes)
+        if changes:
+            self.write(ctx, parent, changes)
+        if changes or dropped:
+            live = self._fetch_for(ctx, parent, "update")
+        return self._outputs(parent, live, list(desired), previous)
+
+    def _give_up(self, ctx: Context, parent: str, props: list[str], previous: Mapping[str, Any],
+                 live: Mapping[str, Any], changes: dict[str, Any]) -> None:
+        """Stop managing ``props``: queue the restoration into ``changes`` or reset them at once."""
+        if not props:
+            return
+        if self.restore_on_delete:
+            for p in props:
+                old = previous.get(p)
+                if old is not None and not same(old, live.get(self.fields[p])):
+                    changes[self.fields[p]] = old
+        else:
+            self.reset(ctx, parent, [self.fields[p] for p in props])
+
+    def delete(self, ctx: Context, id_: str, state: dict[str, Any]) -> None:
+        parent = self._parent(state) if self.parent_key else id_
+        managed = [p for p in self.fields if p in state]
+        try:
+            if self.restore_on_delete:
+                live = self.fetch(ctx, parent)
+                changes: dict[str, Any] = {}
+                self._give_up(ctx, parent, managed, state.get(PREVIOUS) or {}, live, changes)
+                if changes:
+                    self.write(ctx, parent, changes)
+            else:
+                self.reset(ctx, parent, [self.fields[p] for p in managed])
+        except NotFoundError:
+            pass  # the parent is gone, and its settings with it

@@ -1,0 +1,69 @@
+"""Value helpers shared by the engine and the adapters: unknowns, numbers sent as floats, and comparisons."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+# The engine's placeholder for a value not known during preview (pulumi.runtime.rpc.UNKNOWN). Spelled out here
+# so that importing this module does not pull in the gRPC runtime.
+UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+
+#: Key the Pulumi SDK adds to every dynamic resource's inputs and outputs; never a real property.
+PROVIDER_KEY = "__provider"
+
+
+def contains_unknown(value: Any) -> bool:
+    """True when ``value`` is, or contains at any depth, the preview-time unknown placeholder."""
+    # The SDK hands check/diff unknowns either as the sentinel string or, when it deserializes with
+    # keep_unknowns (pulumi 3.260 does in check), as a pulumi.output.Unknown instance.
+    if type(value).__name__ == "Unknown" and type(value).__module__ == "pulumi.output":
+        return True
+    if isinstance(value, str):
+        return value == UNKNOWN
+    if isinstance(value, Mapping):
+        return any(contains_unknown(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return any(contains_unknown(v) for v in value)
+    return False
+
+
+def normalize(value: Any) -> Any:
+    """Turn the floats the wire protocol makes of integers back into ints, at any depth.
+
+    Every number crosses the gRPC boundary as a protobuf double, so ``30`` arrives as ``30.0``. A float with a
+    fractional part is kept as is (validation then refuses it where an integer is required).
+    """
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, Mapping):
+        return {k: normalize(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [normalize(v) for v in value]
+    return value
+
+
+def user_props(props: Mapping[str, Any]) -> dict[str, Any]:
+    """The real properties of a property bag: ``__provider`` dropped, ``None`` dropped, numbers normalised."""
+    return {k: normalize(v) for k, v in props.items() if k != PROVIDER_KEY and v is not None}
+
+
+def same(a: Any, b: Any) -> bool:
+    """Equality after number normalisation (``1 == 1.0``) but with bools kept apart from ints."""
+    a, b = normalize(a), normalize(b)
+    if isinstance(a, bool) or isinstance(b, bool):
+        return isinstance(a, bool) and isinstance(b, bool) and a == b
+    return bool(a == b)
+
+
+def pick(source: Mapping[str, Any], keys: Iterable[str]) -> dict[str, Any]:
+    """The entries of ``source`` whose key is in ``keys`` and whose value is not ``None``."""
+    return {k: source[k] for k in keys if source.get(k) is not None}
+
+
+def short_repr(value: Any, limit: int = 80) -> str:
+    """``repr`` cut to ``limit`` characters, for error messages."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"

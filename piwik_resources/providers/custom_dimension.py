@@ -1,0 +1,184 @@
+"""CustomDimension: an Analytics custom dimension of an app (session or event scope).
+
+The API has no DELETE: deleting the resource deactivates the dimension (``PUT`` with ``active: false``), which
+keeps its slot and its collected data. Creating a dimension first looks for an inactive one with the same
+name and scope in the app and reactivates it, so destroy/up cycles do not use up slots. ``scope`` (and
+``slot``) cannot change after creation: changing them replaces the resource. ``adopt_id`` takes an existing
+dimension under management. The resource id is the dimension id.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Literal
+
+from pydantic import Field
+
+from piwik_resources.api import CustomDimension, NotFoundError, ValidationError
+
+from ._validation import InputsModel
+from ._values import same
+from .engine import Adapter, Context, PiwikProvider, ProviderError
+from .site import UUID_PATTERN
+
+
+class ExtractionInput(InputsModel):
+    target: Literal["page_title_regex", "page_url_regex", "page_query_parameter"] = Field(
+        json_schema_extra={"allowed": "page_title_regex, page_url_regex, page_query_parameter"}
+    )
+    pattern: str = Field(min_length=1)
+
+
+class CustomDimensionInputs(InputsModel):
+    resource_type: ClassVar[str] = "CustomDimension"
+
+    site_id: str = Field(pattern=UUID_PATTERN, json_schema_extra={"allowed": "the UUID of an app"})
+    name: str = Field(min_length=1, max_length=255, json_schema_extra={"allowed": "1 to 255 characters"})
+    scope: Literal["session", "event"] = Field(json_schema_extra={"allowed": "session, event"})
+    active: bool = True
+    case_sensitive: bool | None = None
+    extractions: list[ExtractionInput] | None = None
+    slot: int | None = Field(None, ge=1, json_schema_extra={"allowed": "an integer >= 1"})
+    adopt_id: str | None = Field(
+        None, pattern=UUID_PATTERN, json_schema_extra={"allowed": "the id of an existing custom dimension"}
+    )
+
+
+def _extractions(dim: CustomDimension) -> list[dict[str, Any]]:
+    return [{"target": e.target, "pattern": e.pattern} for e in dim.extractions or []]
+
+
+def _outputs(dim: CustomDimension, adopt_id: str | None) -> dict[str, Any]:
+    return {
+        "site_id": dim.website_id,
+        "name": dim.name,
+        "scope": dim.scope,
+        "active": dim.active,
+        "case_sensitive": dim.case_sensitive,
+        "extractions": _extractions(dim),
+        "slot": dim.slot,
+        "adopt_id": adopt_id,
+        "dimension_id": dim.id,
+        "tracking_id": dim.tracking_id,
+    }
+
+
+class CustomDimensionAdapter(Adapter[CustomDimensionInputs]):
+    resource_type = "CustomDimension"
+    inputs_model = CustomDimensionInputs
+    replace_on_change = frozenset({"site_id", "scope", "slot", "adopt_id"})
+    computed_keys = frozenset({"case_sensitive", "extractions", "slot", "adopt_id"})
+
+    def computed_matches(self, key: str, new: Any, old: Any, id_: str) -> bool:
+        if key == "adopt_id":
+            return bool(new in (id_, old))
+        return same(new, old)
+
+    @staticmethod
+    def _body(current: CustomDimension | None, inputs: CustomDimensionInputs) -> dict[str, Any]:
+        """Full attributes for POST/PUT: the inputs that are set, the current values for the others."""
+        body: dict[str, Any] = {
+            "name": inputs.name,
+            "scope": inputs.scope,
+            "active": inputs.active,
+            "case_sensitive": inputs.case_sensitive
+            if inputs.case_sensitive is not None
+            else (current.case_sensitive if current and current.case_sensitive is not None else False),
+            "extractions": [e.model_dump() for e in inputs.extractions]
+            if inputs.extractions is not None
+            else (_extractions(current) if current else []),
+        }
+        slot = current.slot if current is not None else inputs.slot
+        if slot is not None:
+            body["slot"] = slot
+        return body
+
+    def _converge(self, ctx: Context, dim: CustomDimension, inputs: CustomDimensionInputs) -> CustomDimension:
+        if dim.scope != inputs.scope:
+            raise ProviderError(
+                f"CustomDimension: scope: dimension {dim.id} has scope {dim.scope!r}, not "
+                f"{inputs.scope!r}; the scope of a custom dimension is fixed when it is created"
+            )
+        if inputs.slot is not None and dim.slot != inputs.slot:
+            raise ProviderError(
+                f"CustomDimension: slot: dimension {dim.id} uses slot {dim.slot}, not {inputs.slot}; "
+                "the slot is fixed when the dimension is created"
+            )
+        body = self._body(dim, inputs)
+        current = {
+            "name": dim.name, "scope": dim.scope, "active": dim.active, "case_sensitive": dim.case_sensitive,
+            "extractions": _extractions(dim), "slot": dim.slot,
+        }
+        if all(same(v, current.get(k)) for k, v in body.items()):
+            return dim
+        return ctx.client.custom_dimensions.update(dim.id, inputs.site_id, body)
+
+    def create(self, ctx: Context, inputs: CustomDimensionInputs) -> tuple[str, dict[str, Any]]:
+        dims = ctx.client.custom_dimensions
+        if inputs.adopt_id is not None:
+            try:
+                dim = dims.get(inputs.adopt_id, inputs.site_id)
+            except NotFoundError:
+                raise ProviderError(
+                    f"CustomDimension: adopt_id: app {inputs.site_id} has no custom dimension "
+                    f"{inputs.adopt_id}"
+                ) from None
+            dim = self._converge(ctx, dim, inputs)
+            return dim.id, _outputs(dim, inputs.adopt_id)
+        retired = [
+            d for d in dims.list(inputs.site_id)
+            if d.active is False and d.name == inputs.name and d.scope == inputs.scope
+            and (inputs.slot is None or d.slot == inputs.slot)
+        ]
+        if retired:
+            dim = self._converge(ctx, retired[0], inputs)
+        else:
+            dim = dims.create(inputs.site_id, self._body(None, inputs))
+        return dim.id, _outputs(dim, None)
+
+    def _get(self, ctx: Context, id_: str, site_id: str) -> CustomDimension | None:
+        try:
+            return ctx.client.custom_dimensions.get(id_, site_id)
+        except NotFoundError:
+            return None
+        except ValidationError:
+            # The API answers 400 ("Website ... does not exist") rather than 404 once the app is deleted.
+            try:
+                ctx.client.apps.get(site_id)
+            except NotFoundError:
+                return None
+            raise
+
+    def read(self, ctx: Context, id_: str, state: dict[str, Any]) -> dict[str, Any] | None:
+        dim = self._get(ctx, id_, str(state["site_id"]))
+        return None if dim is None else _outputs(dim, state.get("adopt_id"))
+
+    def update(self, ctx: Context, id_: str, state: dict[str, Any],
+               inputs: CustomDimensionInputs) -> dict[str, Any]:
+        dim = self._get(ctx, id_, inputs.site_id)
+        if dim is None:
+            raise ProviderError(
+                f"CustomDimension {id_}: update failed: app {inputs.site_id} has no such dimension any more "
+                "(run `pulumi refresh`, then `pulumi up` to create it again)"
+            )
+        dim = self._converge(ctx, dim, inputs)
+        return _outputs(dim, inputs.adopt_id or state.get("adopt_id"))
+
+    def delete(self, ctx: Context, id_: str, state: dict[str, Any]) -> None:
+        site_id = str(state["site_id"])
+        dim = self._get(ctx, id_, site_id)
+        if dim is None or dim.active is False:
+            return
+        body: dict[str, Any] = {
+            "name": dim.name, "scope": dim.scope, "active": False, "case_sensitive": bool(dim.case_sensitive),
+            "extractions": _extractions(dim),
+        }
+        if dim.slot is not None:
+            body["slot"] = dim.slot
+        ctx.client.custom_dimensions.update(id_, site_id, body)
+
+
+class CustomDimensionProvider(PiwikProvider):
+    adapter = CustomDimensionAdapter()
+
+
+__all__ = ["CustomDimensionAdapter", "CustomDimensionInputs", "CustomDimensionProvider", "ExtractionInput"]

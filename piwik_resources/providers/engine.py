@@ -1,0 +1,248 @@
+"""The generic dynamic-provider engine: check, diff, CRUD, adoption hooks, connection and error wording.
+
+Each resource contributes only an :class:`Adapter` (its inputs model, its replace-on-change properties and the
+mapping to the API); :class:`PiwikProvider` turns it into a Pulumi ``ResourceProvider``. Rules the engine
+enforces for every resource:
+
+* ``check`` validates with the adapter's pydantic model; failures name the Pulumi property, the value and
+  what is allowed; preview-time unknown values are not judged; integers that arrived as floats are restored.
+* ``diff`` compares only the model's properties (never ``__provider``), reports ``changes=True`` whenever
+  ``replaces`` is not empty, and treats an unknown value as a change.
+* A property left unset (``None``) is not managed: it is not sent, not reported as drift, and absent from
+  the outputs. Removing a property from the program is a change (the adapter stops managing it). The
+  exception is an adapter's ``computed_keys``: unset means "keep what is there" and the output shows it.
+* ``read`` returns ``ReadResult("", {})`` when the adapter says the object is gone, otherwise the live
+  outputs *and* the inputs derived from them, so a refresh leaves no false diff.
+* ``update`` returns the full outputs.
+* Errors are :class:`ProviderError` with the operation, the API method/path/status/detail, and never a secret.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar, Generic, TypeVar
+
+from pulumi.dynamic import (
+    CheckFailure,
+    CheckResult,
+    ConfigureRequest,
+    CreateResult,
+    DiffResult,
+    ReadResult,
+    ResourceProvider,
+    UpdateResult,
+)
+
+from piwik_resources.api import PiwikClient, PiwikError
+
+from . import _connection
+from ._connection import (
+    Connection,
+    ConnectionNotConfigured,
+)
+from ._validation import InputsModel, validate
+from ._values import PROVIDER_KEY, contains_unknown, normalize, same, user_props
+
+In = TypeVar("In", bound=InputsModel)
+T = TypeVar("T")
+
+
+class ProviderError(Exception):
+    """An error a provider method reports to the user (shown by Pulumi as the resource's failure)."""
+
+
+class Context:
+    """What one provider call hands its adapter: the shared API client, built on first use."""
+
+    def __init__(self, resolve: Callable[[], Connection]) -> None:
+        self._resolve = resolve
+        self._client: PiwikClient | None = None
+
+    @property
+    def client(self) -> PiwikClient:
+        if self._client is None:
+            self._client = _connection.client_for(self._resolve())
+        return self._client
+
+
+class Adapter(Generic[In]):
+    """The domain mapping of one resource. Subclasses set the class attributes and the four operations.
+
+    ``state`` (in read/update/delete) is the resource's previous outputs with numbers normalised; operations
+    return the full outputs (input properties that are managed, plus output-only properties). Returning
+    ``None`` from :meth:`read` means the object is gone.
+    """
+
+    #: Pulumi type name, as in the token ``pulumi-python:dynamic/piwik:<resource_type>``.
+    resource_type: ClassVar[str] = "Resource"
+    #: Pydantic model of the inputs (its field names are the Pulumi property names).
+    inputs_model: ClassVar[type[InputsModel]] = InputsModel
+    #: Properties whose change replaces the resource instead of updating it.
+    replace_on_change: ClassVar[frozenset[str]] = frozenset()
+    #: Optional properties the API or the provider fills in when they are unset (a default, an id looked
+    #: up): unset means "whatever is there", so only a set, different value counts as a change, and their
+    #: outputs always carry the live value.
+    computed_keys: ClassVar[frozenset[str]] = frozenset()
+    #: Delete the old object before creating its replacement (for objects with a unique natural key).
+    delete_before_replace: ClassVar[bool] = False
+
+    def input_keys(self) -> tuple[str, ...]:
+        return tuple(self.inputs_model.model_fields)
+
+    def computed_matches(self, key: str, new: Any, old: Any, id_: str) -> bool:
+        """Whether the set computed property ``new`` agrees with the state ``old`` (``id_``: object id)."""
+        return same(new, old)
+
+    def create(self, ctx: Context, inputs: In) -> tuple[str, dict[str, Any]]:
+        raise NotImplementedError
+
+    def read(self, ctx: Context, id_: str, state: dict[str, Any]) -> dict[str, Any] | None:
+        raise NotImplementedError
+
+    def update(self, ctx: Context, id_: str, state: dict[str, Any], inputs: In) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def delete(self, ctx: Context, id_: str, state: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+
+def _scrub(text: str, secrets: list[str]) -> str:
+    for secret in secrets:
+        if secret and len(secret) >= 4:
+            text = text.replace(secret, "***")
+    return text
+
+
+class PiwikProvider(ResourceProvider):
+    """Generic engine; a concrete provider is a subclass that sets ``adapter``.
+
+    Pickled by reference (module + class name) into every resource's state; its instance dict is empty in the
+    program and only ``configure()`` (which runs in the provider process, after unpickling) fills it. The
+    ``__getstate__`` below keeps it that way even if someone configures an instance before pickling it.
+    """
+
+    # Nothing secret is ever pickled (see __getstate__ and tests/providers/test_pickling.py), so the
+    # serialized provider need not be encrypted in state.
+    serialize_as_secret_always = False
+
+    adapter: ClassVar[Adapter[Any]]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._config: dict[str, Any] | None = None
+
+    # --- pickling and configuration -------------------------------------------------------------------------
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {}
+
+    def __setstate__(self, state: Mapping[str, Any]) -> None:
+        self._config = None
+
+    def configure(self, req: ConfigureRequest) -> None:
+        cfg = req.config
+        self._config = {key: cfg.get(key) for key in _connection.CONFIG_KEYS}
+
+    def _connection(self) -> Connection:
+        return _connection.resolve_connection(getattr(self, "_config", None))
+
+    def _secrets(self) -> list[str]:
+        try:
+            return _connection.secrets_of(self._connection())
+        except ConnectionNotConfigured:
+            return []
+
+    def _run(self, op: str, id_: str | None, fn: Callable[[Context], T]) -> T:
+        """Run an adapter operation; turn client and configuration errors into a clear ProviderError."""
+        ctx = Context(self._connection)
+        try:
+            return fn(ctx)
+        except ProviderError as exc:
+            raise ProviderError(_scrub(str(exc), self._secrets())) from None
+        except (PiwikError, ConnectionNotConfigured) as exc:
+            where = f" {id_}" if id_ else ""
+            message = f"{self.adapter.resource_type}{where}: {op} failed: {exc}"
+            raise ProviderError(_scrub(message, self._secrets())) from None
+
+    # --- engine methods -------------------------------------------------------------------------------------
+
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        props = user_props(news)
+        # Fill the model's non-None defaults so that state and later diffs see the effective value.
+        for name, info in self.adapter.inputs_model.model_fields.items():
+            if name not in props and not info.is_required() and info.default is not None:
+                props[name] = info.get_default(call_default_factory=True)
+        # An unset computed property keeps the value it had in the previous inputs (after a refresh, the value
+        # read from the API): so old and new inputs agree and `preview --diff` shows no phantom removal. Not when
+        # the resource is about to be replaced, for the computed properties that identify the object (an adopted
+        # id, a tag id, a slot): the replacement must find or make its own.
+        old_inputs = user_props(olds)
+        replacing = bool(old_inputs) and any(
+            k in self.adapter.replace_on_change for k in self.changed_properties("", old_inputs, props)
+        )
+        for key in self.adapter.computed_keys:
+            if replacing and key in self.adapter.replace_on_change:
+                continue
+            if props.get(key) is None and old_inputs.get(key) is not None:
+                props[key] = old_inputs[key]
+        failures = validate(self.adapter.inputs_model, props)
+        return CheckResult(props, [CheckFailure(f.property, f.reason) for f in failures])
+
+    def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        """``olds`` are the previous outputs (the state), ``news`` the checked inputs."""
+        changed = self.changed_properties(id_, olds, news)
+        replaces = [k for k in changed if k in self.adapter.replace_on_change]
+        return DiffResult(
+            changes=bool(changed),
+            replaces=replaces,
+            delete_before_replace=self.adapter.delete_before_replace if replaces else None,
+        )
+
+    def changed_properties(self, id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str]:
+        """The input properties whose desired value (``news``) differs from the state (``olds``)."""
+        changed: list[str] = []
+        for key in self.adapter.input_keys():
+            new, old = news.get(key), olds.get(key)
+            if contains_unknown(new):
+                changed.append(key)
+            elif key in self.adapter.computed_keys:
+                if new is not None and not self.adapter.computed_matches(key, new, old, id_):
+                    changed.append(key)
+            elif not same(new, old):
+                changed.append(key)
+        return changed
+
+    def _inputs(self, props: Mapping[str, Any]) -> Any:
+        return self.adapter.inputs_model.model_validate(user_props(props))
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        inputs = self._inputs(props)
+        id_, outs = self._run("create", None, lambda ctx: self.adapter.create(ctx, inputs))
+        return CreateResult(id_, self._clean(outs))
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        state = user_props(props)
+        outs = self._run("read", id_, lambda ctx: self.adapter.read(ctx, id_, state))
+        if outs is None:
+            return ReadResult("", {})
+        outs = self._clean(outs)
+        inputs = {k: outs[k] for k in self.adapter.input_keys() if k in outs}
+        return ReadResult(id_, outs, inputs=inputs)
+
+    def update(
+        self, id_: str, olds: dict[str, Any], news: dict[str, Any]
+    ) -> UpdateResult:
+        state = user_props(olds)
+        inputs = self._inputs(news)
+        outs = self._run("update", id_, lambda ctx: self.adapter.update(ctx, id_, state, inputs))
+        return UpdateResult(self._clean(outs))
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        state = user_props(props)
+        self._run("delete", id_, lambda ctx: self.adapter.delete(ctx, id_, state))
+
+    @staticmethod
+    def _clean(outs: Mapping[str, Any]) -> dict[str, Any]:
+        if PROVIDER_KEY in outs:
+            raise ProviderError(f"adapter returned the reserved key {PROVIDER_KEY}")
+        return {k: normalize(v) for k, v in outs.items() if v is not None}

@@ -1,0 +1,183 @@
+"""Site: a Piwik PRO app (Apps API v2) — its identity and tracking scope, not its privacy settings.
+
+Site owns ``name``, ``urls``, ``timezone``, ``currency`` and ``appType``; the consent and privacy attributes
+of the same app belong to SitePrivacy (see site_privacy.py), so the two never write the same field.
+
+Creation never makes a duplicate: the app's UUID is chosen here and sent with the POST, so when the answer is
+lost (timeout, 5xx, dropped connection) the provider looks the app up by that UUID before trying again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import re
+import uuid
+import zoneinfo
+from typing import Any, ClassVar, Literal
+
+from pydantic import Field, field_validator
+
+from piwik_resources.api import App, NotFoundError, ServerError, UnavailableError, ValidationError
+
+from ._validation import InputsModel
+from ._values import same
+from .engine import Adapter, Context, PiwikProvider, ProviderError
+
+UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+
+#: Pulumi property -> Apps API attribute (Python name of ``AppAttributes``).
+FIELDS: dict[str, str] = {
+    "name": "name",
+    "urls": "urls",
+    "timezone": "timezone",
+    "currency": "currency",
+    "app_type": "app_type",
+}
+
+
+@functools.cache
+def _timezones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+class SiteInputs(InputsModel):
+    resource_type: ClassVar[str] = "Site"
+
+    name: str = Field(min_length=1, max_length=90, json_schema_extra={"allowed": "1 to 90 characters"})
+    urls: list[str] = Field(min_length=1, json_schema_extra={"allowed": "a non-empty list of http(s) URLs"})
+    timezone: str | None = Field(
+        None, json_schema_extra={"allowed": "an IANA time zone such as Europe/Paris"}
+    )
+    currency: str | None = Field(
+        None, pattern=r"^[A-Z]{3}$", json_schema_extra={"allowed": "an ISO 4217 code such as EUR"}
+    )
+    app_type: Literal["web", "sharepoint"] | None = Field(
+        None, json_schema_extra={"allowed": "web, sharepoint"}
+    )
+    adopt_id: str | None = Field(
+        None, pattern=UUID_PATTERN, json_schema_extra={"allowed": "the UUID of an existing app"}
+    )
+
+    @field_validator("urls")
+    @classmethod
+    def _urls(cls, urls: list[str]) -> list[str]:
+        for url in urls:
+            if not re.match(r"^https?://[^/\s]+", url):
+                raise ValueError(f"{url!r} is not an absolute http(s) URL")
+        return urls
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, tz: str | None) -> str | None:
+        if tz is not None and tz not in _timezones():
+            raise ValueError("not an IANA time zone such as Europe/Paris or UTC")
+        return tz
+
+
+def _outputs(app: App, adopt_id: str | None) -> dict[str, Any]:
+    return {
+        "name": app.name,
+        "urls": list(app.urls),
+        "timezone": app.timezone,
+        "currency": app.currency,
+        "app_type": app.app_type,
+        "adopt_id": adopt_id,
+        "site_id": app.id,
+        "organization": app.organization,
+        "added_at": app.added_at.isoformat() if app.added_at else None,
+    }
+
+
+class SiteAdapter(Adapter[SiteInputs]):
+    resource_type = "Site"
+    inputs_model = SiteInputs
+    replace_on_change = frozenset({"app_type", "adopt_id"})
+    computed_keys = frozenset({"timezone", "currency", "app_type", "adopt_id"})
+
+    def computed_matches(self, key: str, new: Any, old: Any, id_: str) -> bool:
+        if key == "adopt_id":
+            # Adopting the app that is already managed changes nothing.
+            return bool(new in (id_, old))
+        return same(new, old)
+
+    @staticmethod
+    def _desired(inputs: SiteInputs) -> dict[str, Any]:
+        values = {api: getattr(inputs, prop) for prop, api in FIELDS.items()}
+        return {k: v for k, v in values.items() if v is not None}
+
+    def _converge(self, ctx: Context, app: App, inputs: SiteInputs) -> App:
+        """PATCH the fields that differ from ``app``; return the app as it now is."""
+        desired = self._desired(inputs)
+        wanted_type = desired.pop("app_type", None)
+        if wanted_type is not None and app.app_type is not None and wanted_type != app.app_type:
+            raise ProviderError(
+                f"Site: app {app.id} is of type {app.app_type!r} but app_type asks {wanted_type!r}; "
+                "the type is set when an app is created (omit app_type to adopt it as it is)"
+            )
+        changes = {k: v for k, v in desired.items() if not same(v, getattr(app, k))}
+        if not changes:
+            return app
+        ctx.client.apps.update(app.id, changes)
+        return ctx.client.apps.get(app.id)
+
+    def create(self, ctx: Context, inputs: SiteInputs) -> tuple[str, dict[str, Any]]:
+        if inputs.adopt_id is not None:
+            try:
+                app = ctx.client.apps.get(inputs.adopt_id)
+            except NotFoundError:
+                raise ProviderError(
+                    f"Site: adopt_id: no app with id {inputs.adopt_id} exists "
+                    f"(GET /api/apps/v2/{inputs.adopt_id} returned HTTP 404)"
+                ) from None
+            app = self._converge(ctx, app, inputs)
+            return app.id, _outputs(app, inputs.adopt_id)
+        app = self._create_once(ctx, inputs)
+        return app.id, _outputs(app, None)
+
+    def _create_once(self, ctx: Context, inputs: SiteInputs) -> App:
+        app_id = str(uuid.uuid4())
+        attrs = self._desired(inputs)
+        for attempt in (1, 2):
+            try:
+                return ctx.client.apps.create(attrs, app_id=app_id)
+            except (UnavailableError, ServerError, ValidationError) as exc:
+                if isinstance(exc, ValidationError) and "already exists" not in str(exc):
+                    raise
+                # The POST may have been applied even though no answer came back: look for the app by the id
+                # we chose before sending anything again.
+                try:
+                    app = ctx.client.apps.get(app_id)
+                except NotFoundError:
+                    if attempt == 2:
+                        raise exc from None
+                    continue
+                return self._converge(ctx, app, inputs)
+        raise AssertionError("unreachable")
+
+    def read(self, ctx: Context, id_: str, state: dict[str, Any]) -> dict[str, Any] | None:
+        try:
+            app = ctx.client.apps.get(id_)
+        except NotFoundError:
+            return None
+        return _outputs(app, state.get("adopt_id"))
+
+    def update(self, ctx: Context, id_: str, state: dict[str, Any], inputs: SiteInputs) -> dict[str, Any]:
+        desired = self._desired(inputs)
+        desired.pop("app_type", None)  # replace-on-change, never patched
+        changes = {k: v for k, v in desired.items() if not same(v, state.get(k))}
+        if changes:
+            ctx.client.apps.update(id_, changes)
+        app = ctx.client.apps.get(id_)
+        return _outputs(app, inputs.adopt_id or state.get("adopt_id"))
+
+    def delete(self, ctx: Context, id_: str, state: dict[str, Any]) -> None:
+        with contextlib.suppress(NotFoundError):
+            ctx.client.apps.delete(id_)
+
+
+class SiteProvider(PiwikProvider):
+    adapter = SiteAdapter()
+
+
+__all__ = ["FIELDS", "SiteAdapter", "SiteInputs", "SiteProvider"]

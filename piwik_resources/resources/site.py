@@ -1,0 +1,50 @@
+"""Site: a Piwik PRO app — name, URLs, time zone, currency and app type (privacy attributes: SitePrivacy)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pulumi
+import pulumi.dynamic
+
+from piwik_resources.providers.site import SiteProvider
+
+from ._base import props_of
+
+
+@dataclass(frozen=True, kw_only=True)
+class SiteArgs:
+    """Inputs of :class:`Site`.
+
+    ``timezone``, ``currency`` and ``app_type`` take the app's current value when unset (``UTC``, ``USD`` and
+    ``web`` for a new app). ``app_type`` is fixed at creation: changing it replaces the app. ``adopt_id`` takes an
+    existing app (e.g. one made by hand) under management instead of creating one; only the fields that differ
+    are changed. Deleting the resource deletes the app — use ``ResourceOptions(retain_on_delete=True)`` to keep
+    an adopted app when the stack is destroyed.
+    """
+
+    name: pulumi.Input[str]
+    urls: pulumi.Input[Sequence[pulumi.Input[str]]]
+    timezone: pulumi.Input[str] | None = None
+    currency: pulumi.Input[str] | None = None
+    app_type: pulumi.Input[str] | None = None
+    adopt_id: pulumi.Input[str] | None = None
+
+
+class Site(pulumi.dynamic.Resource, module="piwik", name="Site"):
+    """A Piwik PRO app; type token ``pulumi-python:dynamic/piwik:Site``; id = the app UUID."""
+
+    site_id: pulumi.Output[str]
+    name: pulumi.Output[str]
+    urls: pulumi.Output[list[str]]
+    timezone: pulumi.Output[str]
+    currency: pulumi.Output[str]
+    app_type: pulumi.Output[str]
+    adopt_id: pulumi.Output[str | None]
+    organization: pulumi.Output[str]
+    added_at: pulumi.Output[str]
+
+    def __init__(self, resource_name: str, args: SiteArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        props = props_of(args, ("site_id", "organization", "added_at"))
+        super().__init__(SiteProvider(), resource_name, props, opts)

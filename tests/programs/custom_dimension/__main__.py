@@ -1,0 +1,21 @@
+"""CustomDimension acceptance program: a Site and one custom dimension. Config (namespace
+piwik-custom-dimension): name, scope, active (bool)."""
+
+import pulumi
+
+from piwik_resources.resources import CustomDimension, CustomDimensionArgs, Site, SiteArgs
+
+cfg = pulumi.Config()
+site = Site("site", SiteArgs(name="Dimension site", urls=["https://dims.example"]))
+dimension = CustomDimension(
+    "consent-state",
+    CustomDimensionArgs(
+        site_id=site.site_id,
+        name=cfg.get("name") or "consent_state",
+        scope=cfg.get("scope") or "session",
+        active=cfg.get_bool("active"),
+    ),
+)
+pulumi.export("site_id", site.site_id)
+pulumi.export("dimension_id", dimension.dimension_id)
+pulumi.export("tracking_id", dimension.tracking_id)

@@ -1,0 +1,24 @@
+"""Site acceptance program. Config (namespace piwik-site): name, urls (JSON list), timezone, currency,
+appType, adoptId. Config values arrive as strings; typed ones are read with get_int/get_bool/get_object."""
+
+import pulumi
+
+from piwik_resources.resources import Site, SiteArgs
+
+cfg = pulumi.Config()
+site = Site(
+    "site",
+    SiteArgs(
+        name=cfg.require("name"),
+        urls=cfg.get_object("urls") or ["https://shop.example"],
+        timezone=cfg.get("timezone"),
+        currency=cfg.get("currency"),
+        app_type=cfg.get("appType"),
+        adopt_id=cfg.get("adoptId"),
+    ),
+)
+pulumi.export("site_id", site.site_id)
+pulumi.export("name", site.name)
+pulumi.export("timezone", site.timezone)
+pulumi.export("currency", site.currency)
+pulumi.export("app_type", site.app_type)

@@ -1,0 +1,71 @@
+"""A fake adapter over an in-memory dict, to test the engine's semantics without any HTTP."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from pydantic import Field
+
+from piwik_resources.api import NotFoundError, ValidationError
+from piwik_resources.providers._validation import InputsModel
+from piwik_resources.providers.engine import Adapter, Context, PiwikProvider
+
+STORE: dict[str, dict[str, Any]] = {}
+CALLS: list[str] = []
+
+
+class WidgetInputs(InputsModel):
+    resource_type: ClassVar[str] = "Widget"
+
+    name: str = Field(min_length=1, max_length=10)
+    size: int | None = Field(None, ge=0, le=4, json_schema_extra={"allowed": "0, 1, 2, 3, 4"})
+    color: str | None = Field(None, pattern="^(red|blue)$")
+    kind: str | None = None
+    tags: list[str] | None = None
+    ref: str | None = None  # a lookup key: the provider fills it in when unset
+
+
+class WidgetAdapter(Adapter[WidgetInputs]):
+    resource_type = "Widget"
+    inputs_model = WidgetInputs
+    replace_on_change = frozenset({"kind", "ref"})
+    computed_keys = frozenset({"ref"})
+
+    def create(self, ctx: Context, inputs: WidgetInputs) -> tuple[str, dict[str, Any]]:
+        CALLS.append("create")
+        if inputs.name == "boom":
+            raise ValidationError(
+                method="POST", path="/widgets", status=400, detail="name boom refused; secret=s3cr3t-value"
+            )
+        id_ = f"w{len(STORE) + 1}"
+        obj = inputs.model_dump(exclude_none=True)
+        obj.setdefault("ref", f"ref-{id_}")
+        STORE[id_] = obj
+        return id_, {**obj, "widget_id": id_}
+
+    def read(self, ctx: Context, id_: str, state: dict[str, Any]) -> dict[str, Any] | None:
+        CALLS.append("read")
+        obj = STORE.get(id_)
+        if obj is None:
+            return None
+        keys = [k for k in state if k in WidgetInputs.model_fields]
+        return {**{k: obj.get(k) for k in keys}, "widget_id": id_}
+
+    def update(self, ctx: Context, id_: str, state: dict[str, Any], inputs: WidgetInputs) -> dict[str, Any]:
+        CALLS.append("update")
+        if id_ not in STORE:
+            raise NotFoundError(method="PATCH", path=f"/widgets/{id_}", status=404, detail="no such widget")
+        obj = STORE[id_]
+        for k, v in inputs.model_dump(exclude_none=True).items():
+            obj[k] = v
+        keys = [k for k, v in inputs.model_dump().items() if v is not None]
+        return {**{k: obj[k] for k in keys}, "ref": obj["ref"], "widget_id": id_}
+
+    def delete(self, ctx: Context, id_: str, state: dict[str, Any]) -> None:
+        CALLS.append("delete")
+        assert ctx.client is not None  # builds (or fails to build) the connection like a real adapter
+        STORE.pop(id_, None)
+
+
+class WidgetProvider(PiwikProvider):
+    adapter = WidgetAdapter()
