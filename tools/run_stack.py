@@ -66,7 +66,8 @@ def main() -> int:
         )
         if exists.returncode != 0:
             run("stack", "init", stack, "--non-interactive")
-        print(f"==> pulumi {action} --stack {stack}  ({subprocess.run([str(pulumi), 'version'], capture_output=True, text=True).stdout.strip()})", flush=True)
+        version = subprocess.run([str(pulumi), "version"], capture_output=True, text=True).stdout.strip()
+        print(f"==> pulumi {action} --stack {stack}  ({version})", flush=True)
         if action == "up":
             run("up", "--yes", "--non-interactive", "--stack", stack)
             outputs = subprocess.run(
