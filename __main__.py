@@ -15,12 +15,12 @@ try:
     stack_config = parse({key: config.get_object(key) for key in ("sites", "account") if config.get(key)})
     # Judge every site before declaring any, so one refused site leaves the whole account untouched.
     for site_config in stack_config.sites:
-        problems = refusals(site_config.to_args())
+        problems = refusals(site_config.args)
         if problems:
             raise CnilExemptionError(site_config.key, problems)
     if stack_config.account is not None:
-        CnilAccount("account", stack_config.account.to_args())
-    sites = {s.key: CnilExemptSite(s.key, s.to_args()) for s in stack_config.sites}
+        CnilAccount("account", stack_config.account)
+    sites = {s.key: CnilExemptSite(s.key, s.args) for s in stack_config.sites}
 except (StackConfigError, CnilExemptionError) as err:
     # A refusal is the user's to read, not a traceback; nothing has been sent to Piwik PRO.
     raise pulumi.RunError(str(err)) from None

@@ -269,6 +269,7 @@ class PiwikClient:
         policy = self.retry
         attempt = 0
         refreshed = False
+        rate_limited = 0
         while True:
             attempt += 1
             waited = self.pacing.acquire(kind)
@@ -329,6 +330,11 @@ class PiwikClient:
             if status == 429:
                 self._count("", "rate_limited")
             can_retry = status == 429 or (idempotent and status in policy.retry_statuses)
+            if status == 429 and policy.max_rate_limited_attempts is not None:
+                rate_limited += 1
+                can_retry = rate_limited < policy.max_rate_limited_attempts
+                if can_retry:
+                    attempt -= 1  # on the 429 budget, not the failure budget
             if can_retry and attempt < policy.max_attempts:
                 delay = policy.rate_limit_delay(retry_after, attempt) if status == 429 else policy.backoff(attempt)
                 logger.warning(

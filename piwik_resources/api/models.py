@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
@@ -24,6 +24,7 @@ __all__ = [
     "AppSummary",
     "ConsentTemplate",
     "ConsentTemplateAttributes",
+    "ConsentType",
     "CustomDimension",
     "CustomDimensionAttributes",
     "Extraction",
@@ -38,7 +39,7 @@ __all__ = [
 
 ANONYMIZATION_MODE_VALUES = ("no_device_storage", "session_cookie_id")
 GEOLOCATION_LEVEL_VALUES = ("none", "City", "Region", "Country", "Continent")
-CONSENT_TYPE_VALUES = (
+ConsentType = Literal[
     "not_require_consent",
     "analytics",
     "ab_testing_and_personalization",
@@ -47,7 +48,8 @@ CONSENT_TYPE_VALUES = (
     "remarketing",
     "user_feedback",
     "custom_consent",
-)
+]
+CONSENT_TYPE_VALUES: tuple[str, ...] = get_args(ConsentType)
 
 
 class PiwikModel(BaseModel):

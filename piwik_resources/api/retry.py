@@ -33,6 +33,9 @@ class RetryPolicy:
     backoff_base: float = 0.5
     backoff_max: float = 30.0
     max_retry_after: float = 120.0
+    #: Tries of one request that 429 answers may take on their own budget (the service said "come back in n
+    #: seconds", which is no failure); ``None`` = 429s share ``max_attempts`` with the other failures.
+    max_rate_limited_attempts: int | None = None
     retry_statuses: frozenset[int] = frozenset({500, 502, 503, 504})
     sleep: Callable[[float], None] = field(default=time.sleep, repr=False)
     clock: Callable[[], float] = field(default=time.monotonic, repr=False)

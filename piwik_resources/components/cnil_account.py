@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pulumi
+from pydantic import ConfigDict
 
 from piwik_resources.resources import GlobalTrackerSettings, GlobalTrackerSettingsArgs
 
@@ -26,6 +27,8 @@ TYPE_TOKEN = "piwik:cnil:CnilAccount"
 class CnilAccountArgs:
     ip_masking_level: int = 2
     geolocation_level: str = "City"
+
+    __pydantic_config__ = ConfigDict(extra="forbid")
 
 
 class CnilAccount(pulumi.ComponentResource):

@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 import pulumi
+from pydantic import ConfigDict
 
 from piwik_resources.resources import (
     ConsentTemplate,
@@ -69,6 +70,10 @@ class CnilExemptionError(ValueError):
         super().__init__(f"CnilExemptSite {site!r} would not be exempt from consent:\n{lines}")
 
 
+# The stack config is validated against these dataclasses (stack_config.py): refuse unknown keys there.
+STRICT = ConfigDict(extra="forbid")
+
+
 @dataclass(frozen=True)
 class Attestations:
     """What no API can set or read: the user states it; the compliance report shows it as attested.
@@ -85,6 +90,8 @@ class Attestations:
     hosting_region: str | None = None
     privacy_policy_published: bool | None = None
     opt_out_form_published: bool | None = None
+
+    __pydantic_config__ = STRICT
 
 
 @dataclass(frozen=True)
@@ -107,6 +114,8 @@ class CnilExemptSiteArgs:
     #: Take an existing app (its UUID) under management instead of creating one.
     adopt_site_id: str | None = None
     attestations: Attestations = field(default_factory=Attestations)
+
+    __pydantic_config__ = STRICT
 
 
 ARG_OF_PROPERTY = {"privacy_cookie_expiration_period": "cookie_lifetime_seconds"}

@@ -1,8 +1,9 @@
 """CustomDimension: an Analytics custom dimension of an app (session or event scope).
 
 The API has no DELETE: deleting the resource deactivates the dimension (``PUT`` with ``active: false``), which
-keeps its slot and its collected data. Creating a dimension first looks for an inactive one with the same
-name and scope in the app and reactivates it, so destroy/up cycles do not use up slots. ``scope`` (and
+keeps its slot and its collected data. Creating a dimension first looks for one with the same name and scope
+in the app: an inactive one is reactivated, so destroy/up cycles do not use up slots, and an active one (made by
+a POST whose answer was lost) is adopted, so no duplicate is made. ``scope`` (and
 ``slot``) cannot change after creation: changing them replaces the resource. ``adopt_id`` takes an existing
 dimension under management. The resource id is the dimension id.
 """
@@ -13,12 +14,15 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 
-from piwik_resources.api import CustomDimension, NotFoundError, ValidationError
+from piwik_resources.api import CustomDimension, NotFoundError, ServerError, UnavailableError, ValidationError
 
 from ._validation import InputsModel
 from ._values import same
 from .engine import Adapter, Context, PiwikProvider, ProviderError
 from .site import UUID_PATTERN
+
+#: Tries of the dimension POST whose answer is lost (each preceded by a lookup by name and scope).
+CREATE_ATTEMPTS = 5
 
 
 class ExtractionInput(InputsModel):
@@ -124,16 +128,25 @@ class CustomDimensionAdapter(Adapter[CustomDimensionInputs]):
                 ) from None
             dim = self._converge(ctx, dim, inputs)
             return dim.id, _outputs(dim, inputs.adopt_id)
-        retired = [
-            d for d in dims.list(inputs.site_id)
-            if d.active is False and d.name == inputs.name and d.scope == inputs.scope
-            and (inputs.slot is None or d.slot == inputs.slot)
-        ]
-        if retired:
-            dim = self._converge(ctx, retired[0], inputs)
-        else:
-            dim = dims.create(inputs.site_id, self._body(None, inputs))
-        return dim.id, _outputs(dim, None)
+        # The API takes no client-chosen id, so the natural key (name and scope in the app, and the slot when set)
+        # is what stops a second dimension: a retired one is reactivated, and an active one is what a POST whose
+        # answer was lost made (in this call, or in an interrupted `pulumi up`): adopted, not made twice.
+        for attempt in range(1, CREATE_ATTEMPTS + 1):
+            same_key = [
+                d for d in dims.list(inputs.site_id)
+                if d.name == inputs.name and d.scope == inputs.scope and (inputs.slot is None or d.slot == inputs.slot)
+            ]
+            if same_key:
+                dim = self._converge(ctx, sorted(same_key, key=lambda d: d.active is not True)[0], inputs)
+                return dim.id, _outputs(dim, None)
+            try:
+                dim = dims.create(inputs.site_id, self._body(None, inputs))
+            except (UnavailableError, ServerError):
+                if attempt == CREATE_ATTEMPTS:
+                    raise
+                continue
+            return dim.id, _outputs(dim, None)
+        raise AssertionError("unreachable")
 
     def _get(self, ctx: Context, id_: str, site_id: str) -> CustomDimension | None:
         try:

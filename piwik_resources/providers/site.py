@@ -4,13 +4,16 @@ Site owns ``name``, ``urls``, ``timezone``, ``currency`` and ``appType``; the co
 of the same app belong to SitePrivacy (see site_privacy.py), so the two never write the same field.
 
 Creation never makes a duplicate: the app's UUID is chosen here and sent with the POST, so when the answer is
-lost (timeout, 5xx, dropped connection) the provider looks the app up by that UUID before trying again.
+lost (timeout, 5xx, dropped connection) the provider looks the app up by that UUID before trying again. The
+UUID is derived from the account and the declaration (see :func:`app_id_for`), so a create repeated after an
+interrupted `pulumi up` (whose answer, and so whose id, never reached the state) finds the app it made.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import json
 import re
 import uuid
 import zoneinfo
@@ -23,6 +26,12 @@ from piwik_resources.api import App, NotFoundError, ServerError, UnavailableErro
 from ._validation import InputsModel
 from ._values import same
 from .engine import Adapter, Context, PiwikProvider, ProviderError
+
+#: Tries of the app POST whose answer is lost (each followed by a lookup of the id before the next).
+CREATE_ATTEMPTS = 5
+#: Namespace of the apps' UUIDs (uuid5): fixed, never change it (a changed id would duplicate apps whose
+#: create is repeated after an interruption).
+APP_ID_NAMESPACE = uuid.UUID("6f1d2c4e-8b0a-5e7f-9c3d-2a4b6c8d0e1f")
 
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 
@@ -89,6 +98,19 @@ def _outputs(app: App, adopt_id: str | None) -> dict[str, Any]:
     }
 
 
+def app_id_for(base_url: str, inputs: SiteInputs) -> str:
+    """The UUID a new app is created with: a uuid5 of the account, the name, the URLs and the app type.
+
+    `pulumi up` killed while a create was in flight leaves a pending create whose id the state never got;
+    the next `up` creates the resource again and, with this id, meets the app of the interrupted run ("already
+    exists"), looks it up and continues with it instead of making a second one. An app made by hand (a random
+    id) is never taken this way; two Sites declaring the same name, URLs and type on one account are one app.
+    The app type is part of the key so that replacing a Site to change it makes a new app.
+    """
+    key = [base_url.rstrip("/"), inputs.name, sorted(inputs.urls), inputs.app_type or ""]
+    return str(uuid.uuid5(APP_ID_NAMESPACE, json.dumps(key, ensure_ascii=False)))
+
+
 class SiteAdapter(Adapter[SiteInputs]):
     resource_type = "Site"
     inputs_model = SiteInputs
@@ -136,9 +158,9 @@ class SiteAdapter(Adapter[SiteInputs]):
         return app.id, _outputs(app, None)
 
     def _create_once(self, ctx: Context, inputs: SiteInputs) -> App:
-        app_id = str(uuid.uuid4())
+        app_id = app_id_for(ctx.client.base_url, inputs)
         attrs = self._desired(inputs)
-        for attempt in (1, 2):
+        for attempt in range(1, CREATE_ATTEMPTS + 1):
             try:
                 return ctx.client.apps.create(attrs, app_id=app_id)
             except (UnavailableError, ServerError, ValidationError) as exc:
@@ -149,8 +171,11 @@ class SiteAdapter(Adapter[SiteInputs]):
                 try:
                     app = ctx.client.apps.get(app_id)
                 except NotFoundError:
-                    if attempt == 2:
+                    if attempt == CREATE_ATTEMPTS:
                         raise exc from None
+                    if isinstance(exc, ValidationError):
+                        # The id is taken yet no app answers to it (a service that keeps deleted apps' ids).
+                        app_id = str(uuid.uuid4())
                     continue
                 return self._converge(ctx, app, inputs)
         raise AssertionError("unreachable")
@@ -180,4 +205,4 @@ class SiteProvider(PiwikProvider):
     adapter = SiteAdapter()
 
 
-__all__ = ["FIELDS", "SiteAdapter", "SiteInputs", "SiteProvider"]
+__all__ = ["FIELDS", "SiteAdapter", "SiteInputs", "SiteProvider", "app_id_for"]

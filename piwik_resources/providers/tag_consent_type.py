@@ -9,27 +9,17 @@ awaited, because tag changes only reach the website once published.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar
 
 from pydantic import Field
 
 from piwik_resources.api import NotFoundError, Tag
+from piwik_resources.api.models import ConsentType
 
 from ._validation import InputsModel
 from ._values import same
 from .engine import Adapter, Context, PiwikProvider, ProviderError
 from .site import UUID_PATTERN
-
-ConsentType = Literal[
-    "not_require_consent",
-    "analytics",
-    "ab_testing_and_personalization",
-    "conversion_tracking",
-    "marketing_automation",
-    "remarketing",
-    "user_feedback",
-    "custom_consent",
-]
 
 DEFAULT_TEMPLATE = "piwik"
 

@@ -85,7 +85,8 @@ class VersionsService(Service):
         Raises :class:`OperationFailedError` when the operation fails and :class:`OperationTimeoutError` when
         it is still running after ``timeout`` seconds (the publication may still complete later).
         """
-        response = self._call("POST", PUBLISH_DRAFT, path_params={"app_id": app_id})
+        # Publishing again publishes the same draft: safe to repeat after a 5xx or a lost answer.
+        response = self._call("POST", PUBLISH_DRAFT, path_params={"app_id": app_id}, idempotent=True)
         body = self._client.json_body(response, "POST", PUBLISH_DRAFT)
         try:
             data = single_resource(body)
