@@ -4,12 +4,12 @@ Piwik PRO limits requests per minute, separately for reads (600) and writes (60)
 minute windows, sliding windows or a token bucket) is not published, so :class:`RateLimiter` is built to stay
 within *every* 60-second window, which satisfies all three:
 
-* it is a token bucket of capacity ``burst`` that refills at ``(limit - burst) / (window + slack)`` tokens per
-  second and starts full. In any interval of length ``window`` it grants at most
-  ``burst + (limit - burst) * window / (window + slack) <= limit`` requests;
-* after the initial burst, requests are spaced evenly (one every ``(window + slack) / (limit - burst)`` s)
-  rather than in bursts that would fill a server window early and then stall;
-* a log of the last ``limit`` grant times caps the count per window even for ``burst == limit``;
+* it is a token bucket of capacity ``burst`` that starts full and refills at ``limit / (window + slack)``
+  tokens per second, so after the initial burst requests are spaced evenly (one every ``(window + slack) / limit``
+  s) rather than in bursts that would fill a server window early and then stall;
+* a log of the last ``limit`` grant times makes the ``limit``-th previous grant at least ``window + slack``
+  earlier, which caps every window at ``limit`` requests whatever the burst; the sustained rate is thus
+  ``limit / (window + slack)``, about 98% of the allowed rate for a 60-s window;
 * ``slack`` (default 1 s) absorbs the jitter between the moment a request is granted here and the moment the
   server counts it (connection pool, TLS, network).
 
@@ -60,9 +60,10 @@ class RateLimiter:
         self.slack = max(0.0, slack)
         self._clock = clock
         self._sleep = sleep
-        refill = limit - burst
-        # limit == burst: one full burst per (window + slack).
-        self._rate = (refill if refill > 0 else limit) / (window + self.slack)
+        # The bucket refills at the full allowed rate (less the slack); the log of grants below is what keeps
+        # every window within the limit, so the sustained rate is limit / (window + slack), ~98% of the
+        # allowed rate, instead of (limit - burst) / (window + slack), which wasted the burst's share (~89%).
+        self._rate = limit / (window + self.slack)
         self._capacity = float(burst)
         self._tokens = float(burst)
         self._stamp = clock()
@@ -78,9 +79,10 @@ class RateLimiter:
             self._stamp = now
             self._tokens -= 1.0
             grant = now if self._tokens >= 0 else now - self._tokens / self._rate
-            # Hard cap, whatever the parameters: the N-th previous grant must be a full window earlier.
+            # Hard cap, whatever the parameters: the N-th previous grant must be a full window (plus the slack
+            # for the jitter between granting here and counting at the server) earlier.
             if len(self._grants) == self.limit:
-                grant = max(grant, self._grants[0] + self.window)
+                grant = max(grant, self._grants[0] + self.window + self.slack)
             self._grants.append(grant)
             delay = grant - now
             self.waited += delay
