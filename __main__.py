@@ -39,4 +39,3 @@ pulumi.export(
         for key, site in sites.items()
     },
 )
-pulumi.export("compliance_report", {key: site.compliance_report_markdown for key, site in sites.items()})

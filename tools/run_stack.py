@@ -13,6 +13,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 STATE = REPO / ".state"
@@ -88,17 +89,13 @@ def main() -> int:
             emulator.wait(timeout=10)
 
 
-def print_report(outputs: dict[str, object]) -> None:
-    """Print each site's compliance report (the stack exports it as Markdown under `compliance_report`)."""
-    report = outputs.get("compliance_report")
-    if isinstance(report, str):
-        print("\n" + report)
-    elif isinstance(report, dict):
-        for text in report.values():
-            print("\n" + str(text))
-    else:
-        print(json.dumps(outputs, indent=2))
+def print_report(outputs: dict[str, Any]) -> None:
+    """Print each site's compliance report, rendered from the rows the stack exports under `sites`."""
+    from piwik_resources.components.compliance import OPEN_QUESTIONS, render_markdown
 
+    for key, site in (outputs.get("sites") or {}).items():
+        rows = site.get("compliance_report") or []
+        print("\n" + render_markdown(f"CNIL exemption — {key}", rows, OPEN_QUESTIONS))
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -304,16 +304,9 @@ class CnilExemptSite(pulumi.ComponentResource):
         self.compliance_report_markdown = rows.apply(
             lambda r: render_markdown(f"CNIL exemption — {args.site_name}", r, OPEN_QUESTIONS)
         )
-        self.register_outputs(
-            {
-                "site_id": self.site_id,
-                "opt_out_code": self.opt_out_code,
-                "installation_code": self.installation_code,
-                "privacy_policy": self.privacy_policy,
-                "consent_message": self.consent_message,
-                "compliance_report": self.compliance_report,
-            }
-        )
+        # Only the id is registered on the component: the other outputs are attributes for the program to export
+        # as it sees fit, so the state does not store every report and text twice (bench: state per site).
+        self.register_outputs({"site_id": self.site_id})
 
 
 def _number(value: Any) -> int | None:

@@ -312,11 +312,11 @@ class ReportRow:
     detail: str
 
     def as_dict(self) -> dict[str, Any]:
+        # The seed section is not repeated in every stack's state: render_markdown looks it up by number.
         return {
             "number": self.number,
             "requirement": self.requirement,
             "status": str(self.status),
-            "seed_section": self.seed_section,
             "detail": self.detail,
         }
 
@@ -331,9 +331,8 @@ def render_markdown(title: str, rows: Iterable[Mapping[str, Any]], open_question
     lines = [f"### {title}", "", "| # | Requirement | Status | Seed section | Detail |", "|---|---|---|---|---|"]
     for r in sorted(rows, key=lambda r: int(r["number"])):
         detail = str(r["detail"]).replace("|", "\\|").replace("\n", " ")
-        lines.append(
-            f"| {r['number']} | {r['requirement']} | {r['status']} | {r['seed_section']} | {detail} |"
-        )
+        section = r.get("seed_section") or BY_NUMBER[int(r["number"])].seed_section
+        lines.append(f"| {r['number']} | {r['requirement']} | {r['status']} | {section} | {detail} |")
     questions = list(open_questions)
     if questions:
         lines += ["", "Open questions (not published by Piwik PRO):"]
