@@ -55,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=0.0,
         help="share of requests applied, then closed without a response",
     )
+    p.add_argument("--throttle-rate", type=_rate, default=0.0, help="share of requests answered 429, Retry-After 1")
     p.add_argument("--apps-limit", type=int, default=None, help="number of apps after which create answers 409")
     return p
 
@@ -72,6 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         error_rate=args.error_rate,
         drop_rate=args.drop_rate,
         drop_after_commit_rate=args.drop_after_commit_rate,
+        throttle_rate=args.throttle_rate,
         token_ttl=args.token_ttl,
         apps_limit=args.apps_limit,
     )

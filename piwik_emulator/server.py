@@ -93,6 +93,12 @@ class EmulatorHandler(BaseHTTPRequestHandler):
                 self._send(response)
                 return
         plan = server.faults.plan(switches, method, path)
+        if plan.throttle and path not in PUBLIC_PATHS:
+            response = generic(family, 429, "Too Many Requests").response
+            response.headers["Retry-After"] = str(switches.throttle_retry_after)
+            server.request_log.record(method, path, template, 429, "throttled")
+            self._send(response)
+            return
         if plan.drop:
             server.request_log.record(method, path, template, None, "drop")
             self._drop()

@@ -28,6 +28,10 @@ class Switches:
     error_rate: float = 0.0
     drop_rate: float = 0.0
     drop_after_commit_rate: float = 0.0
+    #: Share of requests answered 429 with ``Retry-After: throttle_retry_after`` (a storm of short 429s, unlike
+    #: the per-minute buckets whose Retry-After can reach 60 s); /auth/token is never throttled.
+    throttle_rate: float = 0.0
+    throttle_retry_after: int = 1
     token_ttl: int = DEFAULT_TOKEN_TTL
     apps_limit: int | None = None
     fault_paths: list[str] | None = None
@@ -44,6 +48,8 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "error_rate": (int, float),
     "drop_rate": (int, float),
     "drop_after_commit_rate": (int, float),
+    "throttle_rate": (int, float),
+    "throttle_retry_after": (int,),
     "token_ttl": (int,),
     "apps_limit": (int, type(None)),
     "fault_paths": (list, type(None)),
@@ -66,6 +72,8 @@ def validate_update(update: Any) -> dict[str, Any]:
             raise ValueError(f"switch {key!r} must be within 0..1, got {value}")
         if key in ("latency_ms", "read_limit", "write_limit") and value < 0:
             raise ValueError(f"switch {key!r} must be >= 0, got {value}")
+        if key == "throttle_retry_after" and value < 0:
+            raise ValueError(f"switch 'throttle_retry_after' must be >= 0, got {value}")
         if key == "token_ttl" and value < 1:
             raise ValueError(f"switch 'token_ttl' must be >= 1, got {value}")
         if key == "fault_paths" and value is not None:
@@ -114,6 +122,7 @@ class FaultPlan:
     error: bool = False
     drop: bool = False
     drop_after_commit: bool = False
+    throttle: bool = False
 
 
 @dataclass
@@ -128,8 +137,10 @@ class Faults:
                 return FaultPlan()
         with self.lock:
             roll_error, roll_drop, roll_commit = self.rng.random(), self.rng.random(), self.rng.random()
+            roll_throttle = self.rng.random()
         return FaultPlan(
             error=roll_error < switches.error_rate,
             drop=roll_drop < switches.drop_rate,
             drop_after_commit=roll_commit < switches.drop_after_commit_rate,
+            throttle=roll_throttle < switches.throttle_rate,
         )

@@ -133,7 +133,8 @@ class CustomDimensionAdapter(Adapter[CustomDimensionInputs]):
         # answer was lost made (in this call, or in an interrupted `pulumi up`): adopted, not made twice.
         for attempt in range(1, CREATE_ATTEMPTS + 1):
             same_key = [
-                d for d in dims.list(inputs.site_id)
+                d
+                for d in dims.list(inputs.site_id)
                 if d.name == inputs.name and d.scope == inputs.scope and (inputs.slot is None or d.slot == inputs.slot)
             ]
             if same_key:

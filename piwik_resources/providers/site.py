@@ -5,8 +5,10 @@ of the same app belong to SitePrivacy (see site_privacy.py), so the two never wr
 
 Creation never makes a duplicate: the app's UUID is chosen here and sent with the POST, so when the answer is
 lost (timeout, 5xx, dropped connection) the provider looks the app up by that UUID before trying again. The
-UUID is derived from the account and the declaration (see :func:`app_id_for`), so a create repeated after an
-interrupted `pulumi up` (whose answer, and so whose id, never reached the state) finds the app it made.
+UUID is derived from the account and the resource's identity in the program — project, stack and resource name,
+the ``creation_key`` the Site resource sets (see :func:`app_id_for`) — so a create repeated after an interrupted
+`pulumi up` (whose answer, and so whose id, never reached the state) finds the app it made, while two Sites
+never share an app, whatever their names and URLs.
 """
 
 from __future__ import annotations
@@ -67,6 +69,10 @@ class SiteInputs(InputsModel):
     adopt_id: str | None = Field(
         None, pattern=UUID_PATTERN, json_schema_extra={"allowed": "the UUID of an existing app"}
     )
+    #: "<project>/<stack>/<resource name>", set by the Site resource; None gives a random UUID.
+    creation_key: str | None = Field(
+        None, min_length=1, max_length=1000, json_schema_extra={"allowed": "project/stack/resource name"}
+    )
 
     @field_validator("urls")
     @classmethod
@@ -84,8 +90,9 @@ class SiteInputs(InputsModel):
         return tz
 
 
-def _outputs(app: App, adopt_id: str | None) -> dict[str, Any]:
+def _outputs(app: App, adopt_id: str | None, creation_key: str | None) -> dict[str, Any]:
     return {
+        "creation_key": creation_key,
         "name": app.name,
         "urls": list(app.urls),
         "timezone": app.timezone,
@@ -99,15 +106,19 @@ def _outputs(app: App, adopt_id: str | None) -> dict[str, Any]:
 
 
 def app_id_for(base_url: str, inputs: SiteInputs) -> str:
-    """The UUID a new app is created with: a uuid5 of the account, the name, the URLs and the app type.
+    """The UUID a new app is created with: a uuid5 of the account, the resource's identity and the app type.
 
     `pulumi up` killed while a create was in flight leaves a pending create whose id the state never got;
     the next `up` creates the resource again and, with this id, meets the app of the interrupted run ("already
-    exists"), looks it up and continues with it instead of making a second one. An app made by hand (a random
-    id) is never taken this way; two Sites declaring the same name, URLs and type on one account are one app.
-    The app type is part of the key so that replacing a Site to change it makes a new app.
+    exists"), looks it up and continues with it instead of making a second one. The identity is the resource's
+    (project, stack, resource name), not the app's name or URLs: two Sites are never one app, and a resource
+    renamed in the program (a replacement, without an alias) gets a new app rather than taking over the one its
+    old self is about to delete. The app type is part of the key so that replacing a Site to change it makes a
+    new app. An app made by hand (a random id) is never taken this way.
     """
-    key = [base_url.rstrip("/"), inputs.name, sorted(inputs.urls), inputs.app_type or ""]
+    if inputs.creation_key is None:
+        return str(uuid.uuid4())
+    key = [base_url.rstrip("/"), inputs.creation_key, inputs.app_type or ""]
     return str(uuid.uuid5(APP_ID_NAMESPACE, json.dumps(key, ensure_ascii=False)))
 
 
@@ -153,9 +164,9 @@ class SiteAdapter(Adapter[SiteInputs]):
                     f"(GET /api/apps/v2/{inputs.adopt_id} returned HTTP 404)"
                 ) from None
             app = self._converge(ctx, app, inputs)
-            return app.id, _outputs(app, inputs.adopt_id)
+            return app.id, _outputs(app, inputs.adopt_id, inputs.creation_key)
         app = self._create_once(ctx, inputs)
-        return app.id, _outputs(app, None)
+        return app.id, _outputs(app, None, inputs.creation_key)
 
     def _create_once(self, ctx: Context, inputs: SiteInputs) -> App:
         app_id = app_id_for(ctx.client.base_url, inputs)
@@ -185,7 +196,7 @@ class SiteAdapter(Adapter[SiteInputs]):
             app = ctx.client.apps.get(id_)
         except NotFoundError:
             return None
-        return _outputs(app, state.get("adopt_id"))
+        return _outputs(app, state.get("adopt_id"), state.get("creation_key"))
 
     def update(self, ctx: Context, id_: str, state: dict[str, Any], inputs: SiteInputs) -> dict[str, Any]:
         desired = self._desired(inputs)
@@ -194,7 +205,7 @@ class SiteAdapter(Adapter[SiteInputs]):
         if changes:
             ctx.client.apps.update(id_, changes)
         app = ctx.client.apps.get(id_)
-        return _outputs(app, inputs.adopt_id or state.get("adopt_id"))
+        return _outputs(app, inputs.adopt_id or state.get("adopt_id"), inputs.creation_key)
 
     def delete(self, ctx: Context, id_: str, state: dict[str, Any]) -> None:
         with contextlib.suppress(NotFoundError):

@@ -44,7 +44,11 @@ class Site(pulumi.dynamic.Resource, module="piwik", name="Site"):
     adopt_id: pulumi.Output[str | None]
     organization: pulumi.Output[str]
     added_at: pulumi.Output[str]
+    creation_key: pulumi.Output[str]
 
     def __init__(self, resource_name: str, args: SiteArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         props = props_of(args, ("site_id", "organization", "added_at"))
+        # The app's UUID is derived from this (see providers/site.py): a create repeated after an interrupted
+        # `pulumi up` finds the app it made, and no two Sites ever share one.
+        props["creation_key"] = f"{pulumi.get_project()}/{pulumi.get_stack()}/{resource_name}"
         super().__init__(SiteProvider(), resource_name, props, opts)
