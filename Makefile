@@ -43,7 +43,7 @@ emulator: install
 
 lint: install
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check piwik_resources piwik_emulator
+	$(VENV)/bin/ruff format --check .
 
 typecheck: install
 	$(VENV)/bin/mypy --strict piwik_resources piwik_emulator
@@ -51,6 +51,7 @@ typecheck: install
 test: install toolchain
 	@echo "pulumi: $$(tools/pulumi-toolchain 2>/dev/null)/pulumi $$("$$(tools/pulumi-toolchain 2>/dev/null)/pulumi" version)"
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy --strict piwik_resources piwik_emulator
 	$(VENV)/bin/mypy --strict --explicit-package-bases tools/pr_preview
 	MYPYPATH=policy $(VENV)/bin/mypy --strict policy/cnil_policies.py policy/__main__.py

@@ -40,8 +40,13 @@ KINDS: tuple[tuple[str, str], ...] = (
     ("/api/container-settings/", "OptOutForm"),
 )
 INSTANCES_PER_SITE = {
-    "Site": 1, "SitePrivacy": 1, "TrackerSettings": 1, "TagConsentType": 1, "ConsentTemplate": 2,
-    "CustomDimension": 2, "OptOutForm": 1,
+    "Site": 1,
+    "SitePrivacy": 1,
+    "TrackerSettings": 1,
+    "TagConsentType": 1,
+    "ConsentTemplate": 2,
+    "CustomDimension": 2,
+    "OptOutForm": 1,
 }
 
 
@@ -125,8 +130,15 @@ def bench_sites(
     emulator.start()
     try:
         engine = Engine(
-            root / "real", bin_dir, sites=sites, mode="real", emulator=emulator,
-            reads_per_minute=0, writes_per_minute=0, parallel=parallel, extra_env=extra_env,
+            root / "real",
+            bin_dir,
+            sites=sites,
+            mode="real",
+            emulator=emulator,
+            reads_per_minute=0,
+            writes_per_minute=0,
+            parallel=parallel,
+            extra_env=extra_env,
         )
         real: dict[str, Any] = {}
         for name, op in OPS:
@@ -135,7 +147,8 @@ def bench_sites(
             if name == "up":
                 exported, checkpoint, urns = state_sizes(engine)
                 out["state"] = {
-                    "export_bytes": exported, "checkpoint_bytes": checkpoint,
+                    "export_bytes": exported,
+                    "checkpoint_bytes": checkpoint,
                     "export_bytes_per_site": round(exported / sites),
                     "checkpoint_bytes_per_site": round(checkpoint / sites),
                     "resources": len(urns),
@@ -146,8 +159,15 @@ def bench_sites(
         emulator.stop()
 
     floor_engine = Engine(
-        root / "noop", bin_dir, sites=sites, mode="noop", emulator=None,
-        reads_per_minute=0, writes_per_minute=0, parallel=parallel, extra_env=extra_env,
+        root / "noop",
+        bin_dir,
+        sites=sites,
+        mode="noop",
+        emulator=None,
+        reads_per_minute=0,
+        writes_per_minute=0,
+        parallel=parallel,
+        extra_env=extra_env,
     )
     floor: dict[str, Any] = {}
     for name, op in OPS:
@@ -197,8 +217,13 @@ def bench_rate_floor(
     emulator.start()
     try:
         engine = Engine(
-            root / "real", bin_dir, sites=sites, mode="real", emulator=emulator,
-            reads_per_minute=read_limit, writes_per_minute=write_limit,
+            root / "real",
+            bin_dir,
+            sites=sites,
+            mode="real",
+            emulator=emulator,
+            reads_per_minute=read_limit,
+            writes_per_minute=write_limit,
         )
         try:
             phase = run_phase(engine, "up", emulator)
@@ -357,7 +382,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--latency-ms", type=int, default=20, help="latency the emulator adds to every request (20)")
     p.add_argument("--parallel", type=int, default=None, help="pulumi --parallel (default: the CLI's, 4×cores)")
     p.add_argument(
-        "--skip-checkpoints", action="store_true",
+        "--skip-checkpoints",
+        action="store_true",
         help="set PULUMI_SKIP_CHECKPOINTS=true for every run (no intermediate state writes; to measure their cost)",
     )
     p.add_argument("--skip-rate-floor", action="store_true", help="skip the run under rate limits")
@@ -396,15 +422,17 @@ def main(argv: list[str] | None = None) -> int:
         try:
             for sites in args.sites:
                 started = time.perf_counter()
-                result = bench_sites(
-                    sites, args.latency_ms, root / f"sites-{sites}", bin_dir, args.parallel, extra_env
-                )
+                result = bench_sites(sites, args.latency_ms, root / f"sites-{sites}", bin_dir, args.parallel, extra_env)
                 report["results"].append(result)
                 print(f"bench: {sites} sites done in {time.perf_counter() - started:.0f} s", flush=True)
             if not args.skip_rate_floor:
                 report["rate_floor"] = bench_rate_floor(
-                    args.rate_sites, args.rate_write_limit, args.rate_read_limit, args.latency_ms,
-                    root / "rate-floor", bin_dir,
+                    args.rate_sites,
+                    args.rate_write_limit,
+                    args.rate_read_limit,
+                    args.latency_ms,
+                    root / "rate-floor",
+                    bin_dir,
                 )
         except BenchError as exc:
             print(f"bench: {exc}")

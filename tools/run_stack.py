@@ -20,9 +20,7 @@ STATE = REPO / ".state"
 
 
 def pulumi_bin() -> Path:
-    out = subprocess.run(
-        [str(REPO / "tools" / "pulumi-toolchain")], check=True, capture_output=True, text=True
-    ).stdout
+    out = subprocess.run([str(REPO / "tools" / "pulumi-toolchain")], check=True, capture_output=True, text=True).stdout
     return Path(out.strip().splitlines()[-1]) / "pulumi"
 
 
@@ -73,7 +71,11 @@ def main() -> int:
             run("up", "--yes", "--non-interactive", "--stack", stack)
             outputs = subprocess.run(
                 [str(pulumi), "stack", "output", "--json", "--stack", stack],
-                cwd=REPO, env=env, check=True, capture_output=True, text=True,
+                cwd=REPO,
+                env=env,
+                check=True,
+                capture_output=True,
+                text=True,
             ).stdout
             print_report(json.loads(outputs))
         elif action == "destroy":
@@ -96,6 +98,7 @@ def print_report(outputs: dict[str, Any]) -> None:
     for key, site in (outputs.get("sites") or {}).items():
         rows = site.get("compliance_report") or []
         print("\n" + render_markdown(f"CNIL exemption — {key}", rows, OPEN_QUESTIONS))
+
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -223,7 +223,10 @@ class CnilExemptSite(pulumi.ComponentResource):
         self.site = Site(
             f"{name}-site",
             SiteArgs(
-                name=args.site_name, urls=list(args.urls), timezone=args.timezone, currency=args.currency,
+                name=args.site_name,
+                urls=list(args.urls),
+                timezone=args.timezone,
+                currency=args.currency,
                 adopt_id=args.adopt_site_id,
             ),
             child,
@@ -330,56 +333,118 @@ def report_rows(args: CnilExemptSiteArgs, live: Mapping[str, Any]) -> list[Repor
         rows.append(row(key, Status.ATTESTED, yes) if value else row(key, Status.PENDING, todo))
 
     ip = _number(tracker["ip"])
-    api("ip-masking", ip is not None and ip >= 1,
-        f"app tracker setting anonymize_visitor_ip_level = {ip} (the account-wide value: CnilAccount)")
+    api(
+        "ip-masking",
+        ip is not None and ip >= 1,
+        f"app tracker setting anonymize_visitor_ip_level = {ip} (the account-wide value: CnilAccount)",
+    )
     api("masked-ip-enrichment", tracker["enrich"] is True, "fingerprint_based_on_anonymized_ip = true")
     api("ask-consent", privacy["gdpr"] is True, "app gdpr = true")
-    api("cookieless-without-consent",
+    api(
+        "cookieless-without-consent",
         privacy["anon"] is True and privacy["mode"] == "no_device_storage",
-        f"gdprDataAnonymization = {json.dumps(privacy['anon'])}, gdprDataAnonymizationMode = {privacy['mode']}")
-    api("exact-url-matching", tracker["urls"] is True,
-        "exclude_unknown_urls = true with the site's urls (a \"starts with\" rule: no exact-match field is "
-        "published)")
-    api("piwik-tag-consent-type", live["consent_type"] == "analytics",
-        f"Piwik PRO tag consent_type = {live['consent_type']}, Tag Manager draft published")
+        f"gdprDataAnonymization = {json.dumps(privacy['anon'])}, gdprDataAnonymizationMode = {privacy['mode']}",
+    )
+    api(
+        "exact-url-matching",
+        tracker["urls"] is True,
+        'exclude_unknown_urls = true with the site\'s urls (a "starts with" rule: no exact-match field is published)',
+    )
+    api(
+        "piwik-tag-consent-type",
+        live["consent_type"] == "analytics",
+        f"Piwik PRO tag consent_type = {live['consent_type']}, Tag Manager draft published",
+    )
     templates = list(live["templates"])
     if args.consent_template_mode == "manual" or any(templates):
-        rows.append(row("consent-message", Status.PENDING,
-                        "paste the consent message (output consent_message) in the Consent Manager template; "
-                        "the step and texts are in each ConsentTemplate's manual_instructions"))
+        rows.append(
+            row(
+                "consent-message",
+                Status.PENDING,
+                "paste the consent message (output consent_message) in the Consent Manager template; "
+                "the step and texts are in each ConsentTemplate's manual_instructions",
+            )
+        )
     else:
-        rows.append(row("consent-message", Status.ENFORCED,
-                        f"consent form templates set for {', '.join(sorted(args.consent_messages))} (API not "
-                        "published by Piwik PRO: the emulator's own paths)"))
-    attested("privacy-policy", att.privacy_policy_published,
-             "privacy policy published with the generated paragraph",
-             "publish the generated paragraph (output privacy_policy), then attest privacy_policy_published")
-    attested("opt-out", att.opt_out_form_published, "opt-out form published on the privacy policy page",
-             "paste the opt-out form code (output opt_out_code), then attest opt_out_form_published")
-    attested("dpa", att.dpa_signed, "DPA signed (attested)",
-             "sign the DPA (legal+dpa@piwik.pro), then attest dpa_signed")
-    attested("no-integrations", att.integrations_off, "integrations off (attested)",
-             "check Analytics → Settings → Integrations, then attest integrations_off")
-    rows.append(row("no-identifiers", Status.CHECKED,
-                    "no custom dimension declared by this site names or extracts an identifier"))
-    attested("no-exports", att.no_export_credentials, "no export-capable API credentials (attested)",
-             "remove API credentials with export access, then attest no_export_credentials")
+        rows.append(
+            row(
+                "consent-message",
+                Status.ENFORCED,
+                f"consent form templates set for {', '.join(sorted(args.consent_messages))} (API not "
+                "published by Piwik PRO: the emulator's own paths)",
+            )
+        )
+    attested(
+        "privacy-policy",
+        att.privacy_policy_published,
+        "privacy policy published with the generated paragraph",
+        "publish the generated paragraph (output privacy_policy), then attest privacy_policy_published",
+    )
+    attested(
+        "opt-out",
+        att.opt_out_form_published,
+        "opt-out form published on the privacy policy page",
+        "paste the opt-out form code (output opt_out_code), then attest opt_out_form_published",
+    )
+    attested(
+        "dpa", att.dpa_signed, "DPA signed (attested)", "sign the DPA (legal+dpa@piwik.pro), then attest dpa_signed"
+    )
+    attested(
+        "no-integrations",
+        att.integrations_off,
+        "integrations off (attested)",
+        "check Analytics → Settings → Integrations, then attest integrations_off",
+    )
+    rows.append(
+        row(
+            "no-identifiers",
+            Status.CHECKED,
+            "no custom dimension declared by this site names or extracts an identifier",
+        )
+    )
+    attested(
+        "no-exports",
+        att.no_export_credentials,
+        "no export-capable API credentials (attested)",
+        "remove API credentials with export access, then attest no_export_credentials",
+    )
     if args.exports_needed:
         dims = [d for d in live["dimensions"] if d]
-        api("export-dimensions", len(dims) == len(EXPORT_DIMENSIONS),
-            f"session- and event-scope dimensions {', '.join(map(str, dims))}")
+        api(
+            "export-dimensions",
+            len(dims) == len(EXPORT_DIMENSIONS),
+            f"session- and event-scope dimensions {', '.join(map(str, dims))}",
+        )
     else:
         rows.append(row("export-dimensions", Status.NOT_APPLICABLE, "exports_needed is false"))
-    attested("session-log-hidden", att.session_log_hidden, "session log hidden (attested)",
-             "check that Analytics → Reports → Session log is hidden, then attest session_log_hidden")
+    attested(
+        "session-log-hidden",
+        att.session_log_hidden,
+        "session log hidden (attested)",
+        "check that Analytics → Reports → Session log is hidden, then attest session_log_hidden",
+    )
     cookie = _number(privacy["cookie"])
-    api("cookie-lifetime", cookie is not None and cookie <= MAX_COOKIE_LIFETIME_SECONDS,
-        f"privacyCookieExpirationPeriod = {cookie} s (at most {MAX_COOKIE_LIFETIME_SECONDS})")
+    api(
+        "cookie-lifetime",
+        cookie is not None and cookie <= MAX_COOKIE_LIFETIME_SECONDS,
+        f"privacyCookieExpirationPeriod = {cookie} s (at most {MAX_COOKIE_LIFETIME_SECONDS})",
+    )
     api("no-cross-site-fingerprinting", tracker["fp"] is False, "enable_fingerprinting_across_websites = false")
-    api("geolocation-city", tracker["geo"] not in (None, "none"),
-        f"anonymize_visitor_geolocation_level = {tracker['geo']}")
-    attested("retention", att.retention_months, f"data kept {att.retention_months} months (attested; plan-bound)",
-             "check the plan's retention (≤ 25 months), then attest retention_months")
-    attested("hosting", att.hosting_region, f"hosted in {att.hosting_region} (attested)",
-             "state the account's hosting region in attestations.hosting_region")
+    api(
+        "geolocation-city",
+        tracker["geo"] not in (None, "none"),
+        f"anonymize_visitor_geolocation_level = {tracker['geo']}",
+    )
+    attested(
+        "retention",
+        att.retention_months,
+        f"data kept {att.retention_months} months (attested; plan-bound)",
+        "check the plan's retention (≤ 25 months), then attest retention_months",
+    )
+    attested(
+        "hosting",
+        att.hosting_region,
+        f"hosted in {att.hosting_region} (attested)",
+        "state the account's hosting region in attestations.hosting_region",
+    )
     return rows

@@ -52,55 +52,148 @@ class Requirement:
 
 
 REQUIREMENTS: tuple[Requirement, ...] = (
-    Requirement(1, "ip-masking", "Mask IP addresses (at least 1 byte)",
-                "Administration → Plate-forme → Paramètres de confidentialité → Masquer les adresses IP",
-                (How.API, How.CHECK)),
-    Requirement(2, "masked-ip-enrichment", "Use the masked IP address for data enrichment",
-                "Administration → Plate-forme → Paramètres de confidentialité → "
-                "Utiliser une adresse IP masquée pour les données", (How.API,)),
-    Requirement(3, "ask-consent", "Ask visitors for consent",
-                "Sites Web et applications → Paramètres → Confidentialité → Demander le consentement des visiteurs",
-                (How.API,)),
-    Requirement(4, "cookieless-without-consent", "Without consent, collect data without cookies",
-                "Sites Web et applications → Paramètres → Confidentialité → Paramètres de consentement → "
-                "Collecter des données sans utiliser de cookies", (How.API,)),
-    Requirement(5, "exact-url-matching", "Track only the site's own URLs (exact URL matching)",
-                "Sites Web et applications → Paramètres → Suivi → Correspondance exacte des URL lors du suivi",
-                (How.API,)),
-    Requirement(6, "piwik-tag-consent-type", "The Piwik PRO tag's consent type is Analytics",
-                "Gestionnaire de balises → Balises → balise Piwik PRO → Paramètres de balise avancés → "
-                "Type de consentement", (How.API,)),
-    Requirement(7, "consent-message", "Consent form message describing the exempt processing",
-                "Gestionnaire de consentement → Modèles de consentement → Choisir un formulaire → Modifier le modèle",
-                (How.API, How.TEXT)),
-    Requirement(8, "privacy-policy", "Privacy policy names Piwik PRO, the hosting, retention ≤ 25 months, opt-out",
-                "Votre politique de protection des données", (How.TEXT, How.ATTEST)),
-    Requirement(9, "opt-out", "Visitors can object (opt-out form on the privacy policy page)",
-                "Administration → Plate-forme → Générateur de messages de retrait", (How.API, How.TEXT)),
-    Requirement(10, "dpa", "Data Processing Agreement signed with Piwik PRO",
-                "Conditions préalables → Signature de DPA", (How.ATTEST,)),
-    Requirement(11, "no-integrations", "No integration with other data sources",
-                "Intégration avec d'autres sources de données (Analytics → Paramètres → Integrations)",
-                (How.ATTEST, How.CHECK)),
-    Requirement(12, "no-identifiers", "No custom dimension or other identifier for non-consenting visitors",
-                "Intégration avec d'autres sources de données (dimensions personnalisées, identifiants)",
-                (How.CHECK,)),
-    Requirement(13, "no-exports", "No export of exempt data; export-capable API credentials removed",
-                "Exportations de données (Panel d'utilisateurs → Identifiants API)", (How.ATTEST,)),
-    Requirement(14, "export-dimensions", "If exports are needed: session- and event-scope consent dimensions",
-                "Exportations de données (dimension personnalisée de session et d'évènement)", (How.API,)),
-    Requirement(15, "session-log-hidden", "Session log hidden (Analytics → Rapports)",
-                "Exportations de données (Journal de session caché par défaut)", (How.ATTEST,)),
-    Requirement(16, "cookie-lifetime", "Cookies live at most 13 months and are not extended",
-                "Lignes directrices CNIL 2020-091 art. 5 (durée de vie des traceurs)", (How.API, How.CHECK)),
-    Requirement(17, "no-cross-site-fingerprinting", "No identifier shared across websites (no fingerprinting)",
-                "Lignes directrices CNIL 2020-091 art. 5 (pas de suivi inter-sites)", (How.API, How.CHECK)),
-    Requirement(18, "geolocation-city", "Geolocation no finer than the city",
-                "Le champ d'application (zone géographique d'origine des requêtes)", (How.API, How.CHECK)),
-    Requirement(19, "retention", "Collected data kept at most 25 months",
-                "Votre politique de protection des données (période maximale de 25 mois)", (How.ATTEST,)),
-    Requirement(20, "hosting", "Data hosted in the EU (as the privacy policy states)",
-                "Votre politique de protection des données (données hébergées en France)", (How.ATTEST,)),
+    Requirement(
+        1,
+        "ip-masking",
+        "Mask IP addresses (at least 1 byte)",
+        "Administration → Plate-forme → Paramètres de confidentialité → Masquer les adresses IP",
+        (How.API, How.CHECK),
+    ),
+    Requirement(
+        2,
+        "masked-ip-enrichment",
+        "Use the masked IP address for data enrichment",
+        "Administration → Plate-forme → Paramètres de confidentialité → "
+        "Utiliser une adresse IP masquée pour les données",
+        (How.API,),
+    ),
+    Requirement(
+        3,
+        "ask-consent",
+        "Ask visitors for consent",
+        "Sites Web et applications → Paramètres → Confidentialité → Demander le consentement des visiteurs",
+        (How.API,),
+    ),
+    Requirement(
+        4,
+        "cookieless-without-consent",
+        "Without consent, collect data without cookies",
+        "Sites Web et applications → Paramètres → Confidentialité → Paramètres de consentement → "
+        "Collecter des données sans utiliser de cookies",
+        (How.API,),
+    ),
+    Requirement(
+        5,
+        "exact-url-matching",
+        "Track only the site's own URLs (exact URL matching)",
+        "Sites Web et applications → Paramètres → Suivi → Correspondance exacte des URL lors du suivi",
+        (How.API,),
+    ),
+    Requirement(
+        6,
+        "piwik-tag-consent-type",
+        "The Piwik PRO tag's consent type is Analytics",
+        "Gestionnaire de balises → Balises → balise Piwik PRO → Paramètres de balise avancés → Type de consentement",
+        (How.API,),
+    ),
+    Requirement(
+        7,
+        "consent-message",
+        "Consent form message describing the exempt processing",
+        "Gestionnaire de consentement → Modèles de consentement → Choisir un formulaire → Modifier le modèle",
+        (How.API, How.TEXT),
+    ),
+    Requirement(
+        8,
+        "privacy-policy",
+        "Privacy policy names Piwik PRO, the hosting, retention ≤ 25 months, opt-out",
+        "Votre politique de protection des données",
+        (How.TEXT, How.ATTEST),
+    ),
+    Requirement(
+        9,
+        "opt-out",
+        "Visitors can object (opt-out form on the privacy policy page)",
+        "Administration → Plate-forme → Générateur de messages de retrait",
+        (How.API, How.TEXT),
+    ),
+    Requirement(
+        10,
+        "dpa",
+        "Data Processing Agreement signed with Piwik PRO",
+        "Conditions préalables → Signature de DPA",
+        (How.ATTEST,),
+    ),
+    Requirement(
+        11,
+        "no-integrations",
+        "No integration with other data sources",
+        "Intégration avec d'autres sources de données (Analytics → Paramètres → Integrations)",
+        (How.ATTEST, How.CHECK),
+    ),
+    Requirement(
+        12,
+        "no-identifiers",
+        "No custom dimension or other identifier for non-consenting visitors",
+        "Intégration avec d'autres sources de données (dimensions personnalisées, identifiants)",
+        (How.CHECK,),
+    ),
+    Requirement(
+        13,
+        "no-exports",
+        "No export of exempt data; export-capable API credentials removed",
+        "Exportations de données (Panel d'utilisateurs → Identifiants API)",
+        (How.ATTEST,),
+    ),
+    Requirement(
+        14,
+        "export-dimensions",
+        "If exports are needed: session- and event-scope consent dimensions",
+        "Exportations de données (dimension personnalisée de session et d'évènement)",
+        (How.API,),
+    ),
+    Requirement(
+        15,
+        "session-log-hidden",
+        "Session log hidden (Analytics → Rapports)",
+        "Exportations de données (Journal de session caché par défaut)",
+        (How.ATTEST,),
+    ),
+    Requirement(
+        16,
+        "cookie-lifetime",
+        "Cookies live at most 13 months and are not extended",
+        "Lignes directrices CNIL 2020-091 art. 5 (durée de vie des traceurs)",
+        (How.API, How.CHECK),
+    ),
+    Requirement(
+        17,
+        "no-cross-site-fingerprinting",
+        "No identifier shared across websites (no fingerprinting)",
+        "Lignes directrices CNIL 2020-091 art. 5 (pas de suivi inter-sites)",
+        (How.API, How.CHECK),
+    ),
+    Requirement(
+        18,
+        "geolocation-city",
+        "Geolocation no finer than the city",
+        "Le champ d'application (zone géographique d'origine des requêtes)",
+        (How.API, How.CHECK),
+    ),
+    Requirement(
+        19,
+        "retention",
+        "Collected data kept at most 25 months",
+        "Votre politique de protection des données (période maximale de 25 mois)",
+        (How.ATTEST,),
+    ),
+    Requirement(
+        20,
+        "hosting",
+        "Data hosted in the EU (as the privacy policy states)",
+        "Votre politique de protection des données (données hébergées en France)",
+        (How.ATTEST,),
+    ),
 )
 
 BY_NUMBER: dict[int, Requirement] = {r.number: r for r in REQUIREMENTS}
@@ -166,10 +259,7 @@ def _cookie_lifetime(value: Any, _props: Mapping[str, Any]) -> str | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
     if int(value) > MAX_COOKIE_LIFETIME_SECONDS:
-        return (
-            f"{int(value)} s is longer than 13 months; allowed: at most {MAX_COOKIE_LIFETIME_SECONDS} s "
-            "(33,696,000)"
-        )
+        return f"{int(value)} s is longer than 13 months; allowed: at most {MAX_COOKIE_LIFETIME_SECONDS} s (33,696,000)"
     return None
 
 
@@ -231,35 +321,102 @@ def _dimension_extractions(value: Any, _props: Mapping[str, Any]) -> str | None:
 TRACKER = ("TrackerSettings", "GlobalTrackerSettings")
 
 RULES: tuple[Rule, ...] = (
-    Rule("cnil-ip-masking", "ip-masking", TRACKER, "ip_masking_level",
-         "IP addresses are masked by at least one byte", _ip_masking),
-    Rule("cnil-masked-ip-enrichment", "masked-ip-enrichment", TRACKER, "use_masked_ip_for_enrichment",
-         "Location and network data come from the masked IP address",
-         _must_be(True, "enrichment must use the masked IP address")),
-    Rule("cnil-exact-url-matching", "exact-url-matching", TRACKER, "exclude_unknown_urls",
-         "Only the site's own URLs are tracked",
-         _must_be(True, "requests from URLs that are not the site's must be discarded")),
-    Rule("cnil-no-cross-site-fingerprinting", "no-cross-site-fingerprinting", TRACKER,
-         "fingerprinting_across_websites", "No visitor identifier is shared across websites",
-         _must_be(False, "an identifier shared across websites breaks the exemption")),
-    Rule("cnil-geolocation-city", "geolocation-city", TRACKER, "geolocation_level",
-         "Geolocation is no finer than the city", _geolocation),
-    Rule("cnil-ask-consent", "ask-consent", ("SitePrivacy",), "gdpr",
-         "The consent form is on", _must_be(True, "visitors must be asked for consent")),
-    Rule("cnil-collect-without-consent", "cookieless-without-consent", ("SitePrivacy",),
-         "gdpr_data_anonymization", "Non-consenting visitors are measured anonymously",
-         _must_be(True, "without consent, data must still be collected anonymously (not dropped)")),
-    Rule("cnil-cookieless-without-consent", "cookieless-without-consent", ("SitePrivacy",),
-         "gdpr_data_anonymization_mode", "Non-consenting visitors are measured without cookies",
-         _must_be("no_device_storage", "without consent, nothing may be stored on the device")),
-    Rule("cnil-cookie-lifetime", "cookie-lifetime", ("SitePrivacy",), "privacy_cookie_expiration_period",
-         "Cookies live at most 13 months", _cookie_lifetime),
-    Rule("cnil-piwik-tag-consent-type", "piwik-tag-consent-type", ("TagConsentType",), "consent_type",
-         "The Piwik PRO tag fires under the Analytics consent type", _consent_type),
-    Rule("cnil-dimension-name-identifier", "no-identifiers", ("CustomDimension",), "name",
-         "Custom dimensions do not name an identifier", _dimension_name),
-    Rule("cnil-dimension-extraction-identifier", "no-identifiers", ("CustomDimension",), "extractions",
-         "Custom dimensions do not extract an identifier", _dimension_extractions),
+    Rule(
+        "cnil-ip-masking",
+        "ip-masking",
+        TRACKER,
+        "ip_masking_level",
+        "IP addresses are masked by at least one byte",
+        _ip_masking,
+    ),
+    Rule(
+        "cnil-masked-ip-enrichment",
+        "masked-ip-enrichment",
+        TRACKER,
+        "use_masked_ip_for_enrichment",
+        "Location and network data come from the masked IP address",
+        _must_be(True, "enrichment must use the masked IP address"),
+    ),
+    Rule(
+        "cnil-exact-url-matching",
+        "exact-url-matching",
+        TRACKER,
+        "exclude_unknown_urls",
+        "Only the site's own URLs are tracked",
+        _must_be(True, "requests from URLs that are not the site's must be discarded"),
+    ),
+    Rule(
+        "cnil-no-cross-site-fingerprinting",
+        "no-cross-site-fingerprinting",
+        TRACKER,
+        "fingerprinting_across_websites",
+        "No visitor identifier is shared across websites",
+        _must_be(False, "an identifier shared across websites breaks the exemption"),
+    ),
+    Rule(
+        "cnil-geolocation-city",
+        "geolocation-city",
+        TRACKER,
+        "geolocation_level",
+        "Geolocation is no finer than the city",
+        _geolocation,
+    ),
+    Rule(
+        "cnil-ask-consent",
+        "ask-consent",
+        ("SitePrivacy",),
+        "gdpr",
+        "The consent form is on",
+        _must_be(True, "visitors must be asked for consent"),
+    ),
+    Rule(
+        "cnil-collect-without-consent",
+        "cookieless-without-consent",
+        ("SitePrivacy",),
+        "gdpr_data_anonymization",
+        "Non-consenting visitors are measured anonymously",
+        _must_be(True, "without consent, data must still be collected anonymously (not dropped)"),
+    ),
+    Rule(
+        "cnil-cookieless-without-consent",
+        "cookieless-without-consent",
+        ("SitePrivacy",),
+        "gdpr_data_anonymization_mode",
+        "Non-consenting visitors are measured without cookies",
+        _must_be("no_device_storage", "without consent, nothing may be stored on the device"),
+    ),
+    Rule(
+        "cnil-cookie-lifetime",
+        "cookie-lifetime",
+        ("SitePrivacy",),
+        "privacy_cookie_expiration_period",
+        "Cookies live at most 13 months",
+        _cookie_lifetime,
+    ),
+    Rule(
+        "cnil-piwik-tag-consent-type",
+        "piwik-tag-consent-type",
+        ("TagConsentType",),
+        "consent_type",
+        "The Piwik PRO tag fires under the Analytics consent type",
+        _consent_type,
+    ),
+    Rule(
+        "cnil-dimension-name-identifier",
+        "no-identifiers",
+        ("CustomDimension",),
+        "name",
+        "Custom dimensions do not name an identifier",
+        _dimension_name,
+    ),
+    Rule(
+        "cnil-dimension-extraction-identifier",
+        "no-identifiers",
+        ("CustomDimension",),
+        "extractions",
+        "Custom dimensions do not extract an identifier",
+        _dimension_extractions,
+    ),
 )
 
 RULES_BY_NAME: dict[str, Rule] = {r.name: r for r in RULES}
@@ -294,9 +451,7 @@ def violations(resource_type: str, props: Mapping[str, Any], rules: Iterable[Rul
             continue
         reason = rule.check(value, props)
         if reason:
-            found.append(
-                Violation(rule.name, BY_KEY[rule.requirement], kind, rule.property, value, reason)
-            )
+            found.append(Violation(rule.name, BY_KEY[rule.requirement], kind, rule.property, value, reason))
     return found
 
 
@@ -343,5 +498,5 @@ def render_markdown(title: str, rows: Iterable[Mapping[str, Any]], open_question
 OPEN_QUESTIONS: tuple[str, ...] = (
     "What the app flag `cnil: true` changes server-side is not documented.",
     "Whether a Consent Manager template API exists for an account is not documented (none is published).",
-    "Whether the UI's \"exact URL matching\" is more than `exclude_unknown_urls` (a \"starts with\" rule).",
+    'Whether the UI\'s "exact URL matching" is more than `exclude_unknown_urls` (a "starts with" rule).',
 )

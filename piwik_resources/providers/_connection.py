@@ -32,7 +32,11 @@ CONFIG_WRITES_PER_MINUTE = "piwik:writesPerMinute"
 ENV_READS_PER_MINUTE = "PIWIK_READS_PER_MINUTE"
 ENV_WRITES_PER_MINUTE = "PIWIK_WRITES_PER_MINUTE"
 CONFIG_KEYS = (
-    CONFIG_BASE_URL, CONFIG_CLIENT_ID, CONFIG_CLIENT_SECRET, CONFIG_READS_PER_MINUTE, CONFIG_WRITES_PER_MINUTE
+    CONFIG_BASE_URL,
+    CONFIG_CLIENT_ID,
+    CONFIG_CLIENT_SECRET,
+    CONFIG_READS_PER_MINUTE,
+    CONFIG_WRITES_PER_MINUTE,
 )
 
 
@@ -78,9 +82,7 @@ def _text(value: Any) -> str | None:
     return text or None
 
 
-def resolve_connection(
-    config: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None
-) -> Connection:
+def resolve_connection(config: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> Connection:
     """Combine stack config (keys ``piwik:*``) and environment, config first, key by key.
 
     Raises :class:`ConnectionNotConfigured` naming every missing setting in both of its spellings.
@@ -108,7 +110,8 @@ def resolve_connection(
         rates[name] = _rate(raw if _text(raw) is not None else env.get(env_key), cfg_key, default)
     if missing:
         raise ConnectionNotConfigured(
-            "Piwik PRO connection is not configured: set stack config " + ", ".join(missing)
+            "Piwik PRO connection is not configured: set stack config "
+            + ", ".join(missing)
             + " — e.g. `pulumi config set --secret piwik:clientSecret ...`"
         )
     return Connection(

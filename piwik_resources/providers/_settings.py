@@ -68,8 +68,9 @@ class SettingsAdapter(Adapter[In]):
         """Managed properties and their desired values."""
         return {p: getattr(inputs, p) for p in self.fields if getattr(inputs, p) is not None}
 
-    def _outputs(self, parent: str, live: Mapping[str, Any], managed: list[str],
-                 previous: Mapping[str, Any]) -> dict[str, Any]:
+    def _outputs(
+        self, parent: str, live: Mapping[str, Any], managed: list[str], previous: Mapping[str, Any]
+    ) -> dict[str, Any]:
         outs: dict[str, Any] = {p: live.get(self.fields[p]) for p in managed}
         if self.parent_key is not None:
             outs[self.parent_key] = parent
@@ -121,8 +122,15 @@ class SettingsAdapter(Adapter[In]):
             live = self._fetch_for(ctx, parent, "update")
         return self._outputs(parent, live, list(desired), previous)
 
-    def _give_up(self, ctx: Context, parent: str, props: list[str], previous: Mapping[str, Any],
-                 live: Mapping[str, Any], changes: dict[str, Any]) -> None:
+    def _give_up(
+        self,
+        ctx: Context,
+        parent: str,
+        props: list[str],
+        previous: Mapping[str, Any],
+        live: Mapping[str, Any],
+        changes: dict[str, Any],
+    ) -> None:
         """Stop managing ``props``: queue the restoration into ``changes`` or reset them at once."""
         if not props:
             return

@@ -25,9 +25,7 @@ from ._validation import InputsModel
 from .engine import Adapter, Context, PiwikProvider, ProviderError
 from .site import UUID_PATTERN
 
-UI_PATH = (
-    "Gestionnaire de consentement → Modèles de consentement → Choisir un formulaire → Modifier le modèle"
-)
+UI_PATH = "Gestionnaire de consentement → Modèles de consentement → Choisir un formulaire → Modifier le modèle"
 UI_PATH_EN = "Consent Manager → Consent form templates → Choose a form → Edit template"
 
 #: Pulumi property -> ConsentTemplateAttributes field.
@@ -100,13 +98,11 @@ class ConsentTemplateAdapter(Adapter[ConsentTemplateInputs]):
             raise ProviderError(
                 f"ConsentTemplate {inputs.site_id}/{inputs.language}: {exc}\n"
                 f"{manual_instructions(inputs.language, texts)}\n"
-                "Then set mode=\"manual\" on this resource so that the state records the texts without any "
+                'Then set mode="manual" on this resource so that the state records the texts without any '
                 "API call."
             ) from None
         except NotFoundError as exc:
-            raise ProviderError(
-                f"ConsentTemplate: site_id: app {inputs.site_id} does not exist ({exc})"
-            ) from None
+            raise ProviderError(f"ConsentTemplate: site_id: app {inputs.site_id} does not exist ({exc})") from None
 
     def create(self, ctx: Context, inputs: ConsentTemplateInputs) -> tuple[str, dict[str, Any]]:
         id_ = f"{inputs.site_id}/{inputs.language}"
@@ -126,8 +122,7 @@ class ConsentTemplateAdapter(Adapter[ConsentTemplateInputs]):
             return None
         return _outputs(site_id, language, _from_api(current), mode)
 
-    def update(self, ctx: Context, id_: str, state: dict[str, Any],
-               inputs: ConsentTemplateInputs) -> dict[str, Any]:
+    def update(self, ctx: Context, id_: str, state: dict[str, Any], inputs: ConsentTemplateInputs) -> dict[str, Any]:
         texts = _texts(inputs) if inputs.mode == "manual" else self._put(ctx, inputs)
         return _outputs(inputs.site_id, inputs.language, texts, inputs.mode)
 

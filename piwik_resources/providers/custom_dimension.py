@@ -109,8 +109,12 @@ class CustomDimensionAdapter(Adapter[CustomDimensionInputs]):
             )
         body = self._body(dim, inputs)
         current = {
-            "name": dim.name, "scope": dim.scope, "active": dim.active, "case_sensitive": dim.case_sensitive,
-            "extractions": _extractions(dim), "slot": dim.slot,
+            "name": dim.name,
+            "scope": dim.scope,
+            "active": dim.active,
+            "case_sensitive": dim.case_sensitive,
+            "extractions": _extractions(dim),
+            "slot": dim.slot,
         }
         if all(same(v, current.get(k)) for k, v in body.items()):
             return dim
@@ -123,8 +127,7 @@ class CustomDimensionAdapter(Adapter[CustomDimensionInputs]):
                 dim = dims.get(inputs.adopt_id, inputs.site_id)
             except NotFoundError:
                 raise ProviderError(
-                    f"CustomDimension: adopt_id: app {inputs.site_id} has no custom dimension "
-                    f"{inputs.adopt_id}"
+                    f"CustomDimension: adopt_id: app {inputs.site_id} has no custom dimension {inputs.adopt_id}"
                 ) from None
             dim = self._converge(ctx, dim, inputs)
             return dim.id, _outputs(dim, inputs.adopt_id)
@@ -166,8 +169,7 @@ class CustomDimensionAdapter(Adapter[CustomDimensionInputs]):
         dim = self._get(ctx, id_, str(state["site_id"]))
         return None if dim is None else _outputs(dim, state.get("adopt_id"))
 
-    def update(self, ctx: Context, id_: str, state: dict[str, Any],
-               inputs: CustomDimensionInputs) -> dict[str, Any]:
+    def update(self, ctx: Context, id_: str, state: dict[str, Any], inputs: CustomDimensionInputs) -> dict[str, Any]:
         dim = self._get(ctx, id_, inputs.site_id)
         if dim is None:
             raise ProviderError(
@@ -183,7 +185,10 @@ class CustomDimensionAdapter(Adapter[CustomDimensionInputs]):
         if dim is None or dim.active is False:
             return
         body: dict[str, Any] = {
-            "name": dim.name, "scope": dim.scope, "active": False, "case_sensitive": bool(dim.case_sensitive),
+            "name": dim.name,
+            "scope": dim.scope,
+            "active": False,
+            "case_sensitive": bool(dim.case_sensitive),
             "extractions": _extractions(dim),
         }
         if dim.slot is not None:

@@ -229,9 +229,7 @@ class PiwikProvider(ResourceProvider):
         inputs = {k: outs[k] for k in self.adapter.input_keys() if k in outs}
         return ReadResult(id_, outs, inputs=inputs)
 
-    def update(
-        self, id_: str, olds: dict[str, Any], news: dict[str, Any]
-    ) -> UpdateResult:
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         state = user_props(olds)
         inputs = self._inputs(news)
         outs = self._run("update", id_, lambda ctx: self.adapter.update(ctx, id_, state, inputs))

@@ -57,15 +57,11 @@ class SiteInputs(InputsModel):
 
     name: str = Field(min_length=1, max_length=90, json_schema_extra={"allowed": "1 to 90 characters"})
     urls: list[str] = Field(min_length=1, json_schema_extra={"allowed": "a non-empty list of http(s) URLs"})
-    timezone: str | None = Field(
-        None, json_schema_extra={"allowed": "an IANA time zone such as Europe/Paris"}
-    )
+    timezone: str | None = Field(None, json_schema_extra={"allowed": "an IANA time zone such as Europe/Paris"})
     currency: str | None = Field(
         None, pattern=r"^[A-Z]{3}$", json_schema_extra={"allowed": "an ISO 4217 code such as EUR"}
     )
-    app_type: Literal["web", "sharepoint"] | None = Field(
-        None, json_schema_extra={"allowed": "web, sharepoint"}
-    )
+    app_type: Literal["web", "sharepoint"] | None = Field(None, json_schema_extra={"allowed": "web, sharepoint"})
     adopt_id: str | None = Field(
         None, pattern=UUID_PATTERN, json_schema_extra={"allowed": "the UUID of an existing app"}
     )

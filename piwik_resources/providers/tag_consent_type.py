@@ -37,14 +37,13 @@ class TagConsentTypeInputs(InputsModel):
     tag_id: str | None = Field(
         None, pattern=UUID_PATTERN, json_schema_extra={"allowed": "the UUID of a tag of the app"}
     )
-    template: str | None = Field(
-        None, min_length=1, json_schema_extra={"allowed": "a tag template such as piwik"}
-    )
+    template: str | None = Field(None, min_length=1, json_schema_extra={"allowed": "a tag template such as piwik"})
     publish: bool | None = None
 
 
-def _outputs(site_id: str, tag: Tag, previous: Any, inputs: TagConsentTypeInputs | None,
-             state: dict[str, Any] | None) -> dict[str, Any]:
+def _outputs(
+    site_id: str, tag: Tag, previous: Any, inputs: TagConsentTypeInputs | None, state: dict[str, Any] | None
+) -> dict[str, Any]:
     publish = inputs.publish if inputs is not None else (state or {}).get("publish")
     return {
         "site_id": site_id,
@@ -109,8 +108,7 @@ class TagConsentTypeAdapter(Adapter[TagConsentTypeInputs]):
             return None
         return _outputs(site_id, tag, state.get("previous_consent_type"), None, state)
 
-    def update(self, ctx: Context, id_: str, state: dict[str, Any],
-               inputs: TagConsentTypeInputs) -> dict[str, Any]:
+    def update(self, ctx: Context, id_: str, state: dict[str, Any], inputs: TagConsentTypeInputs) -> dict[str, Any]:
         try:
             tag = ctx.client.tags.get(inputs.site_id, id_)
         except NotFoundError:

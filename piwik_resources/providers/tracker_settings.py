@@ -68,9 +68,7 @@ class _SettingsFields(InputsModel):
     session_max_duration_seconds: int | None = Field(
         None, ge=1, le=43200, json_schema_extra={"allowed": "1 to 43200 seconds"}
     )
-    session_max_event_count: int | None = Field(
-        None, ge=1, le=65535, json_schema_extra={"allowed": "1 to 65535"}
-    )
+    session_max_event_count: int | None = Field(None, ge=1, le=65535, json_schema_extra={"allowed": "1 to 65535"})
 
 
 class TrackerSettingsInputs(_SettingsFields):

@@ -53,7 +53,5 @@ class SitePrivacy(pulumi.dynamic.Resource, module="piwik", name="SitePrivacy"):
     cnil: pulumi.Output[bool | None]
     previous: pulumi.Output[dict[str, Any]]
 
-    def __init__(
-        self, resource_name: str, args: SitePrivacyArgs, opts: pulumi.ResourceOptions | None = None
-    ) -> None:
+    def __init__(self, resource_name: str, args: SitePrivacyArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(SitePrivacyProvider(), resource_name, props_of(args, ("previous",)), opts)

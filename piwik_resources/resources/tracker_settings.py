@@ -94,9 +94,7 @@ class TrackerSettings(_TrackerOutputs, pulumi.dynamic.Resource, module="piwik", 
         super().__init__(TrackerSettingsProvider(), resource_name, props_of(args, ()), opts)
 
 
-class GlobalTrackerSettings(
-    _TrackerOutputs, pulumi.dynamic.Resource, module="piwik", name="GlobalTrackerSettings"
-):
+class GlobalTrackerSettings(_TrackerOutputs, pulumi.dynamic.Resource, module="piwik", name="GlobalTrackerSettings"):
     """Type token ``pulumi-python:dynamic/piwik:GlobalTrackerSettings``; id = ``global``."""
 
     previous: pulumi.Output[dict[str, Any]]

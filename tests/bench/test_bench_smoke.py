@@ -11,9 +11,22 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 MAIN_COLUMNS = [
-    "sites", "up s", "preview s", "no-op up s", "refresh s", "destroy s", "requests/site (up)", "writes/site (up)",
-    "requests in preview + no-op up", "tokens / provider process", "state B/site", "provider peak RSS MiB",
-    "engine floor up s", "up / floor", "critical path s", "target met?",
+    "sites",
+    "up s",
+    "preview s",
+    "no-op up s",
+    "refresh s",
+    "destroy s",
+    "requests/site (up)",
+    "writes/site (up)",
+    "requests in preview + no-op up",
+    "tokens / provider process",
+    "state B/site",
+    "provider peak RSS MiB",
+    "engine floor up s",
+    "up / floor",
+    "critical path s",
+    "target met?",
 ]
 
 
@@ -26,9 +39,28 @@ def test_bench_runs_one_site_and_prints_every_figure(tmp_path: Path) -> None:
     out_json = tmp_path / "bench.json"
     # A rate-floor run too, at limits so high that it takes seconds: the code path runs, the figure is not judged.
     proc = subprocess.run(
-        [sys.executable, "-m", "bench", "--sites", "1", "--latency-ms", "0", "--json", str(out_json),
-         "--rate-sites", "1", "--rate-write-limit", "6000", "--rate-read-limit", "60000"],
-        cwd=REPO, capture_output=True, text=True, timeout=300, check=False,
+        [
+            sys.executable,
+            "-m",
+            "bench",
+            "--sites",
+            "1",
+            "--latency-ms",
+            "0",
+            "--json",
+            str(out_json),
+            "--rate-sites",
+            "1",
+            "--rate-write-limit",
+            "6000",
+            "--rate-read-limit",
+            "60000",
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     lines = proc.stdout.splitlines()

@@ -66,12 +66,25 @@ def test_a_forbidden_value_is_a_violation(kind: str, props: dict[str, Any], rule
 @pytest.mark.parametrize(
     ("kind", "props"),
     [
-        ("TrackerSettings", {"ip_masking_level": 1, "use_masked_ip_for_enrichment": True,
-                             "exclude_unknown_urls": True, "fingerprinting_across_websites": False,
-                             "geolocation_level": "City"}),
-        ("SitePrivacy", {"gdpr": True, "gdpr_data_anonymization": True,
-                         "gdpr_data_anonymization_mode": "no_device_storage",
-                         "privacy_cookie_expiration_period": 33_696_000}),
+        (
+            "TrackerSettings",
+            {
+                "ip_masking_level": 1,
+                "use_masked_ip_for_enrichment": True,
+                "exclude_unknown_urls": True,
+                "fingerprinting_across_websites": False,
+                "geolocation_level": "City",
+            },
+        ),
+        (
+            "SitePrivacy",
+            {
+                "gdpr": True,
+                "gdpr_data_anonymization": True,
+                "gdpr_data_anonymization_mode": "no_device_storage",
+                "privacy_cookie_expiration_period": 33_696_000,
+            },
+        ),
         ("TagConsentType", {"consent_type": "analytics"}),
         # Another tag than the Piwik PRO one may have another consent type.
         ("TagConsentType", {"consent_type": "marketing_automation", "template": "custom_tag"}),

@@ -33,9 +33,7 @@ def writes(log: dict[str, Any]) -> dict[str, int]:
     }
 
 
-def test_local_stack_makes_every_site_exempt_and_is_idempotent(
-    project_stack: StackFactory, emulator: Emulator
-) -> None:
+def test_local_stack_makes_every_site_exempt_and_is_idempotent(project_stack: StackFactory, emulator: Emulator) -> None:
     st = project_stack(emulator=emulator)
     up = st.up()
     assert up.summary.result == "succeeded"

@@ -12,6 +12,7 @@ PROGRAM = Path(__file__).resolve().parents[1] / "programs" / "trivial"
 def test_cli_is_the_pinned_release(pulumi_cli: PulumiCli) -> None:
     pinned = (Path(__file__).resolve().parents[2] / "tools" / "pulumi-cli" / "VERSION").read_text().strip()
     print(f"pulumi version: {pulumi_cli.version} ({pulumi_cli.pulumi})")
+
     def parts(v: str) -> tuple[int, ...]:
         return tuple(int(p) for p in v.lstrip("v").split("-")[0].split("."))
 

@@ -23,11 +23,18 @@ class Live:
 
     def provider(self, cls: type[PiwikProvider]) -> PiwikProvider:
         p = cls()
-        p.configure(ConfigureRequest(Config({
-            "piwik:baseUrl": self.emulator.base_url,
-            "piwik:clientId": self.emulator.client_id,
-            "piwik:clientSecret": self.emulator.client_secret,
-        }, "tests")))
+        p.configure(
+            ConfigureRequest(
+                Config(
+                    {
+                        "piwik:baseUrl": self.emulator.base_url,
+                        "piwik:clientId": self.emulator.client_id,
+                        "piwik:clientSecret": self.emulator.client_secret,
+                    },
+                    "tests",
+                )
+            )
+        )
         return p
 
     def check(self, cls: type[PiwikProvider], **props: Any) -> Any:
@@ -69,16 +76,19 @@ class Live:
         return response.json() if response.content else None
 
     def make_app(self, name: str = "Hand made", urls: list[str] | None = None, **attrs: Any) -> str:
-        body = {"data": {"type": "ppms/app", "attributes": {
-            "name": name, "urls": urls or ["https://hand.example"], **attrs}}}
+        body = {
+            "data": {
+                "type": "ppms/app",
+                "attributes": {"name": name, "urls": urls or ["https://hand.example"], **attrs},
+            }
+        }
         return str(self.api("POST", "/api/apps/v2", body)["data"]["id"])
 
     def app(self, app_id: str) -> dict[str, Any]:
         return dict(self.api("GET", f"/api/apps/v2/{app_id}")["data"]["attributes"])
 
     def patch_app(self, app_id: str, **attrs: Any) -> None:
-        self.api("PATCH", f"/api/apps/v2/{app_id}",
-                 {"data": {"type": "ppms/app", "id": app_id, "attributes": attrs}})
+        self.api("PATCH", f"/api/apps/v2/{app_id}", {"data": {"type": "ppms/app", "id": app_id, "attributes": attrs}})
 
     def counts(self) -> dict[str, int]:
         return dict(self.emulator.requests()["counts"])
@@ -91,10 +101,15 @@ class Live:
 @pytest.fixture
 def live(emulator: Emulator) -> Iterator[Live]:
     # No client-side pacing against the local emulator (its rate limits are off too); quick retries.
-    _connection.set_client_factory(lambda conn: PiwikClient(
-        conn.base_url, conn.client_id, conn.client_secret,
-        pacing=Pacing.unlimited(), retry=RetryPolicy(max_attempts=3, backoff_base=0.01, backoff_max=0.05),
-    ))
+    _connection.set_client_factory(
+        lambda conn: PiwikClient(
+            conn.base_url,
+            conn.client_id,
+            conn.client_secret,
+            pacing=Pacing.unlimited(),
+            retry=RetryPolicy(max_attempts=3, backoff_base=0.01, backoff_max=0.05),
+        )
+    )
     try:
         yield Live(emulator)
     finally:

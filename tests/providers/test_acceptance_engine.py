@@ -40,8 +40,12 @@ def _ok(resp: Any, *expected: int) -> Any:
 
 
 def _patch_app(emulator: Emulator, app_id: str, **attrs: Any) -> None:
-    _ok(emulator.api("PATCH", f"/api/apps/v2/{app_id}",
-                     json={"data": {"type": "ppms/app", "id": app_id, "attributes": attrs}}), 204)
+    _ok(
+        emulator.api(
+            "PATCH", f"/api/apps/v2/{app_id}", json={"data": {"type": "ppms/app", "id": app_id, "attributes": attrs}}
+        ),
+        204,
+    )
 
 
 def _app(emulator: Emulator, app_id: str) -> dict[str, Any]:
@@ -56,8 +60,9 @@ def _app_gone(emulator: Emulator, app_id: str) -> bool:
     return bool(emulator.api("GET", f"/api/apps/v2/{app_id}").status_code == 404)
 
 
-def expect_bad_input(st: auto.Stack, emulator: Emulator, config: dict[str, Any], message: str,
-                     *, up: bool = False) -> None:
+def expect_bad_input(
+    st: auto.Stack, emulator: Emulator, config: dict[str, Any], message: str, *, up: bool = False
+) -> None:
     """A bad input fails (preview, or up) with an error naming the property; not one request is sent."""
     set_config(st, config)
     emulator.clear_requests()
@@ -167,8 +172,13 @@ def check_state_files(st: auto.Stack, emulator: Emulator) -> None:
 def test_site_acceptance_cycle_preview_diff_and_bad_input(pulumi_stack: StackFactory, emulator: Emulator) -> None:
     st = pulumi_stack(PROGRAMS / "site", emulator=emulator, config={"piwik-site:name": "Shop"})
     # Site has no dependency, so even `up` fails in its check before sending anything.
-    expect_bad_input(st, emulator, {"piwik-site:appType": "demo"},
-                     "app_type: 'demo' is not allowed (allowed: web, sharepoint)", up=True)
+    expect_bad_input(
+        st,
+        emulator,
+        {"piwik-site:appType": "demo"},
+        "app_type: 'demo' is not allowed (allowed: web, sharepoint)",
+        up=True,
+    )
     st.remove_config("piwik-site:appType")
 
     created: dict[str, str] = {}
@@ -228,11 +238,17 @@ def test_site_acceptance_cycle_preview_diff_and_bad_input(pulumi_stack: StackFac
 
 def test_site_privacy_acceptance_cycle(pulumi_stack: StackFactory, emulator: Emulator) -> None:
     ns = "piwik-site-privacy"
-    st = pulumi_stack(PROGRAMS / "site_privacy", emulator=emulator, config={
-        f"{ns}:gdpr": "true", f"{ns}:anonymization": "true", f"{ns}:cookieSeconds": "31536000"})
-    expect_bad_input(st, emulator, {f"{ns}:anonymizationMode": "cookies"},
-                     "gdpr_data_anonymization_mode: 'cookies' is not allowed "
-                     "(allowed: no_device_storage, session_cookie_id)")
+    st = pulumi_stack(
+        PROGRAMS / "site_privacy",
+        emulator=emulator,
+        config={f"{ns}:gdpr": "true", f"{ns}:anonymization": "true", f"{ns}:cookieSeconds": "31536000"},
+    )
+    expect_bad_input(
+        st,
+        emulator,
+        {f"{ns}:anonymizationMode": "cookies"},
+        "gdpr_data_anonymization_mode: 'cookies' is not allowed (allowed: no_device_storage, session_cookie_id)",
+    )
     set_config(st, {f"{ns}:anonymizationMode": "no_device_storage"})
 
     def check_created(outs: Outputs) -> None:
@@ -244,8 +260,9 @@ def test_site_privacy_acceptance_cycle(pulumi_stack: StackFactory, emulator: Emu
         update={f"{ns}:cnil": "true"},
         check_created=check_created,
         check_updated=lambda outs: _app(emulator, outs["site_id"])["cnil"] is True or pytest.fail("cnil"),
-        drift=lambda outs: _patch_app(emulator, outs["site_id"], cnil=False,
-                                      gdprDataAnonymizationMode="session_cookie_id"),
+        drift=lambda outs: _patch_app(
+            emulator, outs["site_id"], cnil=False, gdprDataAnonymizationMode="session_cookie_id"
+        ),
         drift_shows="cnil",
         check_repaired=lambda outs: _app(emulator, outs["site_id"])["cnil"] is True or pytest.fail("not repaired"),
         delete=lambda outs: _delete_app(emulator, outs),
@@ -263,10 +280,14 @@ def _tracker(emulator: Emulator, app_id: str) -> dict[str, Any]:
 
 def test_tracker_settings_acceptance_cycle(pulumi_stack: StackFactory, emulator: Emulator) -> None:
     ns = "piwik-tracker-settings"
-    st = pulumi_stack(PROGRAMS / "tracker_settings", emulator=emulator, config={
-        f"{ns}:maskedIpForEnrichment": "true", f"{ns}:geolocationLevel": "City"})
-    expect_bad_input(st, emulator, {f"{ns}:ipMaskingLevel": "7"},
-                     "ip_masking_level: 7 is not allowed (allowed: 0, 1, 2, 3, 4")
+    st = pulumi_stack(
+        PROGRAMS / "tracker_settings",
+        emulator=emulator,
+        config={f"{ns}:maskedIpForEnrichment": "true", f"{ns}:geolocationLevel": "City"},
+    )
+    expect_bad_input(
+        st, emulator, {f"{ns}:ipMaskingLevel": "7"}, "ip_masking_level: 7 is not allowed (allowed: 0, 1, 2, 3, 4"
+    )
     set_config(st, {f"{ns}:ipMaskingLevel": "2"})
 
     def level(outs: Outputs) -> int:
@@ -278,8 +299,20 @@ def test_tracker_settings_acceptance_cycle(pulumi_stack: StackFactory, emulator:
 
     def drift(outs: Outputs) -> None:
         app_id = outs["site_id"]
-        _ok(emulator.api("PATCH", f"/api/tracker/v2/settings/app/{app_id}", json={"data": {
-            "type": "tracker/settings/app", "id": app_id, "attributes": {"anonymize_visitor_ip_level": 0}}}), 204)
+        _ok(
+            emulator.api(
+                "PATCH",
+                f"/api/tracker/v2/settings/app/{app_id}",
+                json={
+                    "data": {
+                        "type": "tracker/settings/app",
+                        "id": app_id,
+                        "attributes": {"anonymize_visitor_ip_level": 0},
+                    }
+                },
+            ),
+            204,
+        )
 
     Cycle(st, emulator, resources=2).run(
         update={f"{ns}:ipMaskingLevel": "3"},
@@ -306,29 +339,48 @@ def test_global_tracker_settings_acceptance_cycle(pulumi_stack: StackFactory, em
     writes back the values found at create."""
     ns = "piwik-global-tracker-settings"
     before = _global(emulator)
-    st = pulumi_stack(PROGRAMS / "global_tracker_settings", emulator=emulator,
-                      config={f"{ns}:ipMaskingLevel": "1"})
-    expect_bad_input(st, emulator, {f"{ns}:geolocationLevel": "Street"},
-                     "geolocation_level: 'Street' is not allowed (allowed: none, City, Region, Country, Continent)")
+    st = pulumi_stack(PROGRAMS / "global_tracker_settings", emulator=emulator, config={f"{ns}:ipMaskingLevel": "1"})
+    expect_bad_input(
+        st,
+        emulator,
+        {f"{ns}:geolocationLevel": "Street"},
+        "geolocation_level: 'Street' is not allowed (allowed: none, City, Region, Country, Continent)",
+    )
     set_config(st, {f"{ns}:geolocationLevel": "Region"})
 
     def drift(outs: Outputs) -> None:
-        _ok(emulator.api("PATCH", "/api/tracker/v2/settings/app/global", json={"data": {
-            "type": "tracker/settings/app/global", "id": "global",
-            "attributes": {"anonymize_visitor_ip_level": 0}}}), 204)
+        _ok(
+            emulator.api(
+                "PATCH",
+                "/api/tracker/v2/settings/app/global",
+                json={
+                    "data": {
+                        "type": "tracker/settings/app/global",
+                        "id": "global",
+                        "attributes": {"anonymize_visitor_ip_level": 0},
+                    }
+                },
+            ),
+            204,
+        )
 
     def check_destroyed(outs: Outputs) -> None:
         after = _global(emulator)
-        for key in ("anonymize_visitor_ip_level", "fingerprint_based_on_anonymized_ip",
-                    "anonymize_visitor_geolocation_level"):
+        for key in (
+            "anonymize_visitor_ip_level",
+            "fingerprint_based_on_anonymized_ip",
+            "anonymize_visitor_geolocation_level",
+        ):
             assert after[key] == before[key], key
 
     Cycle(st, emulator, resources=1).run(
         update={f"{ns}:maskedIpForEnrichment": "true"},
-        check_created=lambda outs: _global(emulator)["anonymize_visitor_geolocation_level"] == "Region"
-        or pytest.fail("not set"),
-        check_updated=lambda outs: _global(emulator)["fingerprint_based_on_anonymized_ip"] is True
-        or pytest.fail("not updated"),
+        check_created=lambda outs: (
+            _global(emulator)["anonymize_visitor_geolocation_level"] == "Region" or pytest.fail("not set")
+        ),
+        check_updated=lambda outs: (
+            _global(emulator)["fingerprint_based_on_anonymized_ip"] is True or pytest.fail("not updated")
+        ),
         drift=drift,
         drift_shows="ip_masking_level",
         check_repaired=lambda outs: _global(emulator)["anonymize_visitor_ip_level"] == 1 or pytest.fail("no"),
@@ -350,8 +402,12 @@ def _piwik_tag(emulator: Emulator, app_id: str) -> dict[str, Any]:
 def test_tag_consent_type_acceptance_cycle(pulumi_stack: StackFactory, emulator: Emulator) -> None:
     ns = "piwik-tag-consent-type"
     st = pulumi_stack(PROGRAMS / "tag_consent_type", emulator=emulator)
-    expect_bad_input(st, emulator, {f"{ns}:consentType": "require_consent"},
-                     "consent_type: 'require_consent' is not allowed (allowed: not_require_consent, analytics")
+    expect_bad_input(
+        st,
+        emulator,
+        {f"{ns}:consentType": "require_consent"},
+        "consent_type: 'require_consent' is not allowed (allowed: not_require_consent, analytics",
+    )
     set_config(st, {f"{ns}:consentType": "not_require_consent"})
 
     def consent(outs: Outputs) -> str:
@@ -361,8 +417,14 @@ def test_tag_consent_type_acceptance_cycle(pulumi_stack: StackFactory, emulator:
 
     def drift(outs: Outputs) -> None:
         tag_id = outs["tag_id"]
-        _ok(emulator.api("PATCH", f"/api/tag/v1/{outs['site_id']}/tags/{tag_id}", json={"data": {
-            "type": "tag", "id": tag_id, "attributes": {"consent_type": "remarketing"}}}), 204)
+        _ok(
+            emulator.api(
+                "PATCH",
+                f"/api/tag/v1/{outs['site_id']}/tags/{tag_id}",
+                json={"data": {"type": "tag", "id": tag_id, "attributes": {"consent_type": "remarketing"}}},
+            ),
+            204,
+        )
 
     def replace_site(outs: Outputs) -> Outputs:
         # Replacing the app replaces the tag's resource too: it finds the new app's own Piwik PRO tag.
@@ -393,14 +455,30 @@ def test_tag_consent_type_acceptance_cycle(pulumi_stack: StackFactory, emulator:
 
 def test_adopts_existing_app_and_its_tag_without_create(pulumi_stack: StackFactory, emulator: Emulator) -> None:
     ns = "piwik-tag-consent-type"
-    made = _ok(emulator.api("POST", "/api/apps/v2", json={"data": {"type": "ppms/app", "attributes": {
-        "name": "Made by hand", "urls": ["https://hand.example"]}}}), 201)
+    made = _ok(
+        emulator.api(
+            "POST",
+            "/api/apps/v2",
+            json={
+                "data": {"type": "ppms/app", "attributes": {"name": "Made by hand", "urls": ["https://hand.example"]}}
+            },
+        ),
+        201,
+    )
     app_id = made["data"]["id"]
     tag = _piwik_tag(emulator, app_id)
-    st = pulumi_stack(PROGRAMS / "tag_consent_type", emulator=emulator, config={
-        f"{ns}:adoptId": app_id, f"{ns}:tagId": tag["id"], f"{ns}:siteName": "Made by hand",
-        f"{ns}:urls": '["https://hand.example"]', f"{ns}:consentType": "not_require_consent",
-        f"{ns}:retain": "true"})
+    st = pulumi_stack(
+        PROGRAMS / "tag_consent_type",
+        emulator=emulator,
+        config={
+            f"{ns}:adoptId": app_id,
+            f"{ns}:tagId": tag["id"],
+            f"{ns}:siteName": "Made by hand",
+            f"{ns}:urls": '["https://hand.example"]',
+            f"{ns}:consentType": "not_require_consent",
+            f"{ns}:retain": "true",
+        },
+    )
     emulator.clear_requests()
 
     res = st.up()
@@ -428,8 +506,12 @@ def test_adopts_existing_app_and_its_tag_without_create(pulumi_stack: StackFacto
 def test_consent_template_acceptance_cycle(pulumi_stack: StackFactory, emulator: Emulator) -> None:
     ns = "piwik-consent-template"
     st = pulumi_stack(PROGRAMS / "consent_template", emulator=emulator)
-    expect_bad_input(st, emulator, {f"{ns}:language": "French"},
-                     "language: 'French' is not allowed (allowed: a language code such as fr or fr-FR)")
+    expect_bad_input(
+        st,
+        emulator,
+        {f"{ns}:language": "French"},
+        "language: 'French' is not allowed (allowed: a language code such as fr or fr-FR)",
+    )
     st.remove_config(f"{ns}:language")
 
     def path(outs: Outputs) -> str:
@@ -440,9 +522,22 @@ def test_consent_template_acceptance_cycle(pulumi_stack: StackFactory, emulator:
 
     def drift(outs: Outputs) -> None:
         current = _ok(emulator.api("GET", path(outs)))["data"]["attributes"]
-        _ok(emulator.api("PUT", path(outs), json={"data": {
-            "type": "consent-manager/consent-form-template", "id": "fr",
-            "attributes": {**{k: v for k, v in current.items() if v is not None}, "title": "Changé à la main"}}}))
+        _ok(
+            emulator.api(
+                "PUT",
+                path(outs),
+                json={
+                    "data": {
+                        "type": "consent-manager/consent-form-template",
+                        "id": "fr",
+                        "attributes": {
+                            **{k: v for k, v in current.items() if v is not None},
+                            "title": "Changé à la main",
+                        },
+                    }
+                },
+            )
+        )
 
     Cycle(st, emulator, resources=2).run(
         update={f"{ns}:title": "Vos données, vos choix"},
@@ -468,16 +563,21 @@ def _dimension(emulator: Emulator, outs: Outputs) -> dict[str, Any]:
 def test_custom_dimension_acceptance_cycle(pulumi_stack: StackFactory, emulator: Emulator) -> None:
     ns = "piwik-custom-dimension"
     st = pulumi_stack(PROGRAMS / "custom_dimension", emulator=emulator)
-    expect_bad_input(st, emulator, {f"{ns}:scope": "product"},
-                     "scope: 'product' is not allowed (allowed: session, event)")
+    expect_bad_input(
+        st, emulator, {f"{ns}:scope": "product"}, "scope: 'product' is not allowed (allowed: session, event)"
+    )
     st.remove_config(f"{ns}:scope")
 
     def drift(outs: Outputs) -> None:
         current = _dimension(emulator, outs)
-        body = {"data": {"type": "CustomDimension", "id": outs["dimension_id"], "attributes": {
-            **{k: v for k, v in current.items() if k != "tracking_id"}, "active": False}}}
-        _ok(emulator.api("PUT", f"/api/analytics/v1/manage/custom-dimensions/{outs['dimension_id']}/",
-                         json=body))
+        body = {
+            "data": {
+                "type": "CustomDimension",
+                "id": outs["dimension_id"],
+                "attributes": {**{k: v for k, v in current.items() if k != "tracking_id"}, "active": False},
+            }
+        }
+        _ok(emulator.api("PUT", f"/api/analytics/v1/manage/custom-dimensions/{outs['dimension_id']}/", json=body))
 
     def repaired(outs: Outputs) -> None:
         dim = _dimension(emulator, outs)

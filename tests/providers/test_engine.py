@@ -32,11 +32,18 @@ def _clean(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 def provider(configured: bool = True) -> WidgetProvider:
     p = WidgetProvider()
     if configured:
-        p.configure(ConfigureRequest(Config({
-            "piwik:baseUrl": "http://127.0.0.1:1",
-            "piwik:clientId": "cid",
-            "piwik:clientSecret": "s3cr3t-value",
-        }, "proj")))
+        p.configure(
+            ConfigureRequest(
+                Config(
+                    {
+                        "piwik:baseUrl": "http://127.0.0.1:1",
+                        "piwik:clientId": "cid",
+                        "piwik:clientSecret": "s3cr3t-value",
+                    },
+                    "proj",
+                )
+            )
+        )
     return p
 
 
@@ -255,12 +262,15 @@ def test_client_cache_is_shared_per_connection() -> None:
         return object()
 
     _connection.set_client_factory(factory)
-    a = _connection.resolve_connection({"piwik:baseUrl": "http://h", "piwik:clientId": "i",
-                                         "piwik:clientSecret": "s"}, environ={})
-    b = _connection.resolve_connection({"piwik:baseUrl": "http://h", "piwik:clientId": "i",
-                                         "piwik:clientSecret": "s"}, environ={})
-    c = _connection.resolve_connection({"piwik:baseUrl": "http://h", "piwik:clientId": "j",
-                                         "piwik:clientSecret": "s"}, environ={})
+    a = _connection.resolve_connection(
+        {"piwik:baseUrl": "http://h", "piwik:clientId": "i", "piwik:clientSecret": "s"}, environ={}
+    )
+    b = _connection.resolve_connection(
+        {"piwik:baseUrl": "http://h", "piwik:clientId": "i", "piwik:clientSecret": "s"}, environ={}
+    )
+    c = _connection.resolve_connection(
+        {"piwik:baseUrl": "http://h", "piwik:clientId": "j", "piwik:clientSecret": "s"}, environ={}
+    )
     assert _connection.client_for(a) is _connection.client_for(b)
     assert _connection.client_for(c) is not _connection.client_for(a)
     assert built == ["i", "j"]

@@ -45,11 +45,18 @@ MAX_PICKLE_BYTES = 400
 
 def _configured(cls: type[PiwikProvider]) -> PiwikProvider:
     p = cls()
-    p.configure(ConfigureRequest(Config({
-        "piwik:baseUrl": "http://127.0.0.1:9",
-        "piwik:clientId": "the-client-id",
-        "piwik:clientSecret": SECRET,
-    }, "proj")))
+    p.configure(
+        ConfigureRequest(
+            Config(
+                {
+                    "piwik:baseUrl": "http://127.0.0.1:9",
+                    "piwik:clientId": "the-client-id",
+                    "piwik:clientSecret": SECRET,
+                },
+                "proj",
+            )
+        )
+    )
     # Build the connection once, as a real call would, so any cached state would show up in the pickle.
     assert p._connection().client_secret == SECRET
     return p
@@ -85,8 +92,13 @@ def test_unpickles_in_a_fresh_process(tmp_path: Path) -> None:
     )
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     proc = subprocess.run(
-        [sys.executable, "-c", script], input=json.dumps(blobs), capture_output=True, text=True,
-        cwd=tmp_path, env=env, check=False,
+        [sys.executable, "-c", script],
+        input=json.dumps(blobs),
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        check=False,
     )
     assert proc.returncode == 0, proc.stderr
     loaded = json.loads(proc.stdout)
@@ -96,16 +108,22 @@ def test_unpickles_in_a_fresh_process(tmp_path: Path) -> None:
 
 def test_providers_module_import_has_no_side_effects() -> None:
     proc = subprocess.run(
-        [sys.executable, "-c",
-         "import sys, piwik_resources.providers as p; "
-         "import piwik_resources.providers._connection as c; "
-         "assert not c._CLIENTS; assert 'pulumi.runtime.settings' not in sys.modules or True; print('ok')"],
-        capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-c",
+            "import sys, piwik_resources.providers as p; "
+            "import piwik_resources.providers._connection as c; "
+            "assert not c._CLIENTS; assert 'pulumi.runtime.settings' not in sys.modules or True; print('ok')",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stderr
 
 
 # --- type tokens and output attributes, under Pulumi mocks ----------------------------------------------
+
 
 class _Mocks(pulumi.runtime.Mocks):
     def __init__(self) -> None:
@@ -153,17 +171,27 @@ def _declare_and_check() -> Any:
         assert name == "Shop"
         assert org is None
         tokens = sorted(a.typ for a in MOCKS.created)
-        assert tokens == sorted(f"pulumi-python:dynamic/piwik:{n}" for n in (
-            "Site", "SitePrivacy", "TrackerSettings", "GlobalTrackerSettings", "TagConsentType",
-            "ConsentTemplate", "CustomDimension"))
+        assert tokens == sorted(
+            f"pulumi-python:dynamic/piwik:{n}"
+            for n in (
+                "Site",
+                "SitePrivacy",
+                "TrackerSettings",
+                "GlobalTrackerSettings",
+                "TagConsentType",
+                "ConsentTemplate",
+                "CustomDimension",
+            )
+        )
         for a in MOCKS.created:
             blob = a.inputs["__provider"]
             assert isinstance(blob, str)  # not wrapped as a secret: nothing secret is pickled
             assert len(base64.b64decode(blob)) <= MAX_PICKLE_BYTES
             assert not [k for k, v in a.inputs.items() if v is None]
 
-    return pulumi.Output.all(site.site_id, site.name, site.organization, dim.dimension_id,
-                             *[res.id for res in later]).apply(check)
+    return pulumi.Output.all(
+        site.site_id, site.name, site.organization, dim.dimension_id, *[res.id for res in later]
+    ).apply(check)
 
 
 def test_provider_classes_are_resource_providers() -> None:

@@ -20,13 +20,24 @@ def _global(live: Live) -> dict[str, Any]:
 def test_tracker_settings_lifecycle(live: Live) -> None:
     app_id = live.make_app("Tracked")
     live.emulator.clear_requests()
-    props = {"site_id": app_id, "ip_masking_level": 2.0, "use_masked_ip_for_enrichment": True,
-             "geolocation_level": "City", "fingerprinting_across_websites": False, "exclude_unknown_urls": True}
+    props = {
+        "site_id": app_id,
+        "ip_masking_level": 2.0,
+        "use_masked_ip_for_enrichment": True,
+        "geolocation_level": "City",
+        "fingerprinting_across_websites": False,
+        "exclude_unknown_urls": True,
+    }
     id_, outs = live.create(TrackerSettingsProvider, **props)
     assert id_ == app_id
-    assert outs == {"site_id": app_id, "ip_masking_level": 2, "use_masked_ip_for_enrichment": True,
-                    "geolocation_level": "City", "fingerprinting_across_websites": False,
-                    "exclude_unknown_urls": True}
+    assert outs == {
+        "site_id": app_id,
+        "ip_masking_level": 2,
+        "use_masked_ip_for_enrichment": True,
+        "geolocation_level": "City",
+        "fingerprinting_across_websites": False,
+        "exclude_unknown_urls": True,
+    }
     assert isinstance(outs["ip_masking_level"], int)
     live_values = _tracker(live, app_id)
     assert live_values["anonymize_visitor_ip_level"] == 2
@@ -37,8 +48,11 @@ def test_tracker_settings_lifecycle(live: Live) -> None:
     assert not live.diff(TrackerSettingsProvider, id_, outs, **props).changes
 
     # Drift and repair.
-    live.api("PATCH", f"/api/tracker/v2/settings/app/{app_id}", {"data": {
-        "type": "tracker/settings/app", "id": app_id, "attributes": {"anonymize_visitor_ip_level": 0}}})
+    live.api(
+        "PATCH",
+        f"/api/tracker/v2/settings/app/{app_id}",
+        {"data": {"type": "tracker/settings/app", "id": app_id, "attributes": {"anonymize_visitor_ip_level": 0}}},
+    )
     drifted = live.read(TrackerSettingsProvider, id_, outs).outs
     assert drifted is not None and drifted["ip_masking_level"] == 0
     assert live.diff(TrackerSettingsProvider, id_, drifted, **props).changes
@@ -49,8 +63,10 @@ def test_tracker_settings_lifecycle(live: Live) -> None:
     smaller = {k: v for k, v in props.items() if k != "geolocation_level"}
     outs2 = live.update(TrackerSettingsProvider, id_, outs, **smaller)
     assert "geolocation_level" not in outs2
-    assert _tracker(live, app_id)["anonymize_visitor_geolocation_level"] == _global(live)[
-        "anonymize_visitor_geolocation_level"]
+    assert (
+        _tracker(live, app_id)["anonymize_visitor_geolocation_level"]
+        == _global(live)["anonymize_visitor_geolocation_level"]
+    )
 
     # Delete reverts every managed setting to the global value.
     live.emulator.clear_requests()
@@ -95,14 +111,25 @@ def test_global_tracker_settings_restores_what_it_found(live: Live) -> None:
     props = {"ip_masking_level": 1.0, "use_masked_ip_for_enrichment": True}
     id_, outs = live.create(GlobalTrackerSettingsProvider, **props)
     assert id_ == "global"
-    assert outs["previous"] == {"ip_masking_level": before["anonymize_visitor_ip_level"],
-                                "use_masked_ip_for_enrichment": before["fingerprint_based_on_anonymized_ip"]}
+    assert outs["previous"] == {
+        "ip_masking_level": before["anonymize_visitor_ip_level"],
+        "use_masked_ip_for_enrichment": before["fingerprint_based_on_anonymized_ip"],
+    }
     assert _global(live)["anonymize_visitor_ip_level"] == 1
     assert live.read(GlobalTrackerSettingsProvider, id_, outs).outs == outs
 
     # Drift, repair, then a newly managed setting records its own previous value.
-    live.api("PATCH", "/api/tracker/v2/settings/app/global", {"data": {
-        "type": "tracker/settings/app/global", "id": "global", "attributes": {"anonymize_visitor_ip_level": 3}}})
+    live.api(
+        "PATCH",
+        "/api/tracker/v2/settings/app/global",
+        {
+            "data": {
+                "type": "tracker/settings/app/global",
+                "id": "global",
+                "attributes": {"anonymize_visitor_ip_level": 3},
+            }
+        },
+    )
     drifted = live.read(GlobalTrackerSettingsProvider, id_, outs).outs
     assert drifted is not None and drifted["ip_masking_level"] == 3
     outs2 = live.update(GlobalTrackerSettingsProvider, id_, drifted, **props, exclude_crawlers=False)

@@ -23,8 +23,9 @@ def test_site_lifecycle(live: Live) -> None:
     res = live.read(SiteProvider, id_, outs)
     assert res.id == id_ and res.outs == outs
     assert res.inputs == {k: outs[k] for k in ("name", "urls", "timezone", "currency", "app_type")}
-    assert not live.diff(SiteProvider, id_, outs, name="Shop", urls=URLS, timezone="Europe/Paris",
-                         currency="EUR").changes
+    assert not live.diff(
+        SiteProvider, id_, outs, name="Shop", urls=URLS, timezone="Europe/Paris", currency="EUR"
+    ).changes
     # Unset optional inputs keep the app's values (no diff either).
     assert not live.diff(SiteProvider, id_, outs, name="Shop", urls=URLS).changes
 
@@ -78,13 +79,14 @@ def test_site_adopts_existing_app_without_create(live: Live) -> None:
     assert live.writes() == {"PATCH /api/apps/v2/{app_id}": 1}
     assert outs2["name"] == "Second, managed"
     # Writing the adopted id again, or dropping adopt_id later, is not a change.
-    assert not live.diff(SiteProvider, id2, outs2, name="Second, managed", urls=["https://second.example"],
-                         adopt_id=id2).changes
-    assert not live.diff(SiteProvider, id2, outs2, name="Second, managed",
-                         urls=["https://second.example"]).changes
+    assert not live.diff(
+        SiteProvider, id2, outs2, name="Second, managed", urls=["https://second.example"], adopt_id=id2
+    ).changes
+    assert not live.diff(SiteProvider, id2, outs2, name="Second, managed", urls=["https://second.example"]).changes
     # Another app id is a replacement.
-    assert live.diff(SiteProvider, id2, outs2, name="Second, managed", urls=["https://second.example"],
-                     adopt_id=app_id).replaces == ["adopt_id"]
+    assert live.diff(
+        SiteProvider, id2, outs2, name="Second, managed", urls=["https://second.example"], adopt_id=app_id
+    ).replaces == ["adopt_id"]
 
 
 def test_site_adopt_unknown_app_is_a_clear_error(live: Live) -> None:
@@ -130,16 +132,23 @@ def test_site_privacy_lifecycle_and_restore(live: Live) -> None:
     app_id = live.make_app("Privacy")
     before = live.app(app_id)
     live.emulator.clear_requests()
-    props = {"site_id": app_id, "gdpr": True, "gdpr_data_anonymization": True,
-             "gdpr_data_anonymization_mode": "no_device_storage", "cnil": True,
-             "privacy_cookie_expiration_period": 33_696_000.0}
+    props = {
+        "site_id": app_id,
+        "gdpr": True,
+        "gdpr_data_anonymization": True,
+        "gdpr_data_anonymization_mode": "no_device_storage",
+        "cnil": True,
+        "privacy_cookie_expiration_period": 33_696_000.0,
+    }
     id_, outs = live.create(SitePrivacyProvider, **props)
     assert id_ == app_id
     assert "POST /api/apps/v2" not in live.counts()
     assert outs["privacy_cookie_expiration_period"] == 33_696_000
     assert outs["previous"] == {
-        "gdpr": before["gdpr"], "gdpr_data_anonymization": before["gdprDataAnonymization"],
-        "gdpr_data_anonymization_mode": before["gdprDataAnonymizationMode"], "cnil": before["cnil"],
+        "gdpr": before["gdpr"],
+        "gdpr_data_anonymization": before["gdprDataAnonymization"],
+        "gdpr_data_anonymization_mode": before["gdprDataAnonymizationMode"],
+        "cnil": before["cnil"],
         "privacy_cookie_expiration_period": before["privacyCookieExpirationPeriod"],
     }
     after = live.app(app_id)
@@ -169,13 +178,13 @@ def test_site_privacy_lifecycle_and_restore(live: Live) -> None:
     # Delete restores what was found at create.
     live.delete(SitePrivacyProvider, id_, outs3)
     restored = live.app(app_id)
-    for key in ("gdpr", "gdprDataAnonymization", "gdprDataAnonymizationMode", "cnil",
-                "privacyCookieExpirationPeriod"):
+    for key in ("gdpr", "gdprDataAnonymization", "gdprDataAnonymizationMode", "cnil", "privacyCookieExpirationPeriod"):
         assert restored[key] == before[key], key
 
     # Site and SitePrivacy never write the same field.
     from piwik_resources.providers.site import FIELDS as SITE_FIELDS
     from piwik_resources.providers.site_privacy import FIELDS as PRIVACY_FIELDS
+
     assert not set(SITE_FIELDS.values()) & set(PRIVACY_FIELDS.values())
 
 
@@ -205,6 +214,7 @@ def test_site_privacy_bad_inputs(live: Live) -> None:
         failures = live.check(SitePrivacyProvider, **{"site_id": app, **extra}).failures
         assert [f.property for f in failures] == [prop], (prop, [f.reason for f in failures])
     reason = live.check(SitePrivacyProvider, site_id=app, gdpr_data_anonymization_mode="x").failures[0].reason
-    assert reason == ("gdpr_data_anonymization_mode: 'x' is not allowed "
-                      "(allowed: no_device_storage, session_cookie_id)")
+    assert reason == (
+        "gdpr_data_anonymization_mode: 'x' is not allowed (allowed: no_device_storage, session_cookie_id)"
+    )
     assert live.emulator.requests()["total"] == 0

@@ -31,8 +31,11 @@ def _tag(live: Live, app_id: str, tag_id: str) -> dict[str, Any]:
 
 
 def _set_consent(live: Live, app_id: str, tag_id: str, consent_type: str) -> None:
-    live.api("PATCH", f"/api/tag/v1/{app_id}/tags/{tag_id}",
-             {"data": {"type": "tag", "id": tag_id, "attributes": {"consent_type": consent_type}}})
+    live.api(
+        "PATCH",
+        f"/api/tag/v1/{app_id}/tags/{tag_id}",
+        {"data": {"type": "tag", "id": tag_id, "attributes": {"consent_type": consent_type}}},
+    )
 
 
 def test_tag_consent_type_finds_the_piwik_tag_sets_publishes_and_restores(live: Live) -> None:
@@ -44,8 +47,14 @@ def test_tag_consent_type_finds_the_piwik_tag_sets_publishes_and_restores(live: 
 
     id_, outs = live.create(TagConsentTypeProvider, site_id=app_id, consent_type="not_require_consent")
     assert id_ == tag_id
-    assert outs == {"site_id": app_id, "tag_id": tag_id, "consent_type": "not_require_consent",
-                    "template": "piwik", "tag_name": "Piwik PRO", "previous_consent_type": "analytics"}
+    assert outs == {
+        "site_id": app_id,
+        "tag_id": tag_id,
+        "consent_type": "not_require_consent",
+        "template": "piwik",
+        "tag_name": "Piwik PRO",
+        "previous_consent_type": "analytics",
+    }
     counts = live.counts()
     assert counts["PATCH /api/tag/v1/{app_id}/tags/{tag_id}"] == 1
     assert counts["POST /api/tag/v1/{app_id}/versions/draft/publish"] == 1
@@ -126,8 +135,12 @@ def test_tag_consent_type_errors(live: Live) -> None:
 
 # --- ConsentTemplate ----------------------------------------------------------------------------------
 
-TEXTS = {"title": "Vos données", "message": "Nous collecterons et agrégerons des données sur l'utilisation "
-         "de ce site.", "accept_label": "Accepter", "reject_label": "Refuser"}
+TEXTS = {
+    "title": "Vos données",
+    "message": "Nous collecterons et agrégerons des données sur l'utilisation de ce site.",
+    "accept_label": "Accepter",
+    "reject_label": "Refuser",
+}
 
 
 def test_consent_template_api_mode_lifecycle(live: Live) -> None:
@@ -139,15 +152,26 @@ def test_consent_template_api_mode_lifecycle(live: Live) -> None:
     assert live.api("GET", path)["data"]["attributes"]["title"] == "Vos données"
     assert live.read(ConsentTemplateProvider, id_, outs).outs == outs
     assert not live.diff(ConsentTemplateProvider, id_, outs, site_id=app_id, language="fr", **TEXTS).changes
-    assert live.diff(ConsentTemplateProvider, id_, outs, site_id=app_id, language="en",
-                     **TEXTS).replaces == ["language"]
+    assert live.diff(ConsentTemplateProvider, id_, outs, site_id=app_id, language="en", **TEXTS).replaces == [
+        "language"
+    ]
 
-    outs2 = live.update(ConsentTemplateProvider, id_, outs, site_id=app_id, language="fr",
-                        **{**TEXTS, "title": "Mesure d'audience"})
+    outs2 = live.update(
+        ConsentTemplateProvider, id_, outs, site_id=app_id, language="fr", **{**TEXTS, "title": "Mesure d'audience"}
+    )
     assert outs2["title"] == "Mesure d'audience"
 
-    live.api("PUT", path, {"data": {"type": "consent-manager/consent-form-template", "id": "fr",
-                                    "attributes": {**TEXTS, "title": "changed by hand"}}})
+    live.api(
+        "PUT",
+        path,
+        {
+            "data": {
+                "type": "consent-manager/consent-form-template",
+                "id": "fr",
+                "attributes": {**TEXTS, "title": "changed by hand"},
+            }
+        },
+    )
     drifted = live.read(ConsentTemplateProvider, id_, outs2).outs
     assert drifted is not None and drifted["title"] == "changed by hand"
 
@@ -160,8 +184,11 @@ def test_consent_template_api_mode_lifecycle(live: Live) -> None:
 
 def test_consent_template_adopts_identical_template_without_write(live: Live) -> None:
     app_id = live.make_app("Consent adopt")
-    live.api("PUT", f"/api/consent-manager/v1/{app_id}/consent-form-templates/fr",
-             {"data": {"type": "consent-manager/consent-form-template", "id": "fr", "attributes": TEXTS}})
+    live.api(
+        "PUT",
+        f"/api/consent-manager/v1/{app_id}/consent-form-templates/fr",
+        {"data": {"type": "consent-manager/consent-form-template", "id": "fr", "attributes": TEXTS}},
+    )
     live.emulator.clear_requests()
     live.create(ConsentTemplateProvider, site_id=app_id, language="fr", **TEXTS)
     assert live.writes() == {}
@@ -175,8 +202,9 @@ def test_consent_template_manual_mode_sends_nothing(live: Live) -> None:
     assert UI_PATH in outs["manual_instructions"]
     assert f"message: «{TEXTS['message']}»" in outs["manual_instructions"]
     assert live.read(ConsentTemplateProvider, id_, outs).outs == outs
-    live.update(ConsentTemplateProvider, id_, outs, site_id=app_id, language="fr", mode="manual",
-                **{**TEXTS, "title": "x"})
+    live.update(
+        ConsentTemplateProvider, id_, outs, site_id=app_id, language="fr", mode="manual", **{**TEXTS, "title": "x"}
+    )
     live.delete(ConsentTemplateProvider, id_, outs)
     assert live.emulator.requests()["total"] == 0
 
@@ -191,9 +219,16 @@ def test_consent_template_host_without_the_api_fails_clearly(live: Live) -> None
                 return httpx.Response(404, json={"errors": [{"status": "404", "title": "Not Found"}]})
             return upstream.handle_request(request)
 
-    _connection.set_client_factory(lambda conn: PiwikClient(
-        conn.base_url, conn.client_id, conn.client_secret, transport=NoConsentApi(),
-        pacing=Pacing.unlimited(), retry=RetryPolicy.none()))
+    _connection.set_client_factory(
+        lambda conn: PiwikClient(
+            conn.base_url,
+            conn.client_id,
+            conn.client_secret,
+            transport=NoConsentApi(),
+            pacing=Pacing.unlimited(),
+            retry=RetryPolicy.none(),
+        )
+    )
     app_id = live.make_app("No consent API")
     with pytest.raises(ProviderError) as info:
         live.create(ConsentTemplateProvider, site_id=app_id, language="fr", **TEXTS)
@@ -234,13 +269,23 @@ def test_custom_dimension_lifecycle_deactivate_and_reactivate(live: Live) -> Non
     assert not live.diff(CustomDimensionProvider, id_, outs, **props).changes
     assert live.diff(CustomDimensionProvider, id_, outs, **{**props, "scope": "event"}).replaces == ["scope"]
 
-    outs2 = live.update(CustomDimensionProvider, id_, outs, **{**props, "name": "consent"},
-                        extractions=[{"target": "page_url_regex", "pattern": "consent=(\\w+)"}])
+    outs2 = live.update(
+        CustomDimensionProvider,
+        id_,
+        outs,
+        **{**props, "name": "consent"},
+        extractions=[{"target": "page_url_regex", "pattern": "consent=(\\w+)"}],
+    )
     assert outs2["name"] == "consent" and outs2["extractions"][0]["target"] == "page_url_regex"
 
     # Drift: deactivated by hand; up reactivates.
-    body = {"data": {"type": "CustomDimension", "id": id_, "attributes": {
-        **{k: v for k, v in _dim(live, app_id, id_).items() if k != "tracking_id"}, "active": False}}}
+    body = {
+        "data": {
+            "type": "CustomDimension",
+            "id": id_,
+            "attributes": {**{k: v for k, v in _dim(live, app_id, id_).items() if k != "tracking_id"}, "active": False},
+        }
+    }
     live.api("PUT", f"/api/analytics/v1/manage/custom-dimensions/{id_}/", body)
     drifted = live.read(CustomDimensionProvider, id_, outs2).outs
     assert drifted is not None and drifted["active"] is False
@@ -264,13 +309,25 @@ def test_custom_dimension_lifecycle_deactivate_and_reactivate(live: Live) -> Non
 
 def test_custom_dimension_adoption(live: Live) -> None:
     app_id = live.make_app("Dims adopt")
-    made = live.api("POST", "/api/analytics/v1/manage/custom-dimensions/", {"data": {
-        "type": "CustomDimension", "attributes": {"website_id": app_id, "name": "by hand", "active": True,
-                                                  "case_sensitive": True, "scope": "event"}}})
+    made = live.api(
+        "POST",
+        "/api/analytics/v1/manage/custom-dimensions/",
+        {
+            "data": {
+                "type": "CustomDimension",
+                "attributes": {
+                    "website_id": app_id,
+                    "name": "by hand",
+                    "active": True,
+                    "case_sensitive": True,
+                    "scope": "event",
+                },
+            }
+        },
+    )
     dim_id = made["data"]["id"]
     live.emulator.clear_requests()
-    id_, outs = live.create(CustomDimensionProvider, site_id=app_id, name="by hand", scope="event",
-                            adopt_id=dim_id)
+    id_, outs = live.create(CustomDimensionProvider, site_id=app_id, name="by hand", scope="event", adopt_id=dim_id)
     assert id_ == dim_id and outs["case_sensitive"] is True
     assert live.writes() == {}
     with pytest.raises(ProviderError, match=r"scope: dimension .* has scope 'event', not 'session'"):
@@ -281,8 +338,13 @@ def test_custom_dimension_bad_inputs(live: Live) -> None:
     app = "11111111-1111-4111-8111-111111111111"
     f = live.check(CustomDimensionProvider, site_id=app, name="x", scope="product").failures
     assert f[0].reason == "scope: 'product' is not allowed (allowed: session, event)"
-    f = live.check(CustomDimensionProvider, site_id=app, name="x", scope="event",
-                   extractions=[{"target": "cookie", "pattern": "x"}]).failures
+    f = live.check(
+        CustomDimensionProvider,
+        site_id=app,
+        name="x",
+        scope="event",
+        extractions=[{"target": "cookie", "pattern": "x"}],
+    ).failures
     assert [x.property for x in f] == ["extractions"]
     assert f[0].reason.startswith("extractions[0].target: 'cookie' is not allowed")
     assert live.emulator.requests()["total"] == 0

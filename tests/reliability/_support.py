@@ -96,8 +96,9 @@ def assert_second_up_is_noop(st: auto.Stack, emulator: Emulator) -> auto.UpResul
 def reliability_stack(pulumi_stack: StackFactory) -> Callable[..., auto.Stack]:
     """`reliability_stack(emulator, sites=10, config={...})`: the N-site program, client pacing off."""
 
-    def make(emulator: Emulator, *, sites: int = 10, config: dict[str, Any] | None = None,
-             env: dict[str, str] | None = None) -> auto.Stack:
+    def make(
+        emulator: Emulator, *, sites: int = 10, config: dict[str, Any] | None = None, env: dict[str, str] | None = None
+    ) -> auto.Stack:
         values: dict[str, Any] = {**UNPACED, "sites": str(sites), **(config or {})}
         return pulumi_stack(PROGRAM, stack="rel", config=values, emulator=emulator, env=env)
 

@@ -57,8 +57,13 @@ CASES: list[tuple[type[PiwikProvider], dict[str, Any], dict[str, Any], str, str]
     (SiteProvider, SITE, {"adopt_id": "not-a-uuid"}, "adopt_id", "UUID"),
     (SiteProvider, SITE, {"colour": "blue"}, "colour", "not a property of Site"),
     (SitePrivacyProvider, PRIVACY, {"gdpr": "yes"}, "gdpr", "boolean"),
-    (SitePrivacyProvider, PRIVACY, {"gdpr_data_anonymization_mode": "cookies"}, "gdpr_data_anonymization_mode",
-     "no_device_storage"),
+    (
+        SitePrivacyProvider,
+        PRIVACY,
+        {"gdpr_data_anonymization_mode": "cookies"},
+        "gdpr_data_anonymization_mode",
+        "no_device_storage",
+    ),
     (SitePrivacyProvider, PRIVACY, {"site_id": ""}, "site_id", "UUID"),
     (TrackerSettingsProvider, TRACKER, {"ip_masking_level": 7}, "ip_masking_level", "0, 1, 2, 3, 4"),
     (TrackerSettingsProvider, TRACKER, {"ip_masking_level": "2"}, "ip_masking_level", "0, 1, 2, 3, 4"),
@@ -72,8 +77,13 @@ CASES: list[tuple[type[PiwikProvider], dict[str, Any], dict[str, Any], str, str]
     (ConsentTemplateProvider, TEMPLATE, {"mode": "auto"}, "mode", "api, manual"),
     (CustomDimensionProvider, DIMENSION, {"scope": "page"}, "scope", "session, event"),
     (CustomDimensionProvider, DIMENSION, {"name": ""}, "name", "1 to 255 characters"),
-    (CustomDimensionProvider, DIMENSION, {"extractions": [{"target": "cookie", "pattern": "x"}]}, "extractions",
-     "page_title_regex"),
+    (
+        CustomDimensionProvider,
+        DIMENSION,
+        {"extractions": [{"target": "cookie", "pattern": "x"}]},
+        "extractions",
+        "page_title_regex",
+    ),
 ]
 
 VALID_UNICODE: list[tuple[type[PiwikProvider], dict[str, Any]]] = [
@@ -86,9 +96,18 @@ VALID_UNICODE: list[tuple[type[PiwikProvider], dict[str, Any]]] = [
 
 def _configured(cls: type[PiwikProvider], emulator: Emulator) -> PiwikProvider:
     provider = cls()
-    provider.configure(ConfigureRequest(Config({
-        "piwik:baseUrl": emulator.base_url, "piwik:clientId": emulator.client_id,
-        "piwik:clientSecret": emulator.client_secret}, "reliability")))
+    provider.configure(
+        ConfigureRequest(
+            Config(
+                {
+                    "piwik:baseUrl": emulator.base_url,
+                    "piwik:clientId": emulator.client_id,
+                    "piwik:clientSecret": emulator.client_secret,
+                },
+                "reliability",
+            )
+        )
+    )
     return provider
 
 
@@ -130,10 +149,11 @@ def test_component_refuses_bad_arguments(change: dict[str, Any], expected: str) 
 @pytest.mark.parametrize(
     ("site", "expected"),
     [
-        ({"key": "a", "site_name": "A", "urls": ["https://a.fr"], "colour": "blue"},
-         "piwik-cnil:sites[0].colour"),
-        ({"key": "a", "site_name": "A", "urls": ["https://a.fr"], "ip_masking_level": "two"},
-         "piwik-cnil:sites[0].ip_masking_level"),
+        ({"key": "a", "site_name": "A", "urls": ["https://a.fr"], "colour": "blue"}, "piwik-cnil:sites[0].colour"),
+        (
+            {"key": "a", "site_name": "A", "urls": ["https://a.fr"], "ip_masking_level": "two"},
+            "piwik-cnil:sites[0].ip_masking_level",
+        ),
         ({"key": "a", "site_name": "A", "urls": "https://a.fr"}, "piwik-cnil:sites[0].urls"),
         ({"key": "Été", "site_name": "A", "urls": ["https://a.fr"]}, "piwik-cnil:sites[0].key"),
         ({"key": "a", "urls": ["https://a.fr"]}, "piwik-cnil:sites[0].site_name: Field required"),
@@ -147,7 +167,9 @@ def test_stack_config_refuses_bad_values(site: dict[str, Any], expected: str) ->
 
 @pytest.mark.engine
 def test_bad_inputs_through_the_engine_fail_before_any_request(
-    emulator: Emulator, reliability_stack: Callable[..., auto.Stack], pulumi_stack: StackFactory,
+    emulator: Emulator,
+    reliability_stack: Callable[..., auto.Stack],
+    pulumi_stack: StackFactory,
 ) -> None:
     st = reliability_stack(emulator, sites=1)
     for config, message in (
@@ -164,8 +186,11 @@ def test_bad_inputs_through_the_engine_fail_before_any_request(
         assert emulator.requests()["total"] == 0, (config.keys(), emulator.requests()["counts"])
 
     # A provider-level refusal through the engine: the Site program with an unknown app type.
-    site = pulumi_stack(Path(__file__).resolve().parents[1] / "programs" / "site", config={
-        "name": "Boutique", "appType": "mobile", "piwik:writesPerMinute": "0"}, emulator=emulator)
+    site = pulumi_stack(
+        Path(__file__).resolve().parents[1] / "programs" / "site",
+        config={"name": "Boutique", "appType": "mobile", "piwik:writesPerMinute": "0"},
+        emulator=emulator,
+    )
     emulator.clear_requests()
     with pytest.raises(auto.CommandError) as info:
         site.up()
@@ -184,8 +209,7 @@ def test_wrong_client_secret_fails_clearly_without_showing_it(
 ) -> None:
     """Also material for the secrets scan (tests/zz_leaks): an auth failure's output must not hold the secret."""
     wrong = "wrong-secret-4b1d9e7c"
-    st = reliability_stack(emulator, sites=1, config={
-        "piwik:clientSecret": auto.ConfigValue(wrong, secret=True)})
+    st = reliability_stack(emulator, sites=1, config={"piwik:clientSecret": auto.ConfigValue(wrong, secret=True)})
     with pytest.raises(auto.CommandError) as info:
         st.up()
     text = str(info.value)

@@ -38,7 +38,11 @@ def _pulumi(engine_env: EngineEnv, work_dir: Path, out: Path, *args: str) -> sub
     with out.open("ab") as fh:
         return subprocess.Popen(
             [str(engine_env.cli.pulumi), *args, "--stack", "rel", "--non-interactive"],
-            cwd=work_dir, env=env, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True,
+            cwd=work_dir,
+            env=env,
+            stdout=fh,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
 
 
@@ -49,7 +53,10 @@ def _run(engine_env: EngineEnv, work_dir: Path, out: Path, *args: str) -> tuple[
 
 
 def test_interrupted_up_then_refresh_and_up_converge(
-    emulator: Emulator, engine_env: EngineEnv, reliability_stack: Callable[..., auto.Stack], tmp_path: Path,
+    emulator: Emulator,
+    engine_env: EngineEnv,
+    reliability_stack: Callable[..., auto.Stack],
+    tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     st = reliability_stack(emulator, sites=SITES)
@@ -81,14 +88,15 @@ def test_interrupted_up_then_refresh_and_up_converge(
     emulator.switches(latency_ms=0)
     code_cancel, text_cancel = _run(engine_env, work_dir, tmp_path / "cancel.log", "cancel", "--yes")
     assert code_cancel == 0, text_cancel[-3000:]
-    code3, text3 = _run(engine_env, work_dir, tmp_path / "refresh.log", "refresh", "--yes",
-                        "--clear-pending-creates")
+    code3, text3 = _run(engine_env, work_dir, tmp_path / "refresh.log", "refresh", "--yes", "--clear-pending-creates")
     code4, text4 = _run(engine_env, work_dir, tmp_path / "up-after.log", "up", "--yes", "--skip-preview")
     with capsys.disabled():
-        print(f"\n[interrupt] SIGINT: exit {code1}, {after_sigint} apps, {len(pending_after_sigint)} pending ops; "
-              f"SIGKILL: {after_sigkill} apps, {len(pending)} pending ops "
-              f"({[p['resource']['urn'].rsplit('::', 1)[-1] + ':' + p['type'] for p in pending]}); "
-              f"refresh exit {code3}; up exit {code4}")
+        print(
+            f"\n[interrupt] SIGINT: exit {code1}, {after_sigint} apps, {len(pending_after_sigint)} pending ops; "
+            f"SIGKILL: {after_sigkill} apps, {len(pending)} pending ops "
+            f"({[p['resource']['urn'].rsplit('::', 1)[-1] + ':' + p['type'] for p in pending]}); "
+            f"refresh exit {code3}; up exit {code4}"
+        )
     assert code3 == 0, text3[-3000:]
     assert code4 == 0, text4[-3000:]
     assert_converged(st, emulator, SITES)

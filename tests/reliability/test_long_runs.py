@@ -20,7 +20,8 @@ TOKEN_TTL = 3
 
 
 def test_token_expiring_during_the_run_is_refreshed(
-    emulator_factory: Callable[..., Emulator], reliability_stack: Callable[..., auto.Stack],
+    emulator_factory: Callable[..., Emulator],
+    reliability_stack: Callable[..., auto.Stack],
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     emulator = emulator_factory("--no-rate-limit", "--token-ttl", str(TOKEN_TTL), "--latency-ms", "400")
@@ -34,8 +35,10 @@ def test_token_expiring_during_the_run_is_refreshed(
     refused = sum(1 for e in log["entries"] if e["status"] == 401)
     api_requests = log["total"] - log["counts"].get("POST /auth/token", 0)
     with capsys.disabled():
-        print(f"\n[token] up in {duration:.1f}s with a {TOKEN_TTL}s token: {issued} tokens issued for "
-              f"{api_requests} API requests, {refused} answered 401")
+        print(
+            f"\n[token] up in {duration:.1f}s with a {TOKEN_TTL}s token: {issued} tokens issued for "
+            f"{api_requests} API requests, {refused} answered 401"
+        )
     # The latency makes the run outlive several token lifetimes, so the token was renewed...
     assert issued >= 2
     # ...but not per request: the client renews at half-life (one provider process calls the API during an up;
@@ -67,8 +70,10 @@ def test_emulator_restart_during_the_run(
     assert not thread.is_alive()
     error = outcome.get("error")
     with capsys.disabled():
-        print(f"\n[restart] first up: {'succeeded' if error is None else 'failed'}"
-              + ("" if error is None else f" ({str(error).splitlines()[-1][:200]})"))
+        print(
+            f"\n[restart] first up: {'succeeded' if error is None else 'failed'}"
+            + ("" if error is None else f" ({str(error).splitlines()[-1][:200]})")
+        )
     if error is not None:
         # A failure must say what failed and why, not be a bare traceback; then the next up converges.
         assert "failed" in str(error) and ("no answer" in str(error) or "HTTP" in str(error)), str(error)[-3000:]

@@ -56,8 +56,10 @@ def test_lost_create_answers_make_no_duplicate_and_no_orphan(
     log2 = emulator.requests()
     emulator.switches(drop_after_commit_rate=0.0, fault_paths=None)
     with capsys.disabled():
-        print(f"\n[lost answers] run 1: {sum(dropped1.values())} answers lost ({dict(dropped1)}); run 2: "
-              f"{faults(log2)['drop_after_commit']} of {log2['total']} requests lost after commit")
+        print(
+            f"\n[lost answers] run 1: {sum(dropped1.values())} answers lost ({dict(dropped1)}); run 2: "
+            f"{faults(log2)['drop_after_commit']} of {log2['total']} requests lost after commit"
+        )
     assert faults(log2)["drop_after_commit"] >= 1  # ~27 writes: none lost has a chance of 0.7**27 = 6e-5
     assert_converged(st, emulator, 6)
     _assert_dimensions(emulator)

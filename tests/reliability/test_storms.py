@@ -33,17 +33,28 @@ def test_ten_sites_converge_through_429_storm_and_5xx(
     duration = time.monotonic() - started
     log = emulator.requests()
     # The faults reach the token endpoint too (429 never does: /auth/token is not rate limited).
-    token_statuses = [emulator.http.post("/auth/token", json={"grant_type": "client_credentials", "client_id":
-                      emulator.client_id, "client_secret": emulator.client_secret}).status_code for _ in range(40)]
+    token_statuses = [
+        emulator.http.post(
+            "/auth/token",
+            json={
+                "grant_type": "client_credentials",
+                "client_id": emulator.client_id,
+                "client_secret": emulator.client_secret,
+            },
+        ).status_code
+        for _ in range(40)
+    ]
     emulator.switches(throttle_rate=0.0, error_rate=0.0)
     assert 503 in token_statuses and 200 in token_statuses and 429 not in token_statuses, token_statuses
 
     seen = faults(log)
     token_requests = sum(n for k, n in log["counts"].items() if "/auth/token" in k)
     with capsys.disabled():
-        print(f"\n[storm] up of {SITES} sites in {duration:.1f}s: {log['total']} requests, "
-              f"{seen['throttled']} answered 429, {seen['error']} answered 503, {token_requests} token requests, "
-              f"{sum(writes(log).values())} writes; changes {result.summary.resource_changes}")
+        print(
+            f"\n[storm] up of {SITES} sites in {duration:.1f}s: {log['total']} requests, "
+            f"{seen['throttled']} answered 429, {seen['error']} answered 503, {token_requests} token requests, "
+            f"{sum(writes(log).values())} writes; changes {result.summary.resource_changes}"
+        )
     # The storm really happened, on reads, writes and the token endpoint alike.
     assert seen["throttled"] >= 20 and seen["error"] >= 20, seen
     failed_paths = {e["template"] for e in log["entries"] if e["fault"] == "error"}
@@ -56,8 +67,14 @@ def test_ten_sites_converge_through_429_storm_and_5xx(
 def test_throttle_switch_answers_429_with_short_retry_after(emulator: Emulator) -> None:
     emulator.switches(throttle_rate=1.0, throttle_retry_after=2)
     response = emulator.api("GET", "/api/apps/v2")
-    token = emulator.http.post("/auth/token", json={"grant_type": "client_credentials", "client_id":
-                               emulator.client_id, "client_secret": emulator.client_secret})
+    token = emulator.http.post(
+        "/auth/token",
+        json={
+            "grant_type": "client_credentials",
+            "client_id": emulator.client_id,
+            "client_secret": emulator.client_secret,
+        },
+    )
     emulator.switches(throttle_rate=0.0)
     assert (response.status_code, response.headers["Retry-After"]) == (429, "2")
     assert token.status_code == 200

@@ -54,13 +54,15 @@ def _needles(secrets: set[str]) -> dict[bytes, str]:
 def _files(root: Path) -> list[Path]:
     found = [p for p in root.rglob("*") if p.is_file() and not p.is_symlink()]
     # Pulumi's own log files (glog writes them to the system temp dir) of this session, if any.
-    found += [p for p in Path(tempfile.gettempdir()).glob("pulumi*") if p.is_file()
-              and p.stat().st_mtime >= SESSION_STARTED]
+    found += [
+        p for p in Path(tempfile.gettempdir()).glob("pulumi*") if p.is_file() and p.stat().st_mtime >= SESSION_STARTED
+    ]
     return found
 
 
-def test_no_secret_and_no_token_in_any_file(tmp_path_factory: pytest.TempPathFactory,
-                                            session_record: SessionRecord) -> None:
+def test_no_secret_and_no_token_in_any_file(
+    tmp_path_factory: pytest.TempPathFactory, session_record: SessionRecord
+) -> None:
     root = tmp_path_factory.getbasetemp()
     secrets = set(session_record.secrets)
     assert "emulator-secret" in secrets
@@ -79,11 +81,16 @@ def test_no_secret_and_no_token_in_any_file(tmp_path_factory: pytest.TempPathFac
                 hits.append(f"{path} @ {offset}: secret {what!r}")
         for match in JWT.finditer(data):
             hits.append(f"{path} @ {match.start()}: bearer token {match.group()[:24].decode()}…")
-    state_files = [p for p in files if "/.pulumi/stacks/" in str(p) or "/.pulumi/backups/" in str(p)
-                   or "/.pulumi/history/" in str(p)]
+    state_files = [
+        p
+        for p in files
+        if "/.pulumi/stacks/" in str(p) or "/.pulumi/backups/" in str(p) or "/.pulumi/history/" in str(p)
+    ]
     cli_log = root / "session-record" / CLI_LOG
-    print(f"\n[leaks] scanned {len(files)} files ({scanned_bytes / 1e6:.1f} MB), {len(state_files)} state, backup "
-          f"and history files, for {len(secrets)} secrets and JWT-shaped tokens: {len(hits)} hits")
+    print(
+        f"\n[leaks] scanned {len(files)} files ({scanned_bytes / 1e6:.1f} MB), {len(state_files)} state, backup "
+        f"and history files, for {len(secrets)} secrets and JWT-shaped tokens: {len(hits)} hits"
+    )
     assert not hits, "secrets or tokens written to disk:\n" + "\n".join(hits[:50])
     # Not vacuous: the engine tests of this session left their backends, and their CLI output was recorded.
     assert len(state_files) > MIN_STATE_FILES, (

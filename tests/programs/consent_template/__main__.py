@@ -13,8 +13,7 @@ template = ConsentTemplate(
         site_id=site.site_id,
         language=cfg.get("language") or "fr",
         title=cfg.get("title") or "Mesure d'audience",
-        message=cfg.get("message")
-        or "Nous collecterons et agrégerons des données sur l'utilisation de ce site.",
+        message=cfg.get("message") or "Nous collecterons et agrégerons des données sur l'utilisation de ce site.",
         accept_label="Accepter",
         reject_label="Refuser",
         mode=cfg.get("mode"),
