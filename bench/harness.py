@@ -144,7 +144,8 @@ class ProcessPeaks:
 
 
 def _role(cmdline: list[str]) -> str | None:
-    if "pulumi.dynamic" in cmdline and "-m" in cmdline:
+    # The provider plugin runs `python -u -c <serve pulumi.dynamic, with a watchdog>` (tools/pulumi-cli/launchers).
+    if any("pulumi.dynamic" in part for part in cmdline[1:4]):
         return "provider"
     if any(part.endswith("pulumi-language-python-exec") for part in cmdline):
         return "program"

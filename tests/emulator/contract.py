@@ -31,7 +31,7 @@ from openapi_core import OpenAPI
 from openapi_core.testing import MockRequest, MockResponse
 
 ROOT = Path(__file__).resolve().parents[2]
-SPEC_DIR = Path(os.environ.get("PIWIK_OPENAPI_DIR", ROOT.parent / "shared" / "piwik-openapi"))
+SPEC_DIR = Path(os.environ.get("PIWIK_OPENAPI_DIR", ROOT / "piwik_emulator" / "openapi"))
 HOST_URL = "https://example.piwik.pro"  # matches the specs' server https://{account}.piwik.pro
 
 TAG_ONE_OF_FILES = ("api_tag_v1_{app_id}_tags.json", "api_tag_v1_{app_id}_tags_{tag_id}.json")

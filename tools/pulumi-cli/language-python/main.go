@@ -21,6 +21,7 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/version"
@@ -63,6 +64,8 @@ func main() {
 		fatalf("missing launcher %s: the toolchain step (tools/pulumi-toolchain) writes it beside this binary", launcher)
 	}
 
+	go exitWhenOrphaned()
+
 	host := &pythonHost{engineAddress: engineAddress, tracing: *tracing, launcher: launcher}
 	handle, err := rpcutil.ServeWithOptions(rpcutil.ServeOptions{
 		Init: func(srv *grpc.Server) error {
@@ -78,6 +81,17 @@ func main() {
 	fmt.Printf("%d\n", handle.Port)
 	if err := <-handle.Done; err != nil {
 		fatalf("server stopped: %v", err)
+	}
+}
+
+// exitWhenOrphaned ends the host when the engine that started it is gone (killed, say): the engine normally
+// stops its plugins, but a SIGKILLed `pulumi up` cannot, and a host left listening would outlive it forever.
+func exitWhenOrphaned() {
+	parent := os.Getppid()
+	for range time.Tick(time.Second) {
+		if os.Getppid() != parent {
+			os.Exit(1)
+		}
 	}
 }
 
@@ -435,5 +449,3 @@ func (h *pythonHost) RuntimeOptionsPrompts(context.Context, *pulumirpc.RuntimeOp
 func (h *pythonHost) Cancel(context.Context, *emptypb.Empty) (*emptypb.Empty, error) {
 	return &emptypb.Empty{}, nil
 }
-
-
