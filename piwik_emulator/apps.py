@@ -14,7 +14,7 @@ import zoneinfo
 from typing import Any
 
 from . import kinds, tag_manager, tracker_settings
-from .errors import ApiError, Family, id_mismatch, not_found, platform_error
+from .errors import ApiError, Family, form_errors, id_mismatch, not_found, platform_error
 from .jsonapi import is_uuid, new_id, read_data, timestamp
 from .messages import Request, Response, json_response, no_content
 from .store import Tx
@@ -139,17 +139,7 @@ def _check(name: str, value: Any) -> tuple[str, str] | None:
 
 def _form_errors(errors: list[tuple[str, str, str]]) -> ApiError:
     # Pointers are "/<attribute>" as in the spec's apps examples ("/name", "/appType").
-    items = [
-        {
-            "status": "400",
-            "code": code,
-            "title": "Invalid form",
-            "detail": detail,
-            "source": {"pointer": f"/{name}"},
-        }
-        for name, code, detail in errors
-    ]
-    return ApiError(json_response(400, {"errors": items}))
+    return form_errors(errors, pointer_prefix="/")
 
 
 def _validate(attributes: dict[str, Any], *, creating: bool) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from typing import Any
 
 from . import kinds
 from .apps import get_existing
-from .errors import ApiError, Family, id_mismatch, platform_error
+from .errors import Family, form_errors, id_mismatch, platform_error
 from .jsonapi import read_data, timestamp
 from .messages import Request, Response, json_response, no_content
 
@@ -52,20 +52,6 @@ def _key(app_id: str, language: str) -> str:
 
 def _document(stored: dict[str, Any]) -> dict[str, Any]:
     return {"type": RESOURCE_TYPE, "id": stored["language"], "attributes": stored["attributes"]}
-
-
-def _form_errors(errors: list[tuple[str, str]]) -> ApiError:
-    items = [
-        {
-            "status": "400",
-            "code": "error.default",
-            "title": "Invalid form",
-            "detail": detail,
-            "source": {"pointer": f"/data/attributes/{name}"},
-        }
-        for name, detail in errors
-    ]
-    return ApiError(json_response(400, {"errors": items}))
 
 
 def list_templates(req: Request) -> Response:
@@ -109,7 +95,7 @@ def put_template(req: Request) -> Response:
     if url is not None and (not isinstance(url, str) or not re.match(r"^https?://\S+$", url)):
         errors.append(("privacy_policy_url", "This value is not a valid URL."))
     if errors:
-        raise _form_errors(errors)
+        raise form_errors([(name, "error.default", detail) for name, detail in errors])
     stored = {
         "language": language,
         "attributes": {**{n: attributes[n] for n in TEXT_FIELDS}, "privacy_policy_url": url},

@@ -69,6 +69,22 @@ def platform_error(
     return ApiError(json_response(status, {"errors": [item]}))
 
 
+def form_errors(errors: list[tuple[str, str, str]], *, pointer_prefix: str = "/data/attributes/") -> ApiError:
+    """A platform "Invalid form" 400 with one item per (attribute, code, detail): the validation error of the apps,
+    tracker settings and consent-template services. The apps examples point at "/<attribute>" (prefix "/")."""
+    items = [
+        {
+            "status": "400",
+            "code": code,
+            "title": "Invalid form",
+            "detail": detail,
+            "source": {"pointer": f"{pointer_prefix}{name}"},
+        }
+        for name, code, detail in errors
+    ]
+    return ApiError(json_response(400, {"errors": items}))
+
+
 def tm_error(
     status: int,
     code: str,

@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import kinds
-from .errors import ApiError, Family, id_mismatch, not_found, platform_error
+from .errors import Family, form_errors, id_mismatch, not_found, platform_error
 from .jsonapi import is_uuid, read_data, timestamp
 from .messages import Request, Response, json_response, no_content
 from .store import Tx
@@ -178,20 +178,6 @@ def set_overrides(tx: Tx, app_id: str, changes: dict[str, Any], now: float) -> N
     tx.put(kinds.TRACKER_APP, app_id, {"overrides": current, "updated_at": timestamp(now)}, parent=app_id)
 
 
-def _form_errors(errors: list[tuple[str, str]]) -> ApiError:
-    items = [
-        {
-            "status": "400",
-            "code": "error.default",
-            "title": "Invalid form",
-            "detail": detail,
-            "source": {"pointer": f"/data/attributes/{name}"},
-        }
-        for name, detail in errors
-    ]
-    return ApiError(json_response(400, {"errors": items}))
-
-
 def _validated(attributes: dict[str, Any], allowed: tuple[str, ...]) -> dict[str, Any]:
     errors: list[tuple[str, str]] = []
     clean: dict[str, Any] = {}
@@ -204,7 +190,7 @@ def _validated(attributes: dict[str, Any], allowed: tuple[str, ...]) -> dict[str
         else:
             clean[name] = value
     if errors:
-        raise _form_errors(errors)
+        raise form_errors([(name, "error.default", detail) for name, detail in errors])
     return clean
 
 
