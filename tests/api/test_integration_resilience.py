@@ -83,11 +83,12 @@ def test_token_refreshed_before_expiry(emulator_factory: Any) -> None:
 
 
 def test_expired_token_gets_one_refresh_on_401(emulator_factory: Any) -> None:
-    emu = emulator_factory("--no-rate-limit", "--token-ttl", "1")
+    # 3 s, not 1: on a loaded 2-core machine a 1-s token could expire again between its refresh and the retry.
+    emu = emulator_factory("--no-rate-limit", "--token-ttl", "3")
     frozen = FakeClock()  # the client believes no time passes, so it keeps using its token
     with client_for(emu, retry=RetryPolicy(backoff_base=0.01, clock=frozen, sleep=frozen.sleep)) as client:
         app = new_app(client)
-        time.sleep(1.3)  # the server's token expires
+        time.sleep(3.3)  # the server's token expires
         assert client.apps.get(app.id).id == app.id
     assert emu.tokens_issued() >= 2
     statuses = [e["status"] for e in emu.requests()["entries"] if e["path"] == f"/api/apps/v2/{app.id}"]
