@@ -48,7 +48,13 @@ T = TypeVar("T")
 
 
 class ProviderError(Exception):
-    """An error a provider method reports to the user (shown by Pulumi as the resource's failure)."""
+    """An error a provider method reports to the user (shown by Pulumi as the resource's failure).
+
+    Its message is complete on its own, so the provider plugin (tools/pulumi-cli/launchers) shows just the message
+    instead of the Python traceback the SDK adds to every provider error; a bug still gets its traceback.
+    """
+
+    plain_message = True
 
 
 class Context:

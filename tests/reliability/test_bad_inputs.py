@@ -215,4 +215,6 @@ def test_wrong_client_secret_fails_clearly_without_showing_it(
     text = str(info.value)
     assert "/auth/token" in text and "check the client id and secret" in text, text[-3000:]
     assert wrong not in text and emulator.client_secret not in text
+    # The provider's error is shown as its message, not as a Python traceback (the provider plugin's doing).
+    assert "Traceback (most recent call last)" not in text, text[-3000:]
     assert app_names(emulator) == {}
