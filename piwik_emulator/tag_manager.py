@@ -194,14 +194,26 @@ def require_app(req: Request) -> str:
     return app_id
 
 
+def require_owned(req: Request, app_id: str, kind: str, noun: str) -> dict[str, Any]:
+    """The app's Tag Manager object named by the path parameter ``<noun>_id``: 400 if it is not a UUID, 404 if
+    it does not exist or belongs to another app."""
+    parameter = f"{noun}_id"
+    object_id = req.params[parameter]
+    if not is_uuid(object_id):
+        raise tm_error(
+            400,
+            "INVALID_URI_PARAMETER_ERROR",
+            f"{noun.capitalize()} identifier should be of type UUID",
+            parameter=parameter,
+        )
+    found = req.tx.get(kind, object_id)
+    if found is None or found["app_id"] != app_id:
+        raise not_found(Family.TAG_MANAGER, noun, object_id, parameter)
+    return found
+
+
 def _require_tag(req: Request, app_id: str) -> dict[str, Any]:
-    tag_id = req.params["tag_id"]
-    if not is_uuid(tag_id):
-        raise tm_error(400, "INVALID_URI_PARAMETER_ERROR", "Tag identifier should be of type UUID", parameter="tag_id")
-    tag = req.tx.get(kinds.TAG, tag_id)
-    if tag is None or tag["app_id"] != app_id:
-        raise not_found(Family.TAG_MANAGER, "tag", tag_id, "tag_id")
-    return tag
+    return require_owned(req, app_id, kinds.TAG, "tag")
 
 
 # ---------------------------------------------------------------- container bootstrap and draft state

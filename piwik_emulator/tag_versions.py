@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from . import kinds
-from .errors import Family, not_found, tm_error
-from .jsonapi import is_uuid, new_id, timestamp
+from .errors import tm_error
+from .jsonapi import new_id, timestamp
 from .messages import Request, Response, json_response
 from .tag_manager import (
     API_USER,
@@ -20,6 +20,7 @@ from .tag_manager import (
     int_param,
     page_links,
     require_app,
+    require_owned,
     sort_keys,
     versions_of,
 )
@@ -89,17 +90,7 @@ def get_published(req: Request) -> Response:
 
 def get_version(req: Request) -> Response:
     app_id = require_app(req)
-    version_id = req.params["version_id"]
-    if not is_uuid(version_id):
-        raise tm_error(
-            400,
-            "INVALID_URI_PARAMETER_ERROR",
-            "Version identifier should be of type UUID",
-            parameter="version_id",
-        )
-    version = req.tx.get(kinds.VERSION, version_id)
-    if version is None or version["app_id"] != app_id:
-        raise not_found(Family.TAG_MANAGER, "version", version_id, "version_id")
+    version = require_owned(req, app_id, kinds.VERSION, "version")
     return json_response(200, version_document(version))
 
 
@@ -187,17 +178,8 @@ def publish_draft(req: Request) -> Response:
 
 def get_operation(req: Request) -> Response:
     app_id = require_app(req)
+    operation = require_owned(req, app_id, kinds.OPERATION, "operation")
     operation_id = req.params["operation_id"]
-    if not is_uuid(operation_id):
-        raise tm_error(
-            400,
-            "INVALID_URI_PARAMETER_ERROR",
-            "Operation identifier should be of type UUID",
-            parameter="operation_id",
-        )
-    operation = req.tx.get(kinds.OPERATION, operation_id)
-    if operation is None or operation["app_id"] != app_id:
-        raise not_found(Family.TAG_MANAGER, "operation", operation_id, "operation_id")
     now = timestamp(req.now)
     if operation["state"] == "created":
         operation.update(state="started", started_at=now, updated_at=now)
