@@ -125,21 +125,26 @@ def bench_sites(
 ) -> dict[str, Any]:
     """One site count: the real run (emulator, rate limits off, pacing off) and the engine floor (noop)."""
     out: dict[str, Any] = {"sites": sites}
-    emulator = Emulator(root / "emulator.db", ["--latency-ms", str(latency_ms), "--no-rate-limit"])
-    root.mkdir(parents=True, exist_ok=True)
-    emulator.start()
-    try:
-        engine = Engine(
-            root / "real",
+
+    def unpaced(mode: str, emulator: Emulator | None) -> Engine:
+        # Both runs: the same graph, client pacing off (the emulator's limits are off too).
+        return Engine(
+            root / mode,
             bin_dir,
             sites=sites,
-            mode="real",
+            mode=mode,
             emulator=emulator,
             reads_per_minute=0,
             writes_per_minute=0,
             parallel=parallel,
             extra_env=extra_env,
         )
+
+    emulator = Emulator(root / "emulator.db", ["--latency-ms", str(latency_ms), "--no-rate-limit"])
+    root.mkdir(parents=True, exist_ok=True)
+    emulator.start()
+    try:
+        engine = unpaced("real", emulator)
         real: dict[str, Any] = {}
         for name, op in OPS:
             phase = run_phase(engine, op, emulator)
@@ -158,17 +163,7 @@ def bench_sites(
     finally:
         emulator.stop()
 
-    floor_engine = Engine(
-        root / "noop",
-        bin_dir,
-        sites=sites,
-        mode="noop",
-        emulator=None,
-        reads_per_minute=0,
-        writes_per_minute=0,
-        parallel=parallel,
-        extra_env=extra_env,
-    )
+    floor_engine = unpaced("noop", None)
     floor: dict[str, Any] = {}
     for name, op in OPS:
         phase = run_phase(floor_engine, op, None)
