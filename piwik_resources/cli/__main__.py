@@ -1,0 +1,5 @@
+"""`python -m piwik_resources.cli` is the `piwik-cnil` console script."""
+
+from piwik_resources.cli import main
+
+main()
