@@ -12,6 +12,7 @@ from .client import PiwikClient
 from .config import ClientConfig, is_loopback_host, normalize_base_url
 from .errors import (
     AuthError,
+    ConfigurationError,
     ConflictError,
     ConsentTemplateApiUnavailable,
     ErrorItem,
@@ -60,6 +61,7 @@ __all__ = [
     "AppSummary",
     "AuthError",
     "ClientConfig",
+    "ConfigurationError",
     "ConflictError",
     "ConsentTemplate",
     "ConsentTemplateApiUnavailable",

@@ -20,7 +20,7 @@ import httpx
 
 from .auth import Secret, TokenAuth, TokenCache, decode_jwt_claims, parse_token_answer
 from .config import ClientConfig, normalize_base_url
-from .errors import AuthError, PiwikError, UnavailableError, error_for_status
+from .errors import AuthError, ConfigurationError, PiwikError, UnavailableError, error_for_status
 from .jsonapi import JSONAPI_MEDIA_TYPE, MalformedResponse
 from .pacing import Pacing, shared_pacing
 from .retry import IDEMPOTENT_METHODS, Attempts, RetryPolicy, parse_retry_after
@@ -75,13 +75,15 @@ class PiwikClient:
         pacing: Pacing | None = None,
         retry: RetryPolicy | None = None,
     ) -> None:
-        self.base_url = normalize_base_url(base_url)
+        self.base_url = normalize_base_url(base_url, key="base_url")
         if not client_id or not client_id.strip():
-            raise ValueError("Piwik PRO client_id is empty")
+            raise ConfigurationError("client_id: the Piwik PRO client id is empty", key="client_id")
         if not client_secret:
-            raise ValueError("Piwik PRO client_secret is empty")
-        if timeout <= 0:
-            raise ValueError(f"timeout must be > 0 s, got {timeout}")
+            raise ConfigurationError("client_secret: the Piwik PRO client secret is empty", key="client_secret")
+        if not timeout > 0:  # written so that NaN is refused too
+            raise ConfigurationError(
+                f"timeout: {timeout} is not allowed (allowed: a number of seconds > 0)", key="timeout"
+            )
         self.client_id = client_id.strip()
         self._secret = Secret(client_secret)
         self.pacing = pacing if pacing is not None else shared_pacing(self.base_url)

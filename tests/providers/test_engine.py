@@ -263,13 +263,13 @@ def test_client_cache_is_shared_per_connection() -> None:
 
     _connection.set_client_factory(factory)
     a = _connection.resolve_connection(
-        {"piwik:baseUrl": "http://h", "piwik:clientId": "i", "piwik:clientSecret": "s"}, environ={}
+        {"piwik:baseUrl": "https://h", "piwik:clientId": "i", "piwik:clientSecret": "s"}, environ={}
     )
     b = _connection.resolve_connection(
-        {"piwik:baseUrl": "http://h", "piwik:clientId": "i", "piwik:clientSecret": "s"}, environ={}
+        {"piwik:baseUrl": "https://h", "piwik:clientId": "i", "piwik:clientSecret": "s"}, environ={}
     )
     c = _connection.resolve_connection(
-        {"piwik:baseUrl": "http://h", "piwik:clientId": "j", "piwik:clientSecret": "s"}, environ={}
+        {"piwik:baseUrl": "https://h", "piwik:clientId": "j", "piwik:clientSecret": "s"}, environ={}
     )
     assert _connection.client_for(a) is _connection.client_for(b)
     assert _connection.client_for(c) is not _connection.client_for(a)
