@@ -1,1 +1,137 @@
-"""placeholder"""
+"""The engine's smaller promises, each pinned by a test (written against the survivors of `make mutation`,
+docs/mutation.md): what is scrubbed from messages, what the adapter hooks receive, how a replacement is
+ordered, how an unpickled provider behaves, and which operation a message names."""
+
+from __future__ import annotations
+
+import pickle
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from pulumi.dynamic import Config, ConfigureRequest
+
+from piwik_resources.api import ServerError
+from piwik_resources.providers import _connection
+from piwik_resources.providers._values import UNKNOWN
+from piwik_resources.providers.engine import Context, PiwikProvider, ProviderError, _scrub
+
+from .fake import STORE, WidgetAdapter, WidgetInputs, WidgetProvider
+
+SECRET = "s3cr3t-value"
+CONFIG = {"piwik:baseUrl": "http://127.0.0.1:1", "piwik:clientId": "cid", "piwik:clientSecret": SECRET}
+
+
+@pytest.fixture(autouse=True)
+def _clean(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    STORE.clear()
+    for var in ("PIWIK_BASE_URL", "PIWIK_CLIENT_ID", "PIWIK_CLIENT_SECRET"):
+        monkeypatch.delenv(var, raising=False)
+    _connection.set_client_factory(lambda conn: object())  # type: ignore[arg-type,return-value]
+    yield
+    _connection.set_client_factory(None)
+
+
+def configured(cls: type[PiwikProvider] = WidgetProvider) -> PiwikProvider:
+    provider = cls()
+    provider.configure(ConfigureRequest(Config(CONFIG, "proj")))
+    return provider
+
+
+# --- scrubbing -------------------------------------------------------------------------------------------------
+
+
+def test_scrub_replaces_every_secret_of_four_characters_or_more_by_three_stars() -> None:
+    assert _scrub("a abcd b abcd", ["abcd"]) == "a *** b ***"
+    # Shorter strings would blank out ordinary words of the message, and an empty one would match everywhere.
+    assert _scrub("a abc b", ["abc", ""]) == "a abc b"
+
+
+# --- the adapter hooks receive the property and the object id -------------------------------------------------
+
+
+class LookupAdapter(WidgetAdapter):
+    """A computed ``ref`` that matches whatever the program says (a lookup that always finds the object)."""
+
+    delete_before_replace = True
+    seen: list[tuple[str, Any, Any, str]] = []  # noqa: RUF012 (a test probe)
+
+    def computed_matches(self, key: str, new: Any, old: Any, id_: str) -> bool:
+        self.seen.append((key, new, old, id_))
+        return True
+
+    def read(self, ctx: Context, id_: str, state: dict[str, Any]) -> dict[str, Any] | None:
+        raise ServerError(method="GET", path=f"/widgets/{id_}", status=500, detail="boom")
+
+
+class LookupProvider(PiwikProvider):
+    adapter = LookupAdapter()
+
+
+def test_computed_matches_is_asked_with_the_key_and_the_object_id() -> None:
+    LookupAdapter.seen.clear()
+    diff = configured(LookupProvider).diff("w7", {"name": "a", "ref": "old"}, {"name": "a", "ref": "new"})
+    assert LookupAdapter.seen == [("ref", "new", "old", "w7")]
+    assert diff.changes is False  # the adapter said it matches
+
+
+def test_an_unknown_computed_value_is_a_change_whatever_the_adapter_says() -> None:
+    diff = configured(LookupProvider).diff("w7", {"name": "a", "ref": "old"}, {"name": "a", "ref": UNKNOWN})
+    assert diff.changes is True and diff.replaces == ["ref"]
+
+
+def test_delete_before_replace_is_reported_only_for_a_replacement() -> None:
+    provider = configured(LookupProvider)
+    replace = provider.diff("w7", {"name": "a", "kind": "k1"}, {"name": "a", "kind": "k2"})
+    assert replace.replaces == ["kind"] and replace.delete_before_replace is True
+    update = provider.diff("w7", {"name": "a"}, {"name": "b"})
+    assert update.changes is True and update.replaces == [] and update.delete_before_replace is None
+    plain = configured().diff("w7", {"name": "a", "kind": "k1"}, {"name": "a", "kind": "k2"})
+    assert plain.delete_before_replace is False  # WidgetAdapter creates the replacement first
+
+
+def test_a_read_failure_names_the_operation_and_the_id() -> None:
+    with pytest.raises(ProviderError) as info:
+        configured(LookupProvider).read("w9", {"name": "a"})
+    assert str(info.value) == "Widget w9: read failed: GET /widgets/w9 returned HTTP 500: boom"
+
+
+def test_an_adapter_returning_the_reserved_key_is_a_clear_error() -> None:
+    class Leaky(WidgetAdapter):
+        def create(self, ctx: Context, inputs: WidgetInputs) -> tuple[str, dict[str, Any]]:
+            return "w1", {"name": inputs.name, "__provider": "blob"}
+
+    class LeakyProvider(PiwikProvider):
+        adapter = Leaky()
+
+    with pytest.raises(ProviderError, match=r"^adapter returned the reserved key __provider$"):
+        configured(LeakyProvider).create({"name": "a"})
+
+
+# --- a provider after unpickling: its configuration is gone ---------------------------------------------------
+
+
+def test_an_unpickled_provider_has_no_connection_and_no_secret() -> None:
+    provider = pickle.loads(pickle.dumps(configured()))
+    assert vars(provider) == {"_config": None}
+    assert provider._secrets() == []
+    with pytest.raises(ProviderError, match="connection is not configured"):
+        provider.delete("w1", {"name": "a"})
+
+
+def test_configure_keeps_only_the_connection_keys() -> None:
+    provider = WidgetProvider()
+    provider.configure(ConfigureRequest(Config({**CONFIG, "proj:other": "x", "piwik:readsPerMinute": "5"}, "proj")))
+    assert provider._config == {
+        **CONFIG,
+        "piwik:readsPerMinute": "5",
+        "piwik:writesPerMinute": None,
+    }
+    assert provider._connection().reads_per_minute == 5
+
+
+def test_a_fresh_provider_is_not_configured() -> None:
+    provider = WidgetProvider()
+    assert provider._config is None
+    with pytest.raises(_connection.ConnectionNotConfigured):
+        provider._connection()
