@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from pulumi.dynamic import Config, ConfigureRequest
+from pydantic import Field
 
 from piwik_resources.api import ServerError
 from piwik_resources.providers import _connection
@@ -135,3 +136,97 @@ def test_a_fresh_provider_is_not_configured() -> None:
     assert provider._config is None
     with pytest.raises(_connection.ConnectionNotConfigured):
         provider._connection()
+
+
+# --- what each operation hands the adapter ---------------------------------------------------------------------
+
+
+class KnobInputs(WidgetInputs):
+    mode: str = "auto"  # a plain default
+    labels: list[str] = Field(default_factory=lambda: ["default"])  # a default made by a factory
+    slot: str | None = None
+    lane: str | None = None
+    shelf: str | None = None
+
+
+class RecordingAdapter(WidgetAdapter):
+    """Records what each operation receives; ``ref`` identifies the object, the other computed keys do not."""
+
+    inputs_model = KnobInputs
+    computed_keys = frozenset({"ref", "slot", "lane", "shelf"})
+    calls: list[tuple[Any, ...]] = []  # noqa: RUF012 (a test probe)
+
+    def computed_matches(self, key: str, new: Any, old: Any, id_: str) -> bool:
+        self.calls.append(("matches", key, id_))
+        return bool(new == old)
+
+    def create(self, ctx: Context, inputs: Any) -> tuple[str, dict[str, Any]]:
+        self.calls.append(("create", type(ctx), inputs.name))
+        return "w1", {"name": inputs.name}
+
+    def read(self, ctx: Context, id_: str, state: dict[str, Any]) -> dict[str, Any] | None:
+        self.calls.append(("read", type(ctx), id_, state))
+        return {"name": "a"}
+
+    def update(self, ctx: Context, id_: str, state: dict[str, Any], inputs: Any) -> dict[str, Any]:
+        self.calls.append(("update", type(ctx), id_, state, inputs.name))
+        return {"name": inputs.name}
+
+    def delete(self, ctx: Context, id_: str, state: dict[str, Any]) -> None:
+        self.calls.append(("delete", type(ctx), id_, state))
+
+
+class RecordingProvider(PiwikProvider):
+    adapter = RecordingAdapter()
+
+
+def test_each_operation_hands_the_adapter_the_context_the_id_and_the_state_without_the_provider() -> None:
+    RecordingAdapter.calls.clear()
+    provider = configured(RecordingProvider)
+    state = {"__provider": "blob", "name": "a"}
+    provider.create({"name": "a"})
+    provider.read("w1", state)
+    provider.update("w1", state, {"name": "b"})
+    provider.delete("w1", state)
+    assert RecordingAdapter.calls == [
+        ("create", Context, "a"),
+        ("read", Context, "w1", {"name": "a"}),
+        ("update", Context, "w1", {"name": "a"}, "b"),
+        ("delete", Context, "w1", {"name": "a"}),
+    ]
+
+
+def test_check_fills_defaults_but_keeps_what_the_program_set() -> None:
+    res = configured(RecordingProvider).check({}, {"name": "a"})
+    assert res.inputs == {"name": "a", "mode": "auto", "labels": ["default"]}
+    res = configured(RecordingProvider).check({}, {"name": "a", "mode": "manual", "labels": ["mine"]})
+    assert res.inputs == {"name": "a", "mode": "manual", "labels": ["mine"]}
+
+
+def test_check_carries_unset_computed_values_but_not_over_a_set_one() -> None:
+    RecordingAdapter.calls.clear()
+    old = {"name": "a", "ref": "r1", "slot": "s1", "lane": "l1", "shelf": "h1"}
+    res = configured(RecordingProvider).check(old, {"name": "a", "slot": "s2"})
+    assert res.inputs["slot"] == "s2"  # set by the program: not replaced by the old value
+    assert (res.inputs["ref"], res.inputs["lane"], res.inputs["shelf"]) == ("r1", "l1", "h1")
+    assert ("matches", "slot", "") in RecordingAdapter.calls  # check runs before any id is known
+
+
+def test_a_replacement_keeps_the_unset_computed_values_that_do_not_identify_the_object() -> None:
+    old = {"name": "a", "kind": "k1", "ref": "r1", "slot": "s1", "lane": "l1", "shelf": "h1"}
+    res = configured(RecordingProvider).check(old, {"name": "a", "kind": "k2"})
+    assert "ref" not in res.inputs  # the replacement finds or makes its own object
+    assert (res.inputs["slot"], res.inputs["lane"], res.inputs["shelf"]) == ("s1", "l1", "h1")
+
+
+def test_a_provider_error_from_the_adapter_is_scrubbed_and_otherwise_unchanged() -> None:
+    class Talkative(WidgetAdapter):
+        def delete(self, ctx: Context, id_: str, state: dict[str, Any]) -> None:
+            raise ProviderError(f"Widget {id_}: refused, secret {SECRET}")
+
+    class TalkativeProvider(PiwikProvider):
+        adapter = Talkative()
+
+    with pytest.raises(ProviderError) as info:
+        configured(TalkativeProvider).delete("w3", {"name": "a"})
+    assert str(info.value) == "Widget w3: refused, secret ***"
