@@ -14,6 +14,7 @@ from piwik_resources.providers._settings import PREVIOUS, SettingsAdapter
 from piwik_resources.providers._validation import InputsModel
 from piwik_resources.providers.engine import Context, ProviderError
 
+CTX = Context(lambda: None)  # type: ignore[arg-type,return-value]  # these adapters never use the client
 OBJECTS: dict[str, dict[str, Any]] = {}
 WRITES: list[tuple[str, dict[str, Any]]] = []
 RESETS: list[tuple[str, list[str]]] = []
@@ -33,15 +34,18 @@ class KnobAdapter(SettingsAdapter[KnobInputs]):
     fields: ClassVar[dict[str, str]] = {"level": "api_level", "flag": "api_flag"}
 
     def fetch(self, ctx: Context, parent: str) -> Mapping[str, Any]:
+        assert ctx is CTX  # the engine's context reaches every call
         if parent not in OBJECTS:
             raise NotFoundError(method="GET", path=f"/objects/{parent}", status=404, detail="gone")
         return dict(OBJECTS[parent])
 
     def write(self, ctx: Context, parent: str, changes: dict[str, Any]) -> None:
+        assert ctx is CTX
         WRITES.append((parent, dict(changes)))
         OBJECTS[parent].update(changes)
 
     def reset(self, ctx: Context, parent: str, attributes: list[str]) -> None:
+        assert ctx is CTX
         RESETS.append((parent, list(attributes)))
         for attribute in attributes:
             OBJECTS[parent][attribute] = "default"
@@ -53,9 +57,6 @@ class ResettingAdapter(KnobAdapter):
 
 class GlobalAdapter(KnobAdapter):
     parent_key = None
-
-
-CTX = Context(lambda: None)  # type: ignore[arg-type,return-value]  # these adapters never use the client
 
 
 @pytest.fixture(autouse=True)
@@ -151,3 +152,14 @@ def test_a_singleton_has_no_parent_key() -> None:
     del OBJECTS["global"]
     with pytest.raises(ProviderError, match=r"^Knobs: create failed: global does not exist"):
         GlobalAdapter().create(CTX, KnobInputs(level=1))
+
+
+def test_update_reports_the_values_read_back_after_writing() -> None:
+    outs = KnobAdapter().update(CTX, "app", {"site_id": "app", "level": 1}, KnobInputs(site_id="app", level=3))
+    assert WRITES == [("app", {"api_level": 3})]
+    assert outs["level"] == 3
+
+
+def test_a_singleton_restores_on_delete() -> None:
+    GlobalAdapter().delete(CTX, "global", {"level": 4, PREVIOUS: {"level": 3}})
+    assert WRITES == [("global", {"api_level": 3})]
