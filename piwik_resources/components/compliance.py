@@ -56,7 +56,7 @@ MAX_RETENTION_MONTHS = 25
 
 
 class How(StrEnum):
-    """How the project can make a requirement hold (docs/cnil-exemption.md, "Kinds")."""
+    """How the project can make a requirement hold (docs/cnil-exemption.md §2)."""
 
     API = "API"
     CHECK = "check"
