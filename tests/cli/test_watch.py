@@ -1,0 +1,203 @@
+"""`piwik-cnil watch` on the repository's own program and local stack, through the real engine, against the emulator.
+
+A second API client (Jane, `--extra-client`) makes changes "by hand"; the watch must find each drift, the
+requirement it breaks, and Jane's audit-log entry, while sending no write and leaving the state file untouched.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from pulumi import automation as auto
+
+from piwik_resources.cli import main
+from tests.fixtures.emulator import Emulator
+from tests.fixtures.engine import EngineEnv, StackFactory
+
+JANE = ("jane-client", "jane-secret-value", "jane@example.com")
+TS = "/api/tracker/v2/settings/app"
+WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def writes(log: dict[str, Any]) -> dict[str, int]:
+    return {
+        key: n for key, n in log["counts"].items() if key.split(" ", 1)[0] in WRITE_METHODS and "/auth/token" not in key
+    }
+
+
+def state_file(engine_env: EngineEnv) -> Path:
+    found = sorted((engine_env.root / "backend").rglob("stacks/**/local.json"))
+    assert len(found) == 1, found
+    return found[0]
+
+
+def run_watch(st: auto.Stack, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """The console command as a user runs it: in the project directory, on the stack's backend."""
+    return subprocess.run(
+        [sys.executable, "-m", "piwik_resources.cli", "watch", *args],
+        cwd=st.workspace.work_dir,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+
+
+class Watcher:
+    """Runs the watch and checks, every time, that it wrote nothing: no API write, the same state bytes."""
+
+    def __init__(self, st: auto.Stack, engine_env: EngineEnv, emulator: Emulator) -> None:
+        self.st, self.env, self.emulator = st, engine_env.env, emulator
+        self.state = state_file(engine_env)
+
+    def __call__(self, *args: str) -> subprocess.CompletedProcess[str]:
+        before = self.state.read_bytes()
+        self.emulator.clear_requests()
+        proc = run_watch(self.st, self.env, "--stack", "local", *args)
+        assert writes(self.emulator.requests()) == {}, "a watch must send no write request"
+        assert self.state.read_bytes() == before, "a watch must leave the state file byte-identical"
+        return proc
+
+    def json(self) -> tuple[int, dict[str, Any]]:
+        proc = self("--json")
+        assert proc.stdout.strip().startswith("{"), proc.stdout + proc.stderr
+        return proc.returncode, json.loads(proc.stdout)
+
+
+def site(report: dict[str, Any], key: str) -> dict[str, Any]:
+    found: dict[str, Any] = next(s for s in report["sites"] if s["key"] == key)
+    return found
+
+
+def patch_tracker(who: Emulator, app_id: str, **attributes: Any) -> None:
+    body = {"data": {"type": "tracker/settings/app", "id": app_id, "attributes": attributes}}
+    response = who.api("PATCH", f"{TS}/{app_id}", json=body)
+    assert response.status_code == 204, response.text
+
+
+@pytest.fixture
+def jane_emulator(emulator_factory: Callable[..., Emulator]) -> Emulator:
+    return emulator_factory("--no-rate-limit", client_email="ops@example.com", extra_clients=[JANE])
+
+
+@pytest.mark.engine
+def test_watch_finds_drift_names_the_author_and_writes_nothing(
+    project_stack: StackFactory, engine_env: EngineEnv, jane_emulator: Emulator
+) -> None:
+    st = project_stack(emulator=jane_emulator)
+    boutique = st.up().outputs["sites"].value["boutique"]["site_id"]
+    watch = Watcher(st, engine_env, jane_emulator)
+    jane = jane_emulator.acting_as(JANE[0], JANE[1])
+
+    compliant = watch()
+    assert compliant.returncode == 0, compliant.stdout + compliant.stderr
+    assert "compliant, no drift" in compliant.stdout
+
+    # A drift that keeps the exemption: geolocation City -> Country is still "no finer than the city".
+    patch_tracker(jane, boutique, anonymize_visitor_geolocation_level="Country")
+    code, report = watch.json()
+    assert code == 3 and report["verdict"] == "drift, still compliant"
+    drift = site(report, "boutique")["drift"]
+    assert [(d["property"], d["declared"], d["live"]) for d in drift] == [("geolocation_level", "City", "Country")]
+    assert [e["author_email"] for e in drift[0]["audit"]] == ["jane@example.com"]
+    assert site(report, "boutique")["broken"] == []
+
+    # A drift that breaks it: IP masking off, by Jane; and the Piwik PRO tag's consent type, which no audit covers.
+    patch_tracker(jane, boutique, anonymize_visitor_ip_level=0)
+    code, report = watch.json()
+    assert code == 1 and report["verdict"] == "compliance broken"
+    shop = site(report, "boutique")
+    ip = next(d for d in shop["drift"] if d["property"] == "ip_masking_level")
+    assert (ip["resource_type"], ip["declared"], ip["live"]) == ("TrackerSettings", 2, 0)
+    (entry,) = ip["audit"]
+    assert entry["author_email"] == "jane@example.com" and entry["type"] == "app.changed.anonymize_visitor_ip_level"
+    assert entry["ip"] == "127.0.0.1" and entry["created_at"]
+    (change,) = [c for c in shop["requirement_changes"] if c["number"] == 1]
+    assert (change["before"], change["after"]) == ("enforced by API", "broken")
+    assert site(report, "blog")["drift"] == []
+
+    text = watch()
+    assert text.returncode == 1
+    assert "ip_masking_level: 2 → 0" in text.stdout and "by jane@example.com from 127.0.0.1" in text.stdout
+    assert "#1 Mask IP addresses (at least 1 byte): enforced by API → broken" in text.stdout
+    markdown = watch("--markdown")
+    assert markdown.returncode == 1 and markdown.stdout.startswith("## CNIL compliance watch — stack `local`")
+    assert "| TrackerSettings | `ip_masking_level` | `2` | `0` |" in markdown.stdout
+
+    # No audit-log permission: still judged, without attribution, and said so.
+    jane_emulator.switches(audit_log_forbidden=True)
+    forbidden = watch()
+    assert forbidden.returncode == 1, forbidden.stdout + forbidden.stderr
+    assert "HTTP 403" in forbidden.stderr and "without attribution" in forbidden.stderr
+    assert "ip_masking_level: 2 → 0" in forbidden.stdout and "jane@example.com" not in forbidden.stdout
+    jane_emulator.switches(audit_log_forbidden=False)
+
+    assert st.up(refresh=True).summary.result == "succeeded"
+    again = watch()
+    assert again.returncode == 0, again.stdout + again.stderr
+
+
+@pytest.mark.engine
+def test_a_tag_manager_change_has_no_audit_entry(
+    project_stack: StackFactory, engine_env: EngineEnv, jane_emulator: Emulator
+) -> None:
+    st = project_stack(emulator=jane_emulator)
+    boutique = st.up().outputs["sites"].value["boutique"]["site_id"]
+    jane = jane_emulator.acting_as(JANE[0], JANE[1])
+    tags = jane.api("GET", f"/api/tag/v1/{boutique}/tags", params={"filter[template]": "piwik"}).json()["data"]
+    body = {"data": {"type": "tag", "id": tags[0]["id"], "attributes": {"consent_type": "marketing_automation"}}}
+    assert jane.api("PATCH", f"/api/tag/v1/{boutique}/tags/{tags[0]['id']}", json=body).status_code == 204
+
+    code, report = Watcher(st, engine_env, jane_emulator).json()
+    assert code == 1
+    shop = site(report, "boutique")
+    (drift,) = shop["drift"]
+    assert (drift["resource_type"], drift["property"], drift["live"]) == (
+        "TagConsentType",
+        "consent_type",
+        "marketing_automation",
+    )
+    assert drift["audit"] == []
+    assert [c["number"] for c in shop["requirement_changes"]] == [6]
+    text = run_watch(st, engine_env.env, "--stack", "local")
+    assert "no audit entry (Tag Manager changes are not in the audit log)" in text.stdout
+
+
+@pytest.mark.engine
+def test_an_unknown_stack_is_a_clear_usage_error(project_stack: StackFactory, engine_env: EngineEnv) -> None:
+    st = project_stack()
+    proc = run_watch(st, engine_env.env, "--stack", "no-such-stack")
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "unknown stack 'no-such-stack'" in proc.stderr and "Traceback" not in proc.stderr
+
+
+@pytest.mark.engine
+def test_no_backend_login_is_a_clear_usage_error(
+    project_stack: StackFactory, engine_env: EngineEnv, tmp_path: Path
+) -> None:
+    st = project_stack()
+    env = {k: v for k, v in engine_env.env.items() if k not in ("PULUMI_BACKEND_URL", "PULUMI_ACCESS_TOKEN")}
+    env["PULUMI_HOME"] = str(tmp_path / "never-logged-in")  # no credentials.json: no backend login
+    proc = run_watch(st, env, "--stack", "local")
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "no backend login: run `pulumi login`" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_json_and_markdown_exclude_each_other() -> None:
+    result = CliRunner().invoke(main, ["watch", "--stack", "local", "--json", "--markdown"])
+    assert result.exit_code == 2 and "exclude each other" in result.output
+
+
+def test_help_documents_the_exit_codes() -> None:
+    result = CliRunner().invoke(main, ["watch", "--help"])
+    assert result.exit_code == 0
+    text = " ".join(result.output.split())
+    assert "0 compliant and no drift; 3 drift, still compliant; 1 compliance broken; 2 usage" in text
