@@ -201,3 +201,19 @@ def test_help_documents_the_exit_codes() -> None:
     assert result.exit_code == 0
     text = " ".join(result.output.split())
     assert "0 compliant and no drift; 3 drift, still compliant; 1 compliance broken; 2 usage" in text
+
+
+def test_the_drift_watch_workflow_keeps_one_issue_per_stack() -> None:
+    """The schedule's contract with the command (its exit codes) and with GitHub (one issue per stack)."""
+    from piwik_resources.cli.watch import EXIT_BROKEN, EXIT_COMPLIANT, EXIT_DRIFT
+
+    text = (Path(__file__).resolve().parents[2] / ".github" / "workflows" / "drift-watch.yml").read_text()
+    assert "schedule:" in text and "cron:" in text and "stack: [staging, prod]" in text
+    assert "environment: ${{ matrix.stack }}" in text
+    assert 'piwik-cnil watch --stack "$STACK" --markdown > watch.md' in text
+    assert f'[ "$code" -ne {EXIT_COMPLIANT} ] && [ "$code" -ne {EXIT_BROKEN} ] && [ "$code" -ne {EXIT_DRIFT} ]' in text
+    assert f'if [ "$CODE" -eq {EXIT_BROKEN} ]; then' in text
+    assert 'gh issue create --title "$title" --label drift-watch --body-file watch.md' in text
+    assert 'gh issue edit "$number" --body-file watch.md' in text
+    assert 'gh issue close "$number"' in text
+    assert "issues: write" in text
