@@ -200,7 +200,7 @@ def _read(adapter: Adapter[Any], ctx: Context, resource: Mapping[str, Any]) -> d
 
 
 def snapshot(stack: str, state: Mapping[str, Any], client: PiwikClient) -> StackSnapshot:
-    """Read every managed resource of ``state`` with ``client``, grouped per site (account group last)."""
+    """Read every managed resource of ``state`` with ``client``, grouped per site (by key, account group last)."""
     known = adapters()
     resources = managed_resources(state)
     components = _component_names((state.get("deployment") or {}).get("resources") or [])
@@ -227,7 +227,7 @@ def snapshot(stack: str, state: Mapping[str, Any], client: PiwikClient) -> Stack
                 modified=resource.get("modified"),
             )
         )
-    ordered = sorted(groups.values(), key=lambda g: g.key == ACCOUNT)
+    ordered = sorted(groups.values(), key=lambda g: (g.key == ACCOUNT, g.key))  # stable output: by key
     return StackSnapshot(stack, ordered)
 
 
