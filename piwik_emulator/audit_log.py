@@ -25,7 +25,7 @@ from typing import Any
 
 from . import kinds
 from .errors import ApiError, platform_error
-from .jsonapi import is_uuid, new_id, timestamp
+from .jsonapi import is_uuid, new_id, platform_int_param, timestamp
 from .messages import Request, Response, json_response
 
 RESOURCE_TYPE = "ppms/audit-log-entry"
@@ -86,20 +86,6 @@ def _bad(parameter: str, detail: str) -> ApiError:
     return platform_error(400, "Invalid query", code="invalid", detail=detail, parameter=parameter)
 
 
-def _int(req: Request, name: str, default: int, high: int | None) -> int:
-    raw = req.query_one(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise _bad(name, f"'{raw}' is not a valid integer.") from None
-    if value < 0 or (high is not None and value > high):
-        bound = f"between 0 and {high}" if high is not None else "0 or more"
-        raise _bad(name, f"This value should be {bound}.")
-    return value
-
-
 def _list(req: Request, name: str) -> list[str] | None:
     raw = req.query_one(f"filter[{name}]")
     if raw is None or raw == "":
@@ -158,8 +144,8 @@ def list_entries(req: Request) -> Response:
             code="permission_denied",
             detail="You do not have permission to perform this action.",
         )
-    limit = _int(req, "limit", 10, LIMIT_MAX)
-    offset = _int(req, "offset", 0, None)
+    limit = platform_int_param(req, "limit", 10, 0, LIMIT_MAX)
+    offset = platform_int_param(req, "offset", 0, 0, None)
     sort = req.query_one("sort") or "-created_at"
     if sort.lstrip("-") not in SORTS:
         raise _bad("sort", f"'{sort}' is not a valid choice; allowed: {', '.join(SORTS)} (or with a leading -)")
