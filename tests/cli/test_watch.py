@@ -221,6 +221,22 @@ def test_no_backend_login_is_a_clear_usage_error(
     assert "no backend login: run `pulumi login`" in proc.stderr and "Traceback" not in proc.stderr
 
 
+@pytest.mark.engine
+def test_missing_credentials_and_an_empty_stack_are_clear_usage_errors(
+    project_stack: StackFactory, engine_env: EngineEnv, emulator: Emulator
+) -> None:
+    st = project_stack(emulator=emulator)
+    env = {k: v for k, v in engine_env.env.items() if not k.startswith("PIWIK_")}
+    proc = run_watch(st, env, "--stack", "local")  # never deployed: no resource to read
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "holds no Piwik PRO resource: nothing to watch (run `pulumi up`)" in proc.stderr
+    st.remove_config("piwik:clientSecret")
+    proc = run_watch(st, env, "--stack", "local")
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "piwik:clientSecret (or environment PIWIK_CLIENT_SECRET)" in proc.stderr
+    assert emulator.requests()["total"] == 0
+
+
 def test_json_and_markdown_exclude_each_other() -> None:
     result = CliRunner().invoke(main, ["watch", "--stack", "local", "--json", "--markdown"])
     assert result.exit_code == 2 and "exclude each other" in result.output
