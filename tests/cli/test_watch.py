@@ -200,6 +200,19 @@ def test_a_tag_manager_change_has_no_audit_entry(
     text = run_watch(st, engine_env.env, "--stack", "local")
     assert "no audit entry (Tag Manager changes are not in the audit log)" in text.stdout
 
+    # An account-wide change (the global tracker settings CnilAccount declares), attributed without a site.
+    level = {"anonymize_visitor_ip_level": 0}
+    body = {"data": {"type": "tracker/settings/app/global", "id": "global", "attributes": level}}
+    assert jane.api("PATCH", f"{TS}/global", json=body).status_code == 204
+    code, report = Watcher(st, engine_env, jane_emulator).json()
+    account = site(report, _live.ACCOUNT)
+    assert code == 1 and account["site_id"] is None
+    ((prop, declared, live, authors),) = [
+        (d["property"], d["declared"], d["live"], [e["author_email"] for e in d["audit"]]) for d in account["drift"]
+    ]
+    assert (prop, declared, live, authors) == ("ip_masking_level", 2, 0, ["jane@example.com"])
+    assert [(c["number"], c["after"]) for c in account["requirement_changes"]] == [(1, "broken")]
+
 
 @pytest.mark.engine
 def test_an_unknown_stack_is_a_clear_usage_error(project_stack: StackFactory, engine_env: EngineEnv) -> None:
