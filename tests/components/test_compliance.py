@@ -16,8 +16,7 @@ from piwik_resources.components.compliance import (
     row,
     violations,
 )
-
-UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+from piwik_resources.unknown import UNKNOWN
 
 
 def test_every_requirement_of_the_seed_checklist_is_listed_once() -> None:
