@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -123,8 +124,6 @@ def test_markdown_report_lists_rows_in_seed_order_and_escapes_pipes() -> None:
 
 
 def test_the_repository_documents_every_requirement_and_rule() -> None:
-    from pathlib import Path
-
     doc = (Path(__file__).resolve().parents[2] / "docs" / "cnil-exemption.md").read_text(encoding="utf-8")
     rows = [line for line in doc.splitlines() if line.startswith("| ") and line.split("|")[1].strip().isdigit()]
     assert [int(line.split("|")[1]) for line in rows] == [r.number for r in REQUIREMENTS]
