@@ -242,7 +242,8 @@ REQUIREMENTS: tuple[Requirement, ...] = (
         "The privacy cookie (the visitor's consent record) lives at most 13 months",
         "Lignes directrices CNIL 2020-091 art. 5 (durée de vie des traceurs)",
         (How.API, How.CHECK),
-        note="the app's privacy cookie (consent record); the Piwik PRO tag's visitor cookie is not judged here",
+        note="the app's privacy cookie; the Piwik PRO tag's visitor cookie is not read here; whether Piwik PRO "
+        "extends a cookie on each visit is not published",
     ),
     Requirement(
         17,
