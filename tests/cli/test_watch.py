@@ -214,12 +214,17 @@ def test_a_tag_manager_change_has_no_audit_entry(
     assert [(c["number"], c["after"]) for c in account["requirement_changes"]] == [(1, "broken")]
 
 
+def assert_usage_error(st: auto.Stack, env: dict[str, str], stack: str, message: str) -> None:
+    """Exit 2 with ``message`` on stderr and no traceback."""
+    proc = run_watch(st, env, "--stack", stack)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert message in proc.stderr and "Traceback" not in proc.stderr
+
+
 @pytest.mark.engine
 def test_an_unknown_stack_is_a_clear_usage_error(project_stack: StackFactory, engine_env: EngineEnv) -> None:
     st = project_stack()
-    proc = run_watch(st, engine_env.env, "--stack", "no-such-stack")
-    assert proc.returncode == 2, proc.stdout + proc.stderr
-    assert "unknown stack 'no-such-stack'" in proc.stderr and "Traceback" not in proc.stderr
+    assert_usage_error(st, engine_env.env, "no-such-stack", "unknown stack 'no-such-stack'")
 
 
 @pytest.mark.engine
@@ -229,9 +234,7 @@ def test_no_backend_login_is_a_clear_usage_error(
     st = project_stack()
     env = {k: v for k, v in engine_env.env.items() if k not in ("PULUMI_BACKEND_URL", "PULUMI_ACCESS_TOKEN")}
     env["PULUMI_HOME"] = str(tmp_path / "never-logged-in")  # no credentials.json: no backend login
-    proc = run_watch(st, env, "--stack", "local")
-    assert proc.returncode == 2, proc.stdout + proc.stderr
-    assert "no backend login: run `pulumi login`" in proc.stderr and "Traceback" not in proc.stderr
+    assert_usage_error(st, env, "local", "no backend login: run `pulumi login`")
 
 
 @pytest.mark.engine
@@ -240,13 +243,10 @@ def test_missing_credentials_and_an_empty_stack_are_clear_usage_errors(
 ) -> None:
     st = project_stack(emulator=emulator)
     env = {k: v for k, v in engine_env.env.items() if not k.startswith("PIWIK_")}
-    proc = run_watch(st, env, "--stack", "local")  # never deployed: no resource to read
-    assert proc.returncode == 2, proc.stdout + proc.stderr
-    assert "holds no Piwik PRO resource: nothing to watch (run `pulumi up`)" in proc.stderr
+    # Never deployed: no resource to read.
+    assert_usage_error(st, env, "local", "holds no Piwik PRO resource: nothing to watch (run `pulumi up`)")
     st.remove_config("piwik:clientSecret")
-    proc = run_watch(st, env, "--stack", "local")
-    assert proc.returncode == 2, proc.stdout + proc.stderr
-    assert "piwik:clientSecret (or environment PIWIK_CLIENT_SECRET)" in proc.stderr
+    assert_usage_error(st, env, "local", "piwik:clientSecret (or environment PIWIK_CLIENT_SECRET)")
     assert emulator.requests()["total"] == 0
 
 
