@@ -5,7 +5,6 @@ ordered, how an unpickled provider behaves, and which operation a message names.
 from __future__ import annotations
 
 import pickle
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -17,20 +16,13 @@ from piwik_resources.providers import _connection
 from piwik_resources.providers._values import UNKNOWN
 from piwik_resources.providers.engine import Context, PiwikProvider, ProviderError, _scrub
 
-from .fake import STORE, WidgetAdapter, WidgetInputs, WidgetProvider
+from .fake import WidgetAdapter, WidgetInputs, WidgetProvider, fake_world  # noqa: F401 (the fixture of pytestmark)
 
 SECRET = "s3cr3t-value"
 CONFIG = {"piwik:baseUrl": "http://127.0.0.1:1", "piwik:clientId": "cid", "piwik:clientSecret": SECRET}
 
 
-@pytest.fixture(autouse=True)
-def _clean(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    STORE.clear()
-    for var in ("PIWIK_BASE_URL", "PIWIK_CLIENT_ID", "PIWIK_CLIENT_SECRET"):
-        monkeypatch.delenv(var, raising=False)
-    _connection.set_client_factory(lambda conn: object())  # type: ignore[arg-type,return-value]
-    yield
-    _connection.set_client_factory(None)
+pytestmark = pytest.mark.usefixtures("fake_world")
 
 
 def configured(cls: type[PiwikProvider] = WidgetProvider) -> PiwikProvider:
