@@ -163,3 +163,26 @@ def test_update_reports_the_values_read_back_after_writing() -> None:
 def test_a_singleton_restores_on_delete() -> None:
     GlobalAdapter().delete(CTX, "global", {"level": 4, PREVIOUS: {"level": 3}})
     assert WRITES == [("global", {"api_level": 3})]
+
+
+def test_delete_writes_nothing_when_the_value_found_at_create_is_back() -> None:
+    KnobAdapter().delete(CTX, "app", {"site_id": "app", "level": 2, "flag": False, PREVIOUS: {"level": 1}})
+    assert WRITES == []  # api_level is 1 again: restoring would be a useless write
+
+
+class VanishingAdapter(KnobAdapter):
+    """The parent disappears right after a write (deleted by someone else in between)."""
+
+    def write(self, ctx: Context, parent: str, changes: dict[str, Any]) -> None:
+        super().write(ctx, parent, changes)
+        del OBJECTS[parent]
+
+
+@pytest.mark.parametrize("op", ["create", "update"])
+def test_a_parent_gone_after_the_write_names_the_operation(op: str) -> None:
+    adapter = VanishingAdapter()
+    with pytest.raises(ProviderError, match=rf"^Knobs: {op} failed: app app does not exist"):
+        if op == "create":
+            adapter.create(CTX, KnobInputs(site_id="app", level=2))
+        else:
+            adapter.update(CTX, "app", {"site_id": "app", "level": 1}, KnobInputs(site_id="app", level=2))
