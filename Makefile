@@ -53,8 +53,6 @@ test: install toolchain
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy --strict piwik_resources piwik_emulator
-	$(VENV)/bin/mypy --strict --explicit-package-bases tools/pr_preview
-	MYPYPATH=policy $(VENV)/bin/mypy --strict policy/cnil_policies.py policy/__main__.py
 	$(PY) -m pytest
 
 bench: install toolchain

@@ -1,7 +1,5 @@
-"""`python -m tools.pr_preview --stack NAME [--cwd DIR] [--out FILE]`."""
+"""`python -m piwik_resources.pr_preview ARGS` is `piwik-cnil pr-preview ARGS`."""
 
-import sys
+from piwik_resources.cli.pr_preview import pr_preview
 
-from .cli import main
-
-sys.exit(main())
+pr_preview(prog_name="python -m piwik_resources.pr_preview")

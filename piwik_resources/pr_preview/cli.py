@@ -1,15 +1,13 @@
-"""The command: run `pulumi preview --json` for a stack with the toolchain's CLI, render, print or write.
+"""The command's work: run `pulumi preview --json` for a stack, render the Markdown, print or write it.
 
-Exit status: 0 when the preview succeeded and the Markdown was written; 1 when the preview reported an error
-(the Markdown, with the errors, is still written so a workflow can post it); 2 when nothing could be rendered.
+`piwik-cnil pr-preview` (piwik_resources/cli/pr_preview.py) parses the options and calls ``main``. Exit status:
+0 when the preview succeeded and the Markdown was written; 1 when the preview reported an error (the Markdown,
+with the errors, is still written so a workflow can post it); 2 when nothing could be rendered.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Mapping, Sequence
@@ -17,10 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .render import render
+from piwik_resources.cli._pulumi import PulumiCliError, _env, find_pulumi
 
-REPO = Path(__file__).resolve().parents[2]
-TOOLCHAIN = REPO / "tools" / "pulumi-toolchain"
+from .delta import compliance_delta
+from .model import parse
+from .render import render
 
 
 class PreviewError(RuntimeError):
@@ -32,20 +31,6 @@ class PreviewRun:
     data: dict[str, Any]
     returncode: int
     stderr: str
-
-
-def find_pulumi() -> Path:
-    """The toolchain's `pulumi` (a user's own if on PATH at the pinned version or newer; else the cached build)."""
-    if TOOLCHAIN.exists():
-        proc = subprocess.run([str(TOOLCHAIN)], capture_output=True, text=True, check=False)
-        lines = proc.stdout.strip().splitlines()
-        if proc.returncode == 0 and lines:
-            return Path(lines[-1]) / "pulumi"
-        sys.stderr.write(proc.stderr)
-    found = shutil.which("pulumi")
-    if found:
-        return Path(found)
-    raise PreviewError("no Pulumi CLI: tools/pulumi-toolchain failed and `pulumi` is not on PATH")
 
 
 def preview_command(pulumi: Path, stack: str, extra: Sequence[str] = ()) -> list[str]:
@@ -61,15 +46,14 @@ def run_preview(
     extra_args: Sequence[str] = (),
 ) -> PreviewRun:
     """Run `pulumi preview --json` and parse its stdout (JSON even when the preview fails)."""
-    binary = pulumi or find_pulumi()
-    environ = dict(os.environ if env is None else env)
-    # The language host and the provider launcher sit beside `pulumi`; keep them first on PATH.
-    environ["PATH"] = f"{binary.parent}{os.pathsep}{environ.get('PATH', '')}"
-    environ.setdefault("PULUMI_SKIP_UPDATE_CHECK", "true")
+    try:
+        binary = pulumi or find_pulumi()
+    except PulumiCliError as exc:
+        raise PreviewError(str(exc)) from exc
     proc = subprocess.run(
         preview_command(binary, stack, extra_args),
         cwd=cwd,
-        env=environ,
+        env=_env(binary, env),
         capture_output=True,
         text=True,
         check=False,
@@ -86,47 +70,54 @@ def run_preview(
     return PreviewRun(data, proc.returncode, proc.stderr)
 
 
-def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="python -m tools.pr_preview",
-        description="Run `pulumi preview --json` for a stack and print a Markdown pull-request comment.",
-    )
-    p.add_argument("--stack", required=True, help="stack name (as for `pulumi preview --stack`)")
-    p.add_argument("--cwd", type=Path, default=None, help="the Pulumi project directory (default: current)")
-    p.add_argument("--out", type=Path, default=None, help="write the Markdown here instead of stdout")
-    p.add_argument("--title", default=None, help="the comment's heading")
-    p.add_argument(
-        "--from-json",
-        type=Path,
-        default=None,
-        metavar="FILE",
-        help="render a saved `pulumi preview --json` output instead of running the engine",
-    )
-    p.add_argument("--pulumi", type=Path, default=None, help="the pulumi binary (default: tools/pulumi-toolchain)")
-    p.add_argument("--save-json", type=Path, default=None, metavar="FILE", help="also keep the engine's JSON")
-    p.add_argument("preview_args", nargs="*", help="extra `pulumi preview` arguments (after --)")
-    return p
+@dataclass(frozen=True)
+class Request:
+    """What `piwik-cnil pr-preview` was asked to do (its options, one field each)."""
+
+    stack: str
+    cwd: Path | None = None
+    out: Path | None = None
+    title: str | None = None
+    from_json: Path | None = None
+    pulumi: Path | None = None
+    save_json: Path | None = None
+    as_json: bool = False
+    preview_args: tuple[str, ...] = ()
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+def summary(data: Mapping[str, Any], markdown: str, returncode: int) -> dict[str, Any]:
+    """The `--json` report: the comment and the compliance verdict, for a workflow that posts or gates on it."""
+    delta = compliance_delta(parse(data))
+    return {
+        "preview_ok": returncode == 0,
+        "headline": delta.headline,
+        "broken_before": delta.broken_before,
+        "broken_after": delta.broken_after,
+        "changed_requirements": [d.requirement.key for d in delta.changed],
+        "markdown": markdown,
+    }
+
+
+def main(req: Request) -> int:
     returncode = 0
     stderr = ""
     try:
-        if args.from_json is not None:
-            data = json.loads(args.from_json.read_text())
+        if req.from_json is not None:
+            data = json.loads(req.from_json.read_text())
         else:
-            run = run_preview(args.stack, cwd=args.cwd, pulumi=args.pulumi, extra_args=args.preview_args)
+            run = run_preview(req.stack, cwd=req.cwd, pulumi=req.pulumi, extra_args=req.preview_args)
             data, returncode, stderr = run.data, run.returncode, run.stderr
     except (PreviewError, OSError, json.JSONDecodeError) as exc:
         print(f"pr-preview: {exc}", file=sys.stderr)
         return 2
-    if args.save_json is not None:
-        args.save_json.write_text(json.dumps(data, indent=2) + "\n")
-    markdown = render(data, stack=args.stack, title=args.title)
-    if args.out is not None:
-        args.out.write_text(markdown)
-    else:
+    if req.save_json is not None:
+        req.save_json.write_text(json.dumps(data, indent=2) + "\n")
+    markdown = render(data, stack=req.stack, title=req.title)
+    if req.out is not None:
+        req.out.write_text(markdown)
+    if req.as_json:
+        sys.stdout.write(json.dumps({"stack": req.stack, **summary(data, markdown, returncode)}, indent=2) + "\n")
+    elif req.out is None:
         sys.stdout.write(markdown)
     if returncode != 0:
         print(f"pr-preview: `pulumi preview` exited with {returncode}\n{stderr[-4000:]}", file=sys.stderr)

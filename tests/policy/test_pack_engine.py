@@ -1,4 +1,4 @@
-"""The policy pack under the real engine: `pulumi preview --policy-pack policy` passes a compliant stack and stops
+"""The policy pack under the real engine: `pulumi preview --policy-pack PACK_DIR` passes a compliant stack and stops
 one that breaks the exemption, naming each rule and resource; the standard policy config changes enforcement.
 
 The program (tests/programs/policy_cnil) declares one site's resources directly, against the emulator.
@@ -13,11 +13,12 @@ import pytest
 from pulumi import automation as auto
 
 from piwik_resources.components import compliance
+from piwik_resources.policy_pack import PACK_DIR
 from tests.fixtures.emulator import Emulator
 from tests.fixtures.engine import StackFactory
 
 REPO = Path(__file__).resolve().parents[2]
-PACK = str(REPO / "policy")
+PACK = str(PACK_DIR)
 PROGRAM = REPO / "tests" / "programs" / "policy_cnil"
 PROJECT = "policy_cnil"
 
