@@ -24,7 +24,7 @@ from . import main
 
 #: Run by the host's Python: where it imports this pack's package from, and whether it has pulumi-policy.
 _PROBE = (
-    "import importlib.util as u; s = u.find_spec('piwik_resources.policy_pack'); "
+    "import importlib.util as u; s = u.find_spec('piwik_resources') and u.find_spec('piwik_resources.policy_pack'); "
     "print(s.origin if s and s.origin else ''); print(u.find_spec('pulumi_policy') is not None)"
 )
 
@@ -54,7 +54,7 @@ def probe(python: str) -> str | None:
         return f"it cannot be started ({exc.strerror})"
     lines = proc.stdout.split("\n")
     if proc.returncode != 0 or len(lines) < 2:
-        return f"it fails to start (exit {proc.returncode})"
+        return f"it fails to start (exit {proc.returncode}: {proc.stderr.strip()[-300:]})"
     if not lines[0]:
         return "it has no piwik-resources installed"
     if Path(lines[0]).resolve().parent != PACK_DIR:

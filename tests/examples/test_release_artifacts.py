@@ -71,18 +71,24 @@ def test_sdist_installs_in_a_clean_venv_and_the_pack_names_the_python_it_needs(
     assert run(bin_dir / "python", "-c", names, cwd=tmp_path, env=active).strip() == "piwik_resources.resources.site"
     assert "policy-pack" in run(bin_dir / "piwik-cnil", "--help", env=active)
     typed = "import piwik_resources as p, pathlib; print((pathlib.Path(p.__file__).parent / 'py.typed').is_file())"
-    assert run(bin_dir / "python", "-c", typed, env=active).strip() == "True"
+    assert run(bin_dir / "python", "-c", typed, cwd=tmp_path, env=active).strip() == "True"
 
     # Activated: Pulumi would run the pack with this venv's python3, which holds it.
     pack = Path(run(bin_dir / "piwik-cnil", "policy-pack", cwd=tmp_path, env=active).strip())
     assert pack.is_relative_to(venv) and (pack / "PulumiPolicy.yaml").is_file()
     # Not activated: python3 on PATH is another Python. The folder is still printed, the fix is named, exit 2.
     proc = subprocess.run(
-        [str(bin_dir / "piwik-cnil"), "policy-pack"], env=outside_env(), capture_output=True, text=True, check=False
+        [str(bin_dir / "piwik-cnil"), "policy-pack"],
+        env=outside_env(),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert proc.returncode == 2 and proc.stdout.strip() == str(pack)
+    assert "but it has no piwik-resources installed" in proc.stderr
     assert f"export PULUMI_PYTHON_CMD={bin_dir / 'python'}" in proc.stderr
     # PULUMI_PYTHON_CMD set as told: fine again.
     told = {**outside_env(), "PULUMI_PYTHON_CMD": str(bin_dir / "python")}
-    report = run(bin_dir / "piwik-cnil", "policy-pack", "--json", env=told)
+    report = run(bin_dir / "piwik-cnil", "policy-pack", "--json", cwd=tmp_path, env=told)
     assert '"problem": null' in report and '"host_python_from": "PULUMI_PYTHON_CMD"' in report
