@@ -1,7 +1,7 @@
 """The CNIL consent exemption as data: the seed guide's requirements and the rules that break them.
 
 This module is the single source of the compliance rules. The CnilExemptSite component uses it to refuse a
-non-compliant configuration before anything is sent; the CrossGuard policy pack (policy/) uses it to stop a
+non-compliant configuration before anything is sent; the CrossGuard policy pack (policy_pack/) uses it to stop a
 stack whose resources would break the exemption; the PR renderer uses it for the compliance delta. It imports
 nothing from Pulumi so that all three can load it cheaply.
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.api.test_top_level_exports import REQUIRED
 from tests.examples.conftest import Release, fresh_venv, outside_env, run
 from tests.fixtures.emulator import Emulator
 from tests.fixtures.engine import REPO, EngineEnv, StackFactory, set_config
@@ -20,12 +21,7 @@ pytestmark = pytest.mark.engine
 
 EXAMPLE = REPO / "examples" / "monorepo"
 #: The names a monorepo imports from the top of the package.
-TOP_LEVEL = (
-    "CnilExemptSite, CnilExemptSiteArgs, Attestations, CnilAccount, CnilAccountArgs, Site, SiteArgs, SitePrivacy, "
-    "SitePrivacyArgs, TrackerSettings, TrackerSettingsArgs, GlobalTrackerSettings, GlobalTrackerSettingsArgs, "
-    "TagConsentType, TagConsentTypeArgs, ConsentTemplate, ConsentTemplateArgs, CustomDimension, "
-    "CustomDimensionArgs, OptOutForm, OptOutFormArgs"
-)
+TOP_LEVEL = ", ".join(sorted({*REQUIRED, *(f"{n}Args" for n in REQUIRED), "Attestations"}))
 PREVIEW_WITH_PACK = 'pulumi preview --stack dev --non-interactive --policy-pack "$(piwik-cnil policy-pack)"'
 UP_WITH_PACK = 'pulumi up --stack dev --yes --non-interactive --policy-pack "$(piwik-cnil policy-pack)"'
 

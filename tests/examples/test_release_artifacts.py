@@ -37,6 +37,9 @@ def test_the_version_is_declared_once_and_named_by_the_changelog(release: Releas
     assert release.sdist.name == f"piwik_resources-{version}.tar.gz"
     pyproject = (REPO / "pyproject.toml").read_text()
     assert 'dynamic = ["version"]' in pyproject and f'"{version}"' not in pyproject
+    # The install lines users copy name this release.
+    install = (REPO / "README.md").read_text().split("## Install", 1)[1].split("\n## ", 1)[0]
+    assert f"piwik-cnil@v{version}" in install and f"piwik_resources-{version}-py3-none-any.whl" in install
 
 
 def test_wheel_carries_the_package_data_the_console_script_and_the_dependencies(release: Release) -> None:
