@@ -17,10 +17,10 @@ __version__ = "0.1.0"
 if TYPE_CHECKING:
     from piwik_resources.components.cnil_account import CnilAccount as CnilAccount
     from piwik_resources.components.cnil_account import CnilAccountArgs as CnilAccountArgs
-    from piwik_resources.components.cnil_exempt_site import Attestations as Attestations
     from piwik_resources.components.cnil_exempt_site import CnilExemptionError as CnilExemptionError
     from piwik_resources.components.cnil_exempt_site import CnilExemptSite as CnilExemptSite
     from piwik_resources.components.cnil_exempt_site import CnilExemptSiteArgs as CnilExemptSiteArgs
+    from piwik_resources.components.compliance import Attestations as Attestations
     from piwik_resources.resources.consent_template import ConsentTemplate as ConsentTemplate
     from piwik_resources.resources.consent_template import ConsentTemplateArgs as ConsentTemplateArgs
     from piwik_resources.resources.custom_dimension import CustomDimension as CustomDimension
@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     from piwik_resources.resources.opt_out_form import OptOutFormArgs as OptOutFormArgs
     from piwik_resources.resources.site import Site as Site
     from piwik_resources.resources.site import SiteArgs as SiteArgs
+    from piwik_resources.resources.site_custom_dimensions import SiteCustomDimensions as SiteCustomDimensions
+    from piwik_resources.resources.site_custom_dimensions import SiteCustomDimensionsArgs as SiteCustomDimensionsArgs
     from piwik_resources.resources.site_privacy import SitePrivacy as SitePrivacy
     from piwik_resources.resources.site_privacy import SitePrivacyArgs as SitePrivacyArgs
     from piwik_resources.resources.tag_consent_type import TagConsentType as TagConsentType
@@ -41,7 +43,7 @@ if TYPE_CHECKING:
 
 #: Each top-level name and the module that defines it.
 _EXPORTS: dict[str, str] = {
-    "Attestations": "components.cnil_exempt_site",
+    "Attestations": "components.compliance",
     "CnilAccount": "components.cnil_account",
     "CnilAccountArgs": "components.cnil_account",
     "CnilExemptSite": "components.cnil_exempt_site",
@@ -58,6 +60,8 @@ _EXPORTS: dict[str, str] = {
     "OptOutFormArgs": "resources.opt_out_form",
     "Site": "resources.site",
     "SiteArgs": "resources.site",
+    "SiteCustomDimensions": "resources.site_custom_dimensions",
+    "SiteCustomDimensionsArgs": "resources.site_custom_dimensions",
     "SitePrivacy": "resources.site_privacy",
     "SitePrivacyArgs": "resources.site_privacy",
     "TagConsentType": "resources.tag_consent_type",
