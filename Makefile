@@ -13,12 +13,13 @@ EMULATOR_PORT ?= 8089
 export PULUMI_SKIP_UPDATE_CHECK := true
 export PULUMI_CONFIG_PASSPHRASE ?= local-emulator
 
-.PHONY: help install toolchain up down emulator test lint typecheck bench clean
+.PHONY: help install toolchain up down emulator test lint typecheck bench dist clean
 
 help:
 	@echo "make up     - install everything, start the emulator, pulumi up of the '$(STACK)' stack, print the report"
 	@echo "make test   - install everything, then ruff, mypy --strict and the whole pytest suite"
 	@echo "make bench  - the benchmarks in bench/ (prints figures)"
+	@echo "make dist   - the release artifacts: sdist and wheel in dist/ (python -m build)"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -57,6 +58,9 @@ test: install toolchain
 
 bench: install toolchain
 	$(PY) -m bench
+
+dist: install
+	$(PY) -m build --outdir dist .
 
 clean:
 	rm -rf $(STATE) .mypy_cache .ruff_cache .pytest_cache
