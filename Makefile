@@ -13,7 +13,7 @@ EMULATOR_PORT ?= 8089
 export PULUMI_SKIP_UPDATE_CHECK := true
 export PULUMI_CONFIG_PASSPHRASE ?= local-emulator
 
-.PHONY: help install toolchain up down emulator test lint typecheck bench dist clean
+.PHONY: help install toolchain up down emulator test lint typecheck bench clean
 
 help:
 	@echo "make up     - install everything, start the emulator, pulumi up of the '$(STACK)' stack, print the report"
@@ -59,6 +59,8 @@ test: install toolchain
 bench: install toolchain
 	$(PY) -m bench
 
+# Its own .PHONY line, so that other branches' additions to the list above merge without a conflict.
+.PHONY: dist
 dist: install
 	$(PY) -m build --outdir dist .
 
