@@ -49,6 +49,7 @@ typecheck: install
 	$(VENV)/bin/mypy --strict piwik_resources piwik_emulator
 
 test: install toolchain
+	@echo "chromium: $$(tools/ensure-chromium)"
 	@echo "pulumi: $$(tools/pulumi-toolchain 2>/dev/null)/pulumi $$("$$(tools/pulumi-toolchain 2>/dev/null)/pulumi" version)"
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
