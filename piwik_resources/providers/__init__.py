@@ -8,6 +8,7 @@ from .custom_dimension import CustomDimensionProvider
 from .engine import Adapter, Context, PiwikProvider, ProviderError
 from .site import SiteProvider
 from .site_privacy import SitePrivacyProvider
+from .site_tags import SiteTagsProvider
 from .tag_consent_type import TagConsentTypeProvider
 from .tracker_settings import GlobalTrackerSettingsProvider, TrackerSettingsProvider
 
@@ -21,6 +22,7 @@ __all__ = [
     "ProviderError",
     "SitePrivacyProvider",
     "SiteProvider",
+    "SiteTagsProvider",
     "TagConsentTypeProvider",
     "TrackerSettingsProvider",
 ]

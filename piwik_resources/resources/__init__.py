@@ -8,6 +8,7 @@ from .consent_template import ConsentTemplate, ConsentTemplateArgs
 from .custom_dimension import CustomDimension, CustomDimensionArgs, Extraction
 from .site import Site, SiteArgs
 from .site_privacy import SitePrivacy, SitePrivacyArgs
+from .site_tags import SiteTags, SiteTagsArgs
 from .tag_consent_type import TagConsentType, TagConsentTypeArgs
 from .tracker_settings import (
     GlobalTrackerSettings,
@@ -28,6 +29,8 @@ __all__ = [
     "SiteArgs",
     "SitePrivacy",
     "SitePrivacyArgs",
+    "SiteTags",
+    "SiteTagsArgs",
     "TagConsentType",
     "TagConsentTypeArgs",
     "TrackerSettings",

@@ -1,0 +1,73 @@
+"""SiteTags: every tag of an app's Tag Manager container, as read live (read-only).
+
+Nothing is written: create and refresh list the tags (``GET /api/tag/v1/{app_id}/tags``, every page; the list
+items carry ``template``, ``consent_type``, ``is_active`` and ``is_published``, which is all a compliance check
+needs), delete only forgets them. A tag added by hand in the Tag Manager UI shows up at the next
+``pulumi up --refresh`` (or ``pulumi refresh``), where the compliance rules judge it (compliance.py, rule
+``cnil-no-marketing-without-consent``).
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from pydantic import Field
+
+from piwik_resources.api import NotFoundError
+
+from ._validation import InputsModel
+from .engine import Adapter, Context, PiwikProvider, ProviderError
+from .site import UUID_PATTERN
+
+#: The fields of each tag the outputs keep (the list endpoint's summary fields that a rule may judge).
+TAG_FIELDS = ("id", "name", "template", "consent_type", "is_active", "is_published")
+
+
+class SiteTagsInputs(InputsModel):
+    resource_type: ClassVar[str] = "SiteTags"
+
+    site_id: str = Field(pattern=UUID_PATTERN, json_schema_extra={"allowed": "the UUID of an app"})
+
+
+class SiteTagsAdapter(Adapter[SiteTagsInputs]):
+    resource_type = "SiteTags"
+    inputs_model = SiteTagsInputs
+    replace_on_change = frozenset({"site_id"})
+
+    @staticmethod
+    def _tags(ctx: Context, site_id: str) -> list[dict[str, Any]] | None:
+        try:
+            listed = ctx.client.tags.list(site_id)
+        except NotFoundError:
+            return None
+        tags = [{key: getattr(tag, key) for key in TAG_FIELDS} for tag in listed]
+        return sorted(tags, key=lambda t: (str(t["name"]), str(t["id"])))
+
+    def _outputs(self, ctx: Context, site_id: str) -> dict[str, Any] | None:
+        tags = self._tags(ctx, site_id)
+        return None if tags is None else {"site_id": site_id, "tags": tags}
+
+    def create(self, ctx: Context, inputs: SiteTagsInputs) -> tuple[str, dict[str, Any]]:
+        outs = self._outputs(ctx, inputs.site_id)
+        if outs is None:
+            raise ProviderError(f"SiteTags: site_id: app {inputs.site_id} does not exist")
+        return inputs.site_id, outs
+
+    def read(self, ctx: Context, id_: str, state: dict[str, Any]) -> dict[str, Any] | None:
+        return self._outputs(ctx, str(state.get("site_id") or id_))
+
+    def update(self, ctx: Context, id_: str, state: dict[str, Any], inputs: SiteTagsInputs) -> dict[str, Any]:
+        outs = self._outputs(ctx, inputs.site_id)
+        if outs is None:
+            raise ProviderError(f"SiteTags {id_}: update failed: app {inputs.site_id} does not exist")
+        return outs
+
+    def delete(self, ctx: Context, id_: str, state: dict[str, Any]) -> None:
+        """Nothing to delete: the tags belong to the app's container; this resource only reads them."""
+
+
+class SiteTagsProvider(PiwikProvider):
+    adapter = SiteTagsAdapter()
+
+
+__all__ = ["SiteTagsAdapter", "SiteTagsInputs", "SiteTagsProvider"]
