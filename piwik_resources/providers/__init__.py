@@ -7,6 +7,7 @@ from .consent_template import ConsentTemplateProvider
 from .custom_dimension import CustomDimensionProvider
 from .engine import Adapter, Context, PiwikProvider, ProviderError
 from .site import SiteProvider
+from .site_custom_dimensions import SiteCustomDimensionsProvider
 from .site_privacy import SitePrivacyProvider
 from .site_tags import SiteTagsProvider
 from .tag_consent_type import TagConsentTypeProvider
@@ -20,6 +21,7 @@ __all__ = [
     "GlobalTrackerSettingsProvider",
     "PiwikProvider",
     "ProviderError",
+    "SiteCustomDimensionsProvider",
     "SitePrivacyProvider",
     "SiteProvider",
     "SiteTagsProvider",

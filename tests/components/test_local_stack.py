@@ -1,6 +1,6 @@
 """The repository's own program and local stack, through the real engine, against the emulator.
 
-After `pulumi up` every API-settable requirement of cnil-exemption.md §2 holds in the emulator — read back
+After `pulumi up` every API-settable requirement of docs/cnil-exemption.md holds in the emulator — read back
 over HTTP, not from our outputs; a second `up` changes nothing and sends no write; `destroy` leaves no app.
 """
 
