@@ -253,7 +253,7 @@ class CnilExemptSite(pulumi.ComponentResource):
         rows = self.live_values().apply(lambda live: [r.as_dict() for r in judge_site(live, declared)])
         self.compliance_report = rows
         self.compliance_report_markdown = rows.apply(
-            lambda r: render_markdown(f"CNIL exemption — {args.site_name}", r, OPEN_QUESTIONS)
+            lambda r: render_markdown(f"CNIL exemption — {args.site_name}", r, OPEN_QUESTIONS, args.cnil_profile)
         )
         # Only the id is registered on the component: the other outputs are attributes for the program to export
         # as it sees fit, so the state does not store every report and text twice (bench: state per site).
