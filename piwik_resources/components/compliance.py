@@ -84,7 +84,7 @@ CNIL_2020_091 = "CNIL deliberation 2020-091 art. 5 and the CNIL page (trackers a
 
 
 class How(StrEnum):
-    """How the project can make a requirement hold (docs/cnil-exemption.md, "Kinds")."""
+    """How the project can make a requirement hold (docs/cnil-exemption.md §2)."""
 
     API = "API"
     CHECK = "check"

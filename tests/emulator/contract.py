@@ -8,6 +8,10 @@ here with its reason, never skipped silently:
   discriminated (every variant's `template` enum lists all 37 templates), so a custom tag is valid under
   several variants at once and `oneOf` can never pass. The check rewrites those `oneOf` into `anyOf`
   (test_contract.py proves the ambiguity on the unmodified file).
+- AUDIT_IP_ONE_OF: the audit log's `ip` is `oneOf [{format: IPv4}, {format: IPv6}]`; JSON Schema's format names
+  are `ipv4`/`ipv6` (case matters), so both branches accept any string and `oneOf` can never pass. The check
+  spells the formats as JSON Schema does and uses `anyOf`, so an IP is really checked (test_audit_log.py proves
+  the defect on the unmodified file).
 - UNDOCUMENTED: statuses the emulator sends that the file does not document (401 on apps, 404 on
   tracker settings, 409 on PATCH id mismatch, 429/503 from the switches, ...). Each allowed pair is in
   UNDOCUMENTED_STATUSES with its reason; the body must still be of the service's error family.
@@ -35,6 +39,8 @@ SPEC_DIR = Path(os.environ.get("PIWIK_OPENAPI_DIR", ROOT / "piwik_emulator" / "o
 HOST_URL = "https://example.piwik.pro"  # matches the specs' server https://{account}.piwik.pro
 
 TAG_ONE_OF_FILES = ("api_tag_v1_{app_id}_tags.json", "api_tag_v1_{app_id}_tags_{tag_id}.json")
+AUDIT_LOG_FILE = "api_audit-log_v1_entries.json"
+_IP_ONE_OF = [{"format": "IPv4"}, {"format": "IPv6"}]
 
 # (method, template-prefix or template, status) -> why the spec does not document it.
 UNDOCUMENTED_STATUSES: dict[tuple[str, str, int], str] = {
@@ -169,8 +175,22 @@ def _one_of_to_any_of(node: Any) -> Any:
     return node
 
 
+def _ip_formats(node: Any) -> Any:
+    if isinstance(node, dict):
+        if node.get("oneOf") == _IP_ONE_OF:
+            rest = {k: v for k, v in node.items() if k != "oneOf"}
+            node = {**rest, "anyOf": [{"format": "ipv4"}, {"format": "ipv6"}]}
+        return {k: _ip_formats(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_ip_formats(v) for v in node]
+    return node
+
+
 def patched(name: str, document: dict[str, Any]) -> dict[str, Any]:
-    """The document as validated (see TAG_ONE_OF in the module docstring)."""
+    """The document as validated (see TAG_ONE_OF and AUDIT_IP_ONE_OF in the module docstring)."""
+    if name == AUDIT_LOG_FILE:
+        fixed: dict[str, Any] = _ip_formats(document)
+        return fixed
     if name not in TAG_ONE_OF_FILES:
         return document
     document = json.loads(json.dumps(document))
