@@ -19,8 +19,9 @@ from ._validation import InputsModel
 from .engine import Adapter, Context, PiwikProvider, ProviderError
 from .site import UUID_PATTERN
 
-#: The fields of each tag the outputs keep (the list endpoint's summary fields that a rule may judge).
-TAG_FIELDS = ("id", "name", "template", "consent_type", "is_active", "is_published")
+#: The fields of each tag the outputs keep (the list endpoint's summary fields that a rule may judge); the tag's
+#: ``id`` is output as ``tag_id``, as TagConsentType names it.
+TAG_FIELDS = ("name", "template", "consent_type", "is_active", "is_published")
 
 
 class SiteTagsInputs(InputsModel):
@@ -40,8 +41,8 @@ class SiteTagsAdapter(Adapter[SiteTagsInputs]):
             listed = ctx.client.tags.list(site_id)
         except NotFoundError:
             return None
-        tags = [{key: getattr(tag, key) for key in TAG_FIELDS} for tag in listed]
-        return sorted(tags, key=lambda t: (str(t["name"]), str(t["id"])))
+        tags = [{"tag_id": tag.id, **{key: getattr(tag, key) for key in TAG_FIELDS}} for tag in listed]
+        return sorted(tags, key=lambda t: (str(t["name"]), str(t["tag_id"])))
 
     def _outputs(self, ctx: Context, site_id: str) -> dict[str, Any] | None:
         tags = self._tags(ctx, site_id)

@@ -22,7 +22,7 @@ class SiteTagsArgs:
 
 class SiteTags(pulumi.dynamic.Resource, module="piwik", name="SiteTags"):
     """Type token ``pulumi-python:dynamic/piwik:SiteTags``; id = the app UUID; output ``tags`` (one dict per tag:
-    id, name, template, consent_type, is_active, is_published)."""
+    tag_id, name, template, consent_type, is_active, is_published)."""
 
     site_id: pulumi.Output[str]
     tags: pulumi.Output[list[dict[str, Any]]]
