@@ -9,8 +9,10 @@ decrypted in this process only), falling back to the PIWIK_* environment like th
 
 Resources are grouped per site — the CnilExemptSite component they belong to (its name is the site's key) or,
 for a resource declared outside a component, its `site_id` — and account-wide ones (the global tracker settings)
-go to the account group. Each group offers ``declared``/``live`` as "resource type -> list of property bags",
-the shape the compliance rules (components/compliance.py) take.
+go to the account group. Each group offers ``declared``/``live`` in the shape ``compliance.judge_site`` takes (its
+module docstring has the contract; CnilExemptSite.live_values builds the same from a program's outputs): one
+property bag per single resource type, a list for the consent templates, and for ``CustomDimension`` every
+dimension of the app as SiteCustomDimensions lists them.
 """
 
 from __future__ import annotations
@@ -36,6 +38,12 @@ DYNAMIC_PREFIX = "pulumi-python:dynamic/piwik:"
 SITE_COMPONENT = "piwik:cnil:CnilExemptSite"
 #: The group of the account-wide resources.
 ACCOUNT = "account"
+#: Types judge_site takes as a list of property bags (one per resource).
+LISTED = frozenset({"ConsentTemplate"})
+#: Read-only listings: resource type -> (the type judge_site takes, the output holding the list).
+LISTINGS: dict[str, tuple[str, str]] = {"SiteCustomDimensions": ("CustomDimension", "dimensions")}
+#: Resources judged through a listing, not one by one (the component's own dimensions are in the app's list).
+NOT_JUDGED = frozenset({"CustomDimension"})
 #: How the state marks a secret value (it stays encrypted in an export).
 _SECRET_SIG = "4dabf18193072939515e22adb298388d"
 
@@ -100,22 +108,29 @@ class SiteSnapshot:
                 return str((resource.live or resource.declared).get("name") or self.key)
         return self.key
 
-    def by_type(self, which: str) -> dict[str, list[dict[str, Any]]]:
-        """``which`` = "declared" or "live": resource type -> property bags (gone objects are left out)."""
-        out: dict[str, list[dict[str, Any]]] = {}
+    def judged(self, which: str) -> dict[str, Any]:
+        """``which`` = "declared" or "live": the values in judge_site's shape (gone objects are left out)."""
+        out: dict[str, Any] = {}
         for resource in self.resources:
             props = resource.declared if which == "declared" else resource.live
-            if props is not None:
+            if props is None:
+                continue
+            if resource.type in LISTINGS:
+                kind, key = LISTINGS[resource.type]
+                out[kind] = list(props.get(key) or [])
+            elif resource.type in LISTED:
                 out.setdefault(resource.type, []).append(props)
+            elif resource.type not in NOT_JUDGED:
+                out[resource.type] = props
         return out
 
     @property
-    def declared(self) -> dict[str, list[dict[str, Any]]]:
-        return self.by_type("declared")
+    def declared(self) -> dict[str, Any]:
+        return self.judged("declared")
 
     @property
-    def live(self) -> dict[str, list[dict[str, Any]]]:
-        return self.by_type("live")
+    def live(self) -> dict[str, Any]:
+        return self.judged("live")
 
 
 @dataclass
@@ -149,12 +164,13 @@ def managed_resources(state: Mapping[str, Any]) -> list[Mapping[str, Any]]:
 
 def _group_key(resource: Mapping[str, Any], components: Mapping[str, str]) -> tuple[str, str | None]:
     outputs = resource.get("outputs") or {}
-    site_id = resource["id"] if short_type(resource["type"]) == "Site" else outputs.get("site_id")
-    parent = resource.get("parent")
+    found = resource["id"] if short_type(resource["type"]) == "Site" else outputs.get("site_id")
+    site_id = str(found) if found else None
+    parent = str(resource.get("parent") or "")
     if parent in components:
         return components[parent], site_id
     if site_id:
-        return str(site_id), str(site_id)
+        return site_id, site_id
     return ACCOUNT, None
 
 
