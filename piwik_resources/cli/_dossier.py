@@ -253,7 +253,7 @@ def _site_html(site: Mapping[str, Any]) -> str:
     )
     return (
         f"<h2>Site {_h(site['site_name'])}</h2>"
-        f"<ul class=\"meta\"><li>App id: <code>{_h(site['site_id'])}</code>; component "
+        f'<ul class="meta"><li>App id: <code>{_h(site["site_id"])}</code>; component '
         f"<code>{_h(site['component'])}</code></li>"
         f"<li>Criteria profile: <code>{_h(site['cnil_profile'])}</code> — {_h(site['profile_note'])}</li>"
         f"<li>Verdict: {_h(site['verdict'])}</li></ul>"

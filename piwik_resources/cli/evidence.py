@@ -161,8 +161,10 @@ def audit_changes(client: PiwikClient, site_id: str | None, since: str | None) -
         }
         for e in entries
     ]
-    return {"note": f"{len(rows)} entr{'y' if len(rows) == 1 else 'ies'} about app {site_id} {when}. {scope}.",
-            "entries": rows}
+    return {
+        "note": f"{len(rows)} entr{'y' if len(rows) == 1 else 'ies'} about app {site_id} {when}. {scope}.",
+        "entries": rows,
+    }
 
 
 def site_section(
@@ -244,11 +246,7 @@ def collect(stack: str, cwd: Path | None, out_dir: Path, now: datetime) -> dict[
     conn = _live.connection_of(config)
     with _live.client_for(conn) as client:
         snap = _live.snapshot(stack, state, client)
-        sites = [
-            site_section(site, args[site.key], client, since)
-            for site in snap.sites
-            if site.key in args
-        ]
+        sites = [site_section(site, args[site.key], client, since) for site in snap.sites if site.key in args]
     return build_document(stack, now, conn.base_url, sites, previous)
 
 
@@ -292,4 +290,3 @@ def evidence(stack: str, out_dir: Path, cwd: Path | None, as_json: bool) -> None
             click.echo(f"  {s['component']}: {s['verdict']}")
     if any(s["broken"] for s in sites):
         raise SystemExit(1)
-

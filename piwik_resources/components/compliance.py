@@ -286,7 +286,7 @@ REQUIREMENTS: tuple[Requirement, ...] = (
         (How.API, How.CHECK),
         note="whether Piwik PRO extends the visitor cookie on each visit is not published; the consent-record "
         "cookie is #21",
-        source=f'{CNIL_2020_091}; field: Tag Manager, Piwik PRO tag template_options.visitor_cookie_timeout, '
+        source=f"{CNIL_2020_091}; field: Tag Manager, Piwik PRO tag template_options.visitor_cookie_timeout, "
         '"Visitor cookie timeout in seconds"',
         quality="[P]",
     ),
@@ -439,8 +439,7 @@ REQUIREMENTS: tuple[Requirement, ...] = (
     Requirement(
         30,
         "audience-only-purpose",
-        "Purpose limited to this site's audience, for the publisher alone; anonymous statistics, no "
-        "cross-referencing",
+        "Purpose limited to this site's audience, for the publisher alone; anonymous statistics, no cross-referencing",
         "Conditions préalables",
         (How.ATTEST,),
         attestation="audience_only_purpose",
