@@ -730,7 +730,7 @@ CAMPAIGN_PARAM_SETTINGS = (
     "campaign_content_params",
     "campaign_id_params",
 )
-#: What CnilExemptSite adds to url_query_parameter_to_exclude_from_url (the setting takes /regular expressions/)
+#: What CnilExemptSite adds to excluded_url_query_parameters (url_query_parameter_to_exclude_from_url) (the setting takes /regular expressions/)
 #: so that campaign and click keys never reach a stored URL either.
 CAMPAIGN_URL_EXCLUSIONS = ("/^(utm|pk|mtm|piwik|matomo)_/", "gclid", "fbclid", "msclkid", "dclid")
 #: Keys that must be excluded from URLs: the campaign settings' initial global values and the click ids.
@@ -786,7 +786,7 @@ def _campaign_keys_excluded(value: Any, _props: Mapping[str, Any], _options: Opt
     if missing:
         return (
             f"campaign keys {', '.join(missing)} stay in the tracked URLs; add them (or /^(utm|pk|mtm|piwik)_/) "
-            "to the excluded URL query parameters"
+            "to excluded_url_query_parameters (url_query_parameter_to_exclude_from_url)"
         )
     return None
 
@@ -931,7 +931,7 @@ RULES: tuple[Rule, ...] = (
         "cnil-campaign-keys-excluded-from-urls",
         "no-campaign-identifiers",
         TRACKER,
-        "url_query_parameter_to_exclude_from_url",
+        "excluded_url_query_parameters",
         "Campaign and click keys are removed from tracked URLs",
         _campaign_keys_excluded,
         advisory=True,

@@ -57,7 +57,7 @@ def test_every_rule_is_one_entry_of_the_shared_table() -> None:
 def test_seed_2021_does_not_hold_a_site_to_the_campaign_and_referrer_rows() -> None:
     live = compliant_live()
     live["TrackerSettings"]["campaign_name_params"] = ["pk_campaign", "utm_campaign"]
-    live["TrackerSettings"]["url_query_parameter_to_exclude_from_url"] = ["gclid"]
+    live["TrackerSettings"]["excluded_url_query_parameters"] = ["gclid"]
     strict = {r.number: r for r in judge_site(live, declared_of(ARGS))}
     assert strict[23].status == Status.BROKEN
     seed = {r.number: r for r in judge_site(live, declared_of(dataclasses.replace(ARGS, cnil_profile="seed-2021")))}

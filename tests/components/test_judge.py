@@ -87,7 +87,7 @@ def compliant_live() -> dict[str, Any]:
             "fingerprinting_across_websites": False,
             "geolocation_level": "City",
             **dict.fromkeys(CAMPAIGN_PARAM_SETTINGS, []),
-            "url_query_parameter_to_exclude_from_url": ["gclid", *CAMPAIGN_URL_EXCLUSIONS],
+            "excluded_url_query_parameters": ["gclid", *CAMPAIGN_URL_EXCLUSIONS],
         },
         "SitePrivacy": {
             "gdpr": True,
@@ -203,7 +203,7 @@ LIVE_BREAKS: list[tuple[int, Any, str, str]] = [
     ),
     (
         23,
-        _set("TrackerSettings.url_query_parameter_to_exclude_from_url", ["gclid"]),
+        _set("TrackerSettings.excluded_url_query_parameters", ["gclid"]),
         "cnil-campaign-keys-excluded-from-urls",
         "utm_campaign",
     ),
