@@ -41,6 +41,8 @@ from piwik_resources.resources.opt_out_form import OptOutForm
 
 from .compliance import (
     BY_KEY,
+    CAMPAIGN_PARAM_SETTINGS,
+    CAMPAIGN_URL_EXCLUSIONS,
     CNIL_PROFILES,
     DEFAULT_CNIL_PROFILE,
     DEFAULT_IDENTIFIER_PATTERNS,
@@ -71,6 +73,19 @@ TYPE_TOKEN = "piwik:cnil:CnilExemptSite"
 DEFAULT_COOKIE_LIFETIME_SECONDS = 31_536_000  # the Apps API's default: 12 months
 #: The Piwik PRO tag's visitor cookie: 12 months unless the user asks for up to 13 (the API publishes no default).
 DEFAULT_VISITOR_COOKIE_TIMEOUT = 31_536_000
+#: The API's initial global exclusions (session ids and the like), kept when the campaign keys are added: the
+#: setting is replaced as a whole, and these keep identifiers out of the tracked URLs too.
+KEPT_URL_EXCLUSIONS = (
+    "fb_xd_fragment",
+    "fb_comment_id",
+    "phpsessid",
+    "jsessionid",
+    "sessionid",
+    "aspsessionid",
+    "doing_wp_cron",
+    "sid",
+    "pk_vid",
+)
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 CONSENT_TEMPLATE_MODES = ("api", "manual")
 #: Names of the export dimensions (seed: « une dimension personnalisée au niveau de session et d'évènement »).
@@ -126,7 +141,7 @@ GEOLOCATION_LEVELS = ("none", "City", "Region", "Country", "Continent")
 
 def _site_props(args: CnilExemptSiteArgs) -> dict[str, dict[str, Any]]:
     """The properties this component gives each resource (also what the compliance rules are checked on)."""
-    return {
+    props: dict[str, dict[str, Any]] = {
         "SitePrivacy": {
             "gdpr": True,
             "gdpr_data_anonymization": True,
@@ -141,8 +156,20 @@ def _site_props(args: CnilExemptSiteArgs) -> dict[str, dict[str, Any]]:
             "fingerprinting_across_websites": False,
             "geolocation_level": args.geolocation_level,
         },
-        "TagConsentType": {"consent_type": "analytics", "template": "piwik"},
+        "TagConsentType": {
+            "consent_type": "analytics",
+            "template": "piwik",
+            "visitor_cookie_timeout": args.visitor_cookie_timeout,
+            "cross_domain_tracking": False,
+            "respect_visitors_privacy": True,
+        },
     }
+    if args.cnil_profile == "cnil-2025":
+        # The strict reading (compliance.PROFILE_NOTES): no campaign data read from URLs, for any visitor, and the
+        # campaign keys removed from the URLs kept; seed-2021 leaves these settings as the account has them.
+        props["TrackerSettings"].update(dict.fromkeys(CAMPAIGN_PARAM_SETTINGS, []))
+        props["TrackerSettings"]["excluded_url_query_parameters"] = [*KEPT_URL_EXCLUSIONS, *CAMPAIGN_URL_EXCLUSIONS]
+    return props
 
 
 def options_of(args: CnilExemptSiteArgs) -> Options:
