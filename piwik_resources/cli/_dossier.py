@@ -61,9 +61,10 @@ def previous_dossier(out_dir: Path, stack: str) -> dict[str, Any] | None:
 
 
 def value_text(value: Any) -> str:
-    """A live value as the report shows it: JSON for data, ``not read`` for a value that was not read."""
+    """A live value as the report shows it: JSON; ``—`` for a row no rule judges (an attestation, or a row
+    judge whose detail names the live objects)."""
     if value is None:
-        return "not read"
+        return "—"
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
@@ -82,9 +83,7 @@ def render_markdown(document: Mapping[str, Any]) -> str:
         f"- Previous dossier: {_previous_text(content)}",
         f"- Read-only: {content['read_only']}",
         "",
-        "Source quality: **[P]** the CNIL's own page or deliberation; **[S]** a restatement (Piwik PRO's seed "
-        "guide, a vendor's or a law firm's reading of the CNIL's self-assessment tool) — best current reading, "
-        "not the CNIL's words; **[A]** the API field's own description.",
+        f"Source quality: {content['source_quality']}.",
     ]
     for site in content["sites"]:
         lines += _site_markdown(site)
@@ -190,9 +189,7 @@ def render_html(document: Mapping[str, Any]) -> str:
         f"<title>{_h(title)}</title><style>{CSS}</style></head><body>",
         f"<h1>{_h(title)}</h1>",
         '<ul class="meta">' + "".join(f"<li>{m}</li>" for m in meta) + "</ul>",
-        "<p>Source quality: <b>[P]</b> the CNIL's own page or deliberation; <b>[S]</b> a restatement (Piwik "
-        "PRO's seed guide, a vendor's or a law firm's reading of the CNIL's self-assessment tool) — best current "
-        "reading, not the CNIL's words; <b>[A]</b> the API field's own description.</p>",
+        f"<p>Source quality: {_h(content['source_quality'])}.</p>",
     ]
     for site in content["sites"]:
         parts.append(_site_html(site))

@@ -15,6 +15,7 @@ broken; 2 usage or configuration error (no dossier written).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -96,7 +97,8 @@ def rule_text(requirement: compliance.Requirement) -> str:
         return "; ".join(f"{r.description} [{r.name}{', advisory' if r.advisory else ''}]" for r in rules)
     if requirement.key in compliance.ROW_JUDGES:
         doc = (compliance.ROW_JUDGES[requirement.key].__doc__ or "").strip().splitlines()
-        return doc[0] if doc else "judged on the live objects"
+        first = re.sub(r"^#\d+: ", "", doc[0]).replace("``", "") if doc else ""
+        return first or "judged on the live objects"
     if requirement.attestation:
         return f"attested in attestations.{requirement.attestation}"
     return "a manual step"

@@ -296,8 +296,9 @@ REQUIREMENTS: tuple[Requirement, ...] = (
         "No identifier shared across websites (no fingerprinting)",
         "Lignes directrices CNIL 2020-091 art. 5 (pas de suivi inter-sites)",
         (How.API, How.CHECK),
-        note="2025 criterion (a fingerprint or hash has a site-specific and a time component): the session-hash "
-        "settings are shown as read, their hashing is not published",
+        note="2025 criterion (a fingerprint or hash has a site-specific and a time component): how Piwik PRO "
+        "builds its session hash is not published; use_session_hash, use_anonymous_session_hash and "
+        "tracking_fingerprint_disabled are shown when a TrackerSettings manages them",
         source=f"{CNIL_PAGE}: no identifier shared by several sites; tracker setting "
         'enable_fingerprinting_across_websites, "tracker will try to generate unified visitor_id even when user '
         'visits different websites"',
@@ -1115,13 +1116,14 @@ def _seen(value: Any) -> str:
 
 
 def _reads(requirement: Requirement, live: Mapping[str, Any]) -> list[str]:
-    """The values a requirement shows as read without judging them (``Requirement.reads``)."""
+    """The values a requirement shows as read without judging them (``Requirement.reads``), those read."""
     out: list[str] = []
     for path in requirement.reads:
         kind, _, prop = path.partition(".")
         props = live.get(kind)
         value = props.get(prop) if isinstance(props, Mapping) else None
-        out.append(f"{path} = {_short(value) if is_known(value) else 'not read'} (shown, not judged)")
+        if is_known(value):
+            out.append(f"{path} = {_short(value)} (shown, not judged)")
     return out
 
 
