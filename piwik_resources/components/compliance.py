@@ -1293,7 +1293,7 @@ def render_markdown(
     if profile:
         lines += [f"Criteria profile `{profile}`: {PROFILE_NOTES.get(profile, 'unknown profile')}.", ""]
     lines += [
-        f"Source quality: {SOURCE_QUALITY}",
+        f"Source quality: {SOURCE_QUALITY}.",
         "",
         "| # | Requirement | Status | Source | Detail |",
         "|---|---|---|---|---|",
