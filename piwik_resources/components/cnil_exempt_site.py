@@ -28,10 +28,10 @@ from piwik_resources.resources import (
     SiteArgs,
     SiteCustomDimensions,
     SiteCustomDimensionsArgs,
-    SiteTags,
-    SiteTagsArgs,
     SitePrivacy,
     SitePrivacyArgs,
+    SiteTags,
+    SiteTagsArgs,
     TagConsentType,
     TagConsentTypeArgs,
     TrackerSettings,
@@ -167,7 +167,7 @@ def _site_props(args: CnilExemptSiteArgs) -> dict[str, dict[str, Any]]:
     if args.cnil_profile == "cnil-2025":
         # The strict reading (compliance.PROFILE_NOTES): no campaign data read from URLs, for any visitor, and the
         # campaign keys removed from the URLs kept; seed-2021 leaves these settings as the account has them.
-        props["TrackerSettings"].update(dict.fromkeys(CAMPAIGN_PARAM_SETTINGS, []))
+        props["TrackerSettings"].update({key: [] for key in CAMPAIGN_PARAM_SETTINGS})
         props["TrackerSettings"]["excluded_url_query_parameters"] = [*KEPT_URL_EXCLUSIONS, *CAMPAIGN_URL_EXCLUSIONS]
     return props
 

@@ -731,8 +731,8 @@ CAMPAIGN_PARAM_SETTINGS = (
     "campaign_content_params",
     "campaign_id_params",
 )
-#: What CnilExemptSite adds to excluded_url_query_parameters (url_query_parameter_to_exclude_from_url) (the setting takes /regular expressions/)
-#: so that campaign and click keys never reach a stored URL either.
+#: What CnilExemptSite adds to excluded_url_query_parameters (the API's url_query_parameter_to_exclude_from_url,
+#: which takes /regular expressions/) so that campaign and click keys never reach a stored URL either.
 CAMPAIGN_URL_EXCLUSIONS = ("/^(utm|pk|mtm|piwik|matomo)_/", "gclid", "fbclid", "msclkid", "dclid")
 #: Keys that must be excluded from URLs: the campaign settings' initial global values and the click ids.
 CAMPAIGN_KEYS = (

@@ -7,8 +7,9 @@ tag's privacy settings are managed too when set: ``respect_visitors_privacy`` (a
 ``piwik`` template's options, ``visitor_cookie_timeout`` and ``cross_domain_tracking``; the API replaces
 ``template_options`` as a whole on a PATCH, so the options read are sent back complete (less the read-only
 ``tracker_*`` ones) with the managed keys changed. Their values found at create are recorded
-(``previous_settings``) and written back on delete. After every change the Tag Manager draft is published (``publish: false`` leaves it as a draft) and the publication is
-awaited, because tag changes only reach the website once published.
+(``previous_settings``) and written back on delete. After every change the Tag Manager draft is published
+(``publish: false`` leaves it as a draft) and the publication is awaited, because tag changes only reach the
+website once published.
 """
 
 from __future__ import annotations

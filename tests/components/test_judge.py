@@ -86,7 +86,7 @@ def compliant_live() -> dict[str, Any]:
             "exclude_unknown_urls": True,
             "fingerprinting_across_websites": False,
             "geolocation_level": "City",
-            **dict.fromkeys(CAMPAIGN_PARAM_SETTINGS, []),
+            **{key: [] for key in CAMPAIGN_PARAM_SETTINGS},
             "excluded_url_query_parameters": ["gclid", *CAMPAIGN_URL_EXCLUSIONS],
         },
         "SitePrivacy": {
