@@ -60,7 +60,10 @@ def discover() -> dict[str, list[Resource]]:
             and obj.__module__ == module.__name__
         ]
         classes.sort(key=lambda c: inspect.getsourcelines(c)[1])
-        if classes and all(_fields.is_declared(c.adapter.inputs_model) for c in classes):
+        undeclared = [c.__name__ for c in classes if not _fields.is_declared(c.adapter.inputs_model)]
+        if undeclared:
+            raise SystemExit(f"{module.__name__}: declare every input of {', '.join(undeclared)} with prop()")
+        if classes:
             found[info.name] = [Resource(c.adapter.resource_type, c.adapter.inputs_model) for c in classes]
     return found
 

@@ -161,9 +161,6 @@ def allowed_text(model: type[BaseModel], field: str) -> str | None:
     """The allowed-values wording of ``field`` of ``model`` (None unless the field is declared with :func:`prop`:
     then pydantic's own message is shown)."""
     info = model.model_fields.get(field)
-    if info is not None and not _meta(info) and isinstance(info.json_schema_extra, dict):
-        legacy = info.json_schema_extra.get("allowed")  # TEMPORARY: until every resource is declared
-        return legacy if isinstance(legacy, str) else None
     return None if info is None or not _meta(info) else field_allowed(info)
 
 

@@ -42,7 +42,7 @@ class SettingsAdapter(Adapter[In]):
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        if "inputs_model" in cls.__dict__ and "fields" not in cls.__dict__:
+        if "inputs_model" in cls.__dict__:
             cls.fields = api_names(cls.inputs_model)
 
     # --- to implement ------------------------------------------------------------------------------------

@@ -260,8 +260,7 @@ class PiwikProvider(ResourceProvider):
     def _clean(self, outs: Mapping[str, Any]) -> dict[str, Any]:
         if PROVIDER_KEY in outs:
             raise ProviderError(f"adapter returned the reserved key {PROVIDER_KEY}")
-        model = self.adapter.inputs_model
-        undeclared = sorted(set(outs) - _fields.declared_keys(model)) if _fields.is_declared(model) else []
+        undeclared = sorted(set(outs) - _fields.declared_keys(self.adapter.inputs_model))
         if undeclared:  # the typed Outputs and the docs are generated from the declarations: they would miss it
             raise ProviderError(f"{self.adapter.resource_type}: undeclared output(s) {', '.join(undeclared)}")
         return {k: normalize(v) for k, v in outs.items() if v is not None}

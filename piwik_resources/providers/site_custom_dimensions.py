@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from pydantic import Field
-
 from piwik_resources.api import NotFoundError, ValidationError
 
+from ._fields import Out, prop
 from ._validation import InputsModel
 from .custom_dimension import _extractions
 from .engine import Adapter, Context, PiwikProvider, ProviderError
@@ -21,15 +20,29 @@ from .site import UUID_PATTERN
 
 
 class SiteCustomDimensionsInputs(InputsModel):
+    """Inputs of :class:`SiteCustomDimensions`: the app (changing it replaces the resource). Nothing is written."""
+
     resource_type: ClassVar[str] = "SiteCustomDimensions"
 
-    site_id: str = Field(pattern=UUID_PATTERN, json_schema_extra={"allowed": "the UUID of an app"})
+    site_id: str = prop(
+        doc="The app whose custom dimensions are listed.",
+        allowed="the UUID of an app",
+        replace=True,
+        pattern=UUID_PATTERN,
+    )
+
+    outputs: ClassVar[dict[str, Out]] = {
+        "dimensions": Out(
+            list[dict[str, Any]],
+            "One entry per custom dimension of the app (dimension_id, name, scope, active, case_sensitive, "
+            "extractions, slot, tracking_id), declared by this program or not.",
+        )
+    }
 
 
 class SiteCustomDimensionsAdapter(Adapter[SiteCustomDimensionsInputs]):
     resource_type = "SiteCustomDimensions"
     inputs_model = SiteCustomDimensionsInputs
-    replace_on_change = frozenset({"site_id"})
 
     @staticmethod
     def _list(ctx: Context, site_id: str) -> dict[str, Any] | None:

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from pydantic import Field
-
 from piwik_resources.api import NotFoundError
 
+from ._fields import Out, prop
 from ._validation import InputsModel
 from .engine import Adapter, Context, PiwikProvider, ProviderError
 from .site import UUID_PATTERN
@@ -25,15 +24,29 @@ TAG_FIELDS = ("name", "template", "consent_type", "is_active", "is_published")
 
 
 class SiteTagsInputs(InputsModel):
+    """Inputs of :class:`SiteTags`: the app (changing it replaces the resource). Nothing is written."""
+
     resource_type: ClassVar[str] = "SiteTags"
 
-    site_id: str = Field(pattern=UUID_PATTERN, json_schema_extra={"allowed": "the UUID of an app"})
+    site_id: str = prop(
+        doc="The app whose container's tags are listed.",
+        allowed="the UUID of an app",
+        replace=True,
+        pattern=UUID_PATTERN,
+    )
+
+    outputs: ClassVar[dict[str, Out]] = {
+        "tags": Out(
+            list[dict[str, Any]],
+            "One entry per tag of the app's container (tag_id, name, template, consent_type, is_active, "
+            "is_published), made by this program or by hand.",
+        )
+    }
 
 
 class SiteTagsAdapter(Adapter[SiteTagsInputs]):
     resource_type = "SiteTags"
     inputs_model = SiteTagsInputs
-    replace_on_change = frozenset({"site_id"})
 
     @staticmethod
     def _tags(ctx: Context, site_id: str) -> list[dict[str, Any]] | None:

@@ -1,9 +1,9 @@
-"""SiteTags: the tags of an app's Tag Manager container, read live so compliance rules can judge them."""
+"""SiteTags: the tags of an app's Tag Manager container, read live so compliance rules can judge them.
+
+Its Args and Outputs are generated from the declarations in piwik_resources/providers/site_tags.py.
+"""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
-from typing import Any
 
 import pulumi
 import pulumi.dynamic
@@ -11,21 +11,14 @@ import pulumi.dynamic
 from piwik_resources.providers.site_tags import SiteTagsProvider
 
 from ._base import props_of
+from ._gen.site_tags import SiteTagsArgs, SiteTagsOutputs
 
 
-@dataclass(frozen=True, kw_only=True)
-class SiteTagsArgs:
-    """``site_id``: the app whose container's tags are read. Nothing is written; ``pulumi refresh`` re-reads."""
-
-    site_id: pulumi.Input[str]
-
-
-class SiteTags(pulumi.dynamic.Resource, module="piwik", name="SiteTags"):
-    """Type token ``pulumi-python:dynamic/piwik:SiteTags``; id = the app UUID; output ``tags`` (one dict per tag:
-    tag_id, name, template, consent_type, is_active, is_published)."""
-
-    site_id: pulumi.Output[str]
-    tags: pulumi.Output[list[dict[str, Any]]]
+class SiteTags(SiteTagsOutputs, pulumi.dynamic.Resource, module="piwik", name="SiteTags"):
+    """Type token ``pulumi-python:dynamic/piwik:SiteTags``; id = the app UUID."""
 
     def __init__(self, resource_name: str, args: SiteTagsArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(SiteTagsProvider(), resource_name, props_of(args, ("tags",)), opts)
+        super().__init__(SiteTagsProvider(), resource_name, props_of(args, self.OUTPUT_ONLY), opts)
+
+
+__all__ = ["SiteTags", "SiteTagsArgs"]

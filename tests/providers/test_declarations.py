@@ -19,7 +19,7 @@ import pytest
 
 from piwik_resources.api import TrackerSettings
 from piwik_resources.providers import _fields
-from piwik_resources.providers.engine import PiwikProvider
+from piwik_resources.providers.engine import PiwikProvider, ProviderError
 from piwik_resources.providers.tracker_settings import (
     FIELDS,
     GlobalTrackerSettingsInputs,
@@ -54,6 +54,24 @@ def test_generated_files_are_fresh() -> None:
     ]
     assert stale == [], f"stale generated files (run `python -m tools.gen_resources`): {stale}"
     assert gen_resources.main(["--check"]) == 0
+
+
+def test_every_resource_is_declared_and_generated() -> None:
+    """Every provider's inputs are prop() declarations (discover() refuses others) and get generated types."""
+    import piwik_resources.providers as p
+
+    providers = [getattr(p, n) for n in p.__all__ if n.endswith("Provider") and n != "PiwikProvider"]
+    found = gen_resources.discover()
+    assert sorted(r.name for res in found.values() for r in res) == sorted(c.adapter.resource_type for c in providers)
+    for module in found:
+        assert (gen_resources.GEN_DIR / f"{module}.py").exists(), module
+
+
+def test_an_undeclared_output_is_refused() -> None:
+    """The engine refuses an output its model does not declare: the generated Outputs would miss it."""
+    provider = TrackerSettingsProvider()
+    with pytest.raises(ProviderError, match="undeclared output"):
+        provider._clean({"site_id": "x", "ip_masking": 1})
 
 
 def _check_against_spec(name: str, info: Any, schema: dict[str, Any]) -> None:
