@@ -13,9 +13,10 @@ from typing import Any, ClassVar
 from piwik_resources.api import NotFoundError, ValidationError
 
 from ._fields import Out, prop
+from ._listing import AppListingAdapter
 from ._validation import InputsModel
 from .custom_dimension import _extractions
-from .engine import Adapter, Context, PiwikProvider, ProviderError
+from .engine import Context, PiwikProvider
 from .site import UUID_PATTERN
 
 
@@ -40,12 +41,12 @@ class SiteCustomDimensionsInputs(InputsModel):
     }
 
 
-class SiteCustomDimensionsAdapter(Adapter[SiteCustomDimensionsInputs]):
+class SiteCustomDimensionsAdapter(AppListingAdapter[SiteCustomDimensionsInputs]):
     resource_type = "SiteCustomDimensions"
     inputs_model = SiteCustomDimensionsInputs
+    list_key = "dimensions"
 
-    @staticmethod
-    def _list(ctx: Context, site_id: str) -> dict[str, Any] | None:
+    def items(self, ctx: Context, site_id: str) -> list[dict[str, Any]] | None:
         try:
             listed = ctx.client.custom_dimensions.list(site_id)
         except (NotFoundError, ValidationError):
@@ -55,7 +56,7 @@ class SiteCustomDimensionsAdapter(Adapter[SiteCustomDimensionsInputs]):
             except NotFoundError:
                 return None
             raise
-        dimensions = [
+        return [
             {
                 "dimension_id": d.id,
                 "name": d.name,
@@ -68,24 +69,6 @@ class SiteCustomDimensionsAdapter(Adapter[SiteCustomDimensionsInputs]):
             }
             for d in listed
         ]
-        return {"site_id": site_id, "dimensions": dimensions}
-
-    def create(self, ctx: Context, inputs: SiteCustomDimensionsInputs) -> tuple[str, dict[str, Any]]:
-        outs = self._list(ctx, inputs.site_id)
-        if outs is None:
-            raise ProviderError(f"SiteCustomDimensions: site_id: app {inputs.site_id} does not exist")
-        return inputs.site_id, outs
-
-    def read(self, ctx: Context, id_: str, state: dict[str, Any]) -> dict[str, Any] | None:
-        return self._list(ctx, str(state.get("site_id") or id_))
-
-    def update(
-        self, ctx: Context, id_: str, state: dict[str, Any], inputs: SiteCustomDimensionsInputs
-    ) -> dict[str, Any]:
-        return self._list(ctx, inputs.site_id) or {"site_id": inputs.site_id, "dimensions": []}
-
-    def delete(self, ctx: Context, id_: str, state: dict[str, Any]) -> None:
-        """Nothing to delete: the resource only reads."""
 
 
 class SiteCustomDimensionsProvider(PiwikProvider):

@@ -14,8 +14,9 @@ from typing import Any, ClassVar
 from piwik_resources.api import NotFoundError
 
 from ._fields import Out, prop
+from ._listing import AppListingAdapter
 from ._validation import InputsModel
-from .engine import Adapter, Context, PiwikProvider, ProviderError
+from .engine import Context, PiwikProvider
 from .site import UUID_PATTERN
 
 #: The fields of each tag the outputs keep (the list endpoint's summary fields that a rule may judge); the tag's
@@ -44,40 +45,18 @@ class SiteTagsInputs(InputsModel):
     }
 
 
-class SiteTagsAdapter(Adapter[SiteTagsInputs]):
+class SiteTagsAdapter(AppListingAdapter[SiteTagsInputs]):
     resource_type = "SiteTags"
     inputs_model = SiteTagsInputs
+    list_key = "tags"
 
-    @staticmethod
-    def _tags(ctx: Context, site_id: str) -> list[dict[str, Any]] | None:
+    def items(self, ctx: Context, site_id: str) -> list[dict[str, Any]] | None:
         try:
             listed = ctx.client.tags.list(site_id)
         except NotFoundError:
             return None
         tags = [{"tag_id": tag.id, **{key: getattr(tag, key) for key in TAG_FIELDS}} for tag in listed]
         return sorted(tags, key=lambda t: (str(t["name"]), str(t["tag_id"])))
-
-    def _outputs(self, ctx: Context, site_id: str) -> dict[str, Any] | None:
-        tags = self._tags(ctx, site_id)
-        return None if tags is None else {"site_id": site_id, "tags": tags}
-
-    def create(self, ctx: Context, inputs: SiteTagsInputs) -> tuple[str, dict[str, Any]]:
-        outs = self._outputs(ctx, inputs.site_id)
-        if outs is None:
-            raise ProviderError(f"SiteTags: site_id: app {inputs.site_id} does not exist")
-        return inputs.site_id, outs
-
-    def read(self, ctx: Context, id_: str, state: dict[str, Any]) -> dict[str, Any] | None:
-        return self._outputs(ctx, str(state.get("site_id") or id_))
-
-    def update(self, ctx: Context, id_: str, state: dict[str, Any], inputs: SiteTagsInputs) -> dict[str, Any]:
-        outs = self._outputs(ctx, inputs.site_id)
-        if outs is None:
-            raise ProviderError(f"SiteTags {id_}: update failed: app {inputs.site_id} does not exist")
-        return outs
-
-    def delete(self, ctx: Context, id_: str, state: dict[str, Any]) -> None:
-        """Nothing to delete: the tags belong to the app's container; this resource only reads them."""
 
 
 class SiteTagsProvider(PiwikProvider):
