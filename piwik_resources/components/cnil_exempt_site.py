@@ -270,19 +270,17 @@ def refusals(args: CnilExemptSiteArgs) -> list[str]:
             problem = attestation_problem(requirement, getattr(args.attestations, requirement.attestation))
             if problem:
                 problems.append(f"attestations.{requirement.attestation}: {problem} ({requirement.reference})")
-    if problems and any(p.startswith("identifier_patterns:") for p in problems):
-        return problems
+    if any(p.startswith("identifier_patterns:") for p in problems):
+        return problems  # the rules cannot run with patterns that do not compile
     # The rules on resource properties live once, in compliance.RULES (shared with the policy pack and the
     # report); they speak in the resources' property names, which are this component's argument names but for one.
     options = options_of(args)
-    declared = dict(_site_props(args))
-    for kind, props in declared.items():
+    for kind, props in _site_props(args).items():
         problems += [v.text(ARG_OF_PROPERTY.get(v.property)) for v in violations(kind, props, options=options)]
     for scope, name in EXPORT_DIMENSIONS.items() if args.exports_needed else ():
+        # The export dimensions are what exports_needed declares.
         dimension = {"name": name, "scope": scope}
-        problems += [
-            v.text(f"export dimension {name!r}") for v in violations("CustomDimension", dimension, options=options)
-        ]
+        problems += [v.text("exports_needed") for v in violations("CustomDimension", dimension, options=options)]
     return problems
 
 

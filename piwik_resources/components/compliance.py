@@ -247,7 +247,7 @@ REQUIREMENTS: tuple[Requirement, ...] = (
         "No custom dimension or other identifier for non-consenting visitors",
         "Intégration avec d'autres sources de données (dimensions personnalisées, identifiants)",
         (How.CHECK,),
-        note="every active custom dimension of the app, read over the API; the Piwik PRO tag's user id is not read",
+        note="the Piwik PRO tag's user id is not read",
     ),
     Requirement(
         13,
@@ -1154,7 +1154,7 @@ def _apply(rule: Rule, live: Mapping[str, Any], options: Options, verdict: _Verd
                 verdict.seen.append(f"{kind}.{rule.property} = {_seen(value)}")
         if many:
             names = ", ".join(label for label, _ in subjects) or "none"
-            verdict.seen.append(f"{len(subjects)} active {kind} read ({names})")
+            verdict.seen.append(f"{len(subjects)} active {kind} of the app read and judged ({names})")
     if not read_any:
         verdict.unread.append(f"{'/'.join(rule.resource_types)}.{rule.property}")
 

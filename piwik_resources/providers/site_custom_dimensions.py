@@ -70,6 +70,14 @@ class SiteCustomDimensionsAdapter(AppListingAdapter[SiteCustomDimensionsInputs])
             for d in listed
         ]
 
+    def dimensions_of(self, ctx: Context, site_id: str) -> dict[str, Any] | None:
+        """The outputs: ``site_id`` and every dimension of the app; None when the app is gone.
+
+        Also what a tool that judges live values without a Pulumi program calls (compliance.judge_site takes
+        ``dimensions`` as its ``"CustomDimension"`` entry).
+        """
+        return self._outputs(ctx, site_id)
+
 
 class SiteCustomDimensionsProvider(PiwikProvider):
     adapter = SiteCustomDimensionsAdapter()
