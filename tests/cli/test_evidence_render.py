@@ -154,3 +154,16 @@ def test_headless_chromium_shows_the_site_and_every_requirement(tmp_path: Path) 
         assert requirement.title in text, requirement.title
     assert document()["sha256"] in text
     assert "Camille Martin, DPO" in text and "2026-01-05" in text
+
+
+def test_the_committed_local_dossier_is_sealed_and_complete() -> None:
+    """docs/evidence-local.{json,md}: the local stack's dossier, by `piwik-cnil evidence` (docs/cnil-criteria.md)."""
+    committed = json.loads((REPO / "docs" / "evidence-local.json").read_text())
+    assert _dossier.verify(committed)
+    md = (REPO / "docs" / "evidence-local.md").read_text()
+    assert md == _dossier.render_markdown(committed)
+    assert committed["sha256"] in md
+    for name in ("Boutique Exemple", "Blog Exemple"):
+        assert f"## Site {name}" in md
+    for requirement in REQUIREMENTS:
+        assert md.count(f"| {requirement.number} | {requirement.title} |") == 2, requirement.number
