@@ -15,7 +15,7 @@ from typing import Any
 
 from . import audit_log, kinds, tag_manager, tracker_settings
 from .errors import ApiError, Family, form_errors, id_mismatch, not_found, platform_error
-from .jsonapi import is_uuid, new_id, read_data, timestamp
+from .jsonapi import is_uuid, new_id, platform_int_param, read_data, timestamp
 from .messages import Request, Response, json_response, no_content
 from .store import Tx
 
@@ -188,23 +188,9 @@ def get_existing(tx: Tx, app_id: str) -> dict[str, Any]:
     return app
 
 
-def _int_param(req: Request, name: str, default: int, low: int, high: int | None) -> int:
-    raw = req.query_one(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        value = low - 1
-    if value < low or (high is not None and value > high):
-        bound = f"between {low} and {high}" if high is not None else f"{low} or more"
-        raise platform_error(400, "Invalid query", detail=f"This value should be {bound}.", parameter=name)
-    return value
-
-
 def list_apps(req: Request) -> Response:
-    offset = _int_param(req, "offset", 0, 0, None)
-    limit = _int_param(req, "limit", 10, 0, 1000)
+    offset = platform_int_param(req, "offset", 0, 0, None)
+    limit = platform_int_param(req, "limit", 10, 0, 1000)
     sort = req.query_one("sort") or "-addedAt"
     if sort.lstrip("-") not in SORTS:
         raise platform_error(

@@ -11,12 +11,16 @@ does not say which change produces which event type. The emulator's choice (docs
 
 Tag Manager, Analytics (custom dimensions) and consent templates write nothing here: Piwik PRO's help centre
 says the audit log covers Administration settings only. The author is the token's `sub`/`eml`, the IP the
-caller's address. A switch (`audit_log_forbidden`) answers 403, as for an account without the permission.
+caller's address. `Accept: text/csv` gives the same page as CSV. A switch (`audit_log_forbidden`) answers 403, as
+for an account without the permission.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import ipaddress
+import json
 import re
 import uuid
 from collections.abc import Callable, Mapping
@@ -25,7 +29,7 @@ from typing import Any
 
 from . import kinds
 from .errors import ApiError, platform_error
-from .jsonapi import is_uuid, new_id, timestamp
+from .jsonapi import is_uuid, new_id, platform_int_param, timestamp
 from .messages import Request, Response, json_response
 
 RESOURCE_TYPE = "ppms/audit-log-entry"
@@ -86,20 +90,6 @@ def _bad(parameter: str, detail: str) -> ApiError:
     return platform_error(400, "Invalid query", code="invalid", detail=detail, parameter=parameter)
 
 
-def _int(req: Request, name: str, default: int, high: int | None) -> int:
-    raw = req.query_one(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise _bad(name, f"'{raw}' is not a valid integer.") from None
-    if value < 0 or (high is not None and value > high):
-        bound = f"between 0 and {high}" if high is not None else "0 or more"
-        raise _bad(name, f"This value should be {bound}.")
-    return value
-
-
 def _list(req: Request, name: str) -> list[str] | None:
     raw = req.query_one(f"filter[{name}]")
     if raw is None or raw == "":
@@ -150,6 +140,21 @@ def _sorted(entries: list[dict[str, Any]], sort: str) -> list[dict[str, Any]]:
     return entries
 
 
+#: The CSV columns, in the order of the published example.
+CSV_COLUMNS = ("author_email", "author_id", "created_at", "id", "ip", "payload", "subject_id", "type", "version")
+
+
+def _csv(page: list[dict[str, Any]]) -> Response:
+    """The page as the published CSV example shows it: a header row, the payload as JSON, null as empty."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for entry in page:
+        cells = {**entry, "payload": json.dumps(entry["payload"])}
+        writer.writerow(["" if cells.get(c) is None else cells[c] for c in CSV_COLUMNS])
+    return Response(200, out.getvalue().encode(), "text/csv")
+
+
 def list_entries(req: Request) -> Response:
     if req.config.switches.audit_log_forbidden:
         raise platform_error(
@@ -158,8 +163,8 @@ def list_entries(req: Request) -> Response:
             code="permission_denied",
             detail="You do not have permission to perform this action.",
         )
-    limit = _int(req, "limit", 10, LIMIT_MAX)
-    offset = _int(req, "offset", 0, None)
+    limit = platform_int_param(req, "limit", 10, 0, LIMIT_MAX)
+    offset = platform_int_param(req, "offset", 0, 0, None)
     sort = req.query_one("sort") or "-created_at"
     if sort.lstrip("-") not in SORTS:
         raise _bad("sort", f"'{sort}' is not a valid choice; allowed: {', '.join(SORTS)} (or with a leading -)")
@@ -172,6 +177,8 @@ def list_entries(req: Request) -> Response:
     since, until = _date(req, "date_from"), _date(req, "date_to")
     entries = [e for e in req.tx.list(kinds.AUDIT_ENTRY) if _matches(e, filters, since, until)]
     page = _sorted(entries, sort)[offset : offset + limit]
+    if "text/csv" in req.headers.get("accept", ""):
+        return _csv(page)
     data = [
         {"id": e["id"], "type": RESOURCE_TYPE, "attributes": {k: v for k, v in e.items() if k not in ("id", "seq")}}
         for e in page

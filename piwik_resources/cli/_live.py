@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from piwik_resources.api import PiwikClient, PiwikError
-from piwik_resources.components.compliance import short_type
+from piwik_resources.api import PiwikClient, PiwikError, shared_pacing
+from piwik_resources.components.compliance import DYNAMIC_TYPE_PREFIX, short_type
 from piwik_resources.providers import PiwikProvider, ProviderError
 from piwik_resources.providers import opt_out_form as _opt_out_form  # noqa: F401 (registers OptOutForm)
 from piwik_resources.providers._connection import Connection, ConnectionNotConfigured, resolve_connection
@@ -32,8 +32,6 @@ from piwik_resources.providers.engine import Adapter, Context
 
 from . import _pulumi
 
-#: Type token prefix of the project's dynamic resources in a checkpoint.
-DYNAMIC_PREFIX = "pulumi-python:dynamic/piwik:"
 #: Type token of the component that makes one site exempt (components/cnil_exempt_site.py).
 SITE_COMPONENT = "piwik:cnil:CnilExemptSite"
 #: The group of the account-wide resources.
@@ -44,7 +42,7 @@ LISTED = frozenset({"ConsentTemplate"})
 LISTINGS: dict[str, tuple[str, str]] = {"SiteCustomDimensions": ("CustomDimension", "dimensions")}
 #: Resources judged through a listing, not one by one (the component's own dimensions are in the app's list).
 NOT_JUDGED = frozenset({"CustomDimension"})
-#: How the state marks a secret value (it stays encrypted in an export).
+#: The key by which Pulumi marks a secret value in a checkpoint (it stays encrypted in an export).
 _SECRET_SIG = "4dabf18193072939515e22adb298388d"
 
 
@@ -158,7 +156,7 @@ def managed_resources(state: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     return [
         r
         for r in resources
-        if str(r.get("type", "")).startswith(DYNAMIC_PREFIX) and r.get("id") and not r.get("delete")
+        if str(r.get("type", "")).startswith(DYNAMIC_TYPE_PREFIX) and r.get("id") and not r.get("delete")
     ]
 
 
@@ -200,7 +198,7 @@ def _read(adapter: Adapter[Any], ctx: Context, resource: Mapping[str, Any]) -> d
 
 
 def snapshot(stack: str, state: Mapping[str, Any], client: PiwikClient) -> StackSnapshot:
-    """Read every managed resource of ``state`` with ``client``, grouped per site (account group last)."""
+    """Read every managed resource of ``state`` with ``client``, grouped per site (by key, account group last)."""
     known = adapters()
     resources = managed_resources(state)
     components = _component_names((state.get("deployment") or {}).get("resources") or [])
@@ -227,7 +225,7 @@ def snapshot(stack: str, state: Mapping[str, Any], client: PiwikClient) -> Stack
                 modified=resource.get("modified"),
             )
         )
-    ordered = sorted(groups.values(), key=lambda g: g.key == ACCOUNT)
+    ordered = sorted(groups.values(), key=lambda g: (g.key == ACCOUNT, g.key))  # stable output: by key
     return StackSnapshot(stack, ordered)
 
 
@@ -241,8 +239,6 @@ def live_snapshot(stack: str, cwd: Path | None = None) -> StackSnapshot:
 
 def client_for(conn: Connection) -> PiwikClient:
     """A client of its own (not the providers' process-wide one), paced as the stack's config says."""
-    from piwik_resources.api.pacing import shared_pacing
-
     pacing = shared_pacing(
         f"{conn.base_url}|{conn.reads_per_minute}|{conn.writes_per_minute}",
         reads_per_minute=conn.reads_per_minute,

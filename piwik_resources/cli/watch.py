@@ -228,6 +228,8 @@ def run_watch(stack: str, cwd: Path | None = None) -> WatchReport:
         conn = _live.connection_of(config)
         with _live.client_for(conn) as client:
             snap = _live.snapshot(stack, state, client)
+            if not snap.sites:
+                raise WatchError(f"the stack {stack!r} holds no Piwik PRO resource: nothing to watch (run `pulumi up`)")
             audit, problem = read_audit(client, snap)
     except (_live.LiveSnapshotError, PiwikError) as err:
         raise WatchError(str(err)) from None

@@ -12,6 +12,8 @@ here with its reason, never skipped silently:
   are `ipv4`/`ipv6` (case matters), so both branches accept any string and `oneOf` can never pass. The check
   spells the formats as JSON Schema does and uses `anyOf`, so an IP is really checked (test_audit_log.py proves
   the defect on the unmodified file).
+- CSV: openapi-core has no text/csv deserializer; a CSV answer (the audit log's `Accept: text/csv`) is parsed
+  (payload from JSON, version as a number) and validated with jsonschema against the file's text/csv schema.
 - UNDOCUMENTED: statuses the emulator sends that the file does not document (401 on apps, 404 on
   tracker settings, 409 on PATCH id mismatch, 429/503 from the switches, ...). Each allowed pair is in
   UNDOCUMENTED_STATUSES with its reason; the body must still be of the service's error family.
@@ -20,6 +22,8 @@ here with its reason, never skipped silently:
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import re
@@ -314,6 +318,11 @@ class ContractRecorder:
             _validate_json(_family_schema(path, status, content_type), body, label)
             self.allowed[f"{method} {spec_path.template} {status}"] = reason
             return
+        if content_type.startswith("text/csv"):
+            media = operation["responses"][str(status)]["content"]["text/csv"]
+            _validate_csv(_ip_formats(media["schema"]), body, label)
+            self.validated.append(label)
+            return
         request = MockRequest(
             HOST_URL,
             method.lower(),
@@ -344,3 +353,15 @@ def _validate_json(schema: dict[str, Any], body: bytes, label: str) -> None:
         jsonschema.validate(document, schema)
     except (ValueError, jsonschema.ValidationError) as error:
         raise ContractViolation(f"{label}: body does not match its error family: {error}") from error
+
+
+def _validate_csv(schema: dict[str, Any], body: bytes, label: str) -> None:
+    rows = list(csv.DictReader(io.StringIO(body.decode("utf-8"))))
+    try:
+        for row in rows:
+            row["payload"] = json.loads(row["payload"])
+            row["version"] = int(row["version"])
+        validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+        validator.validate(rows)
+    except (ValueError, KeyError, jsonschema.ValidationError) as error:
+        raise ContractViolation(f"{label}: CSV body does not match the text/csv schema: {error}") from error

@@ -6,6 +6,9 @@ Every response here is validated against openapi/api_audit-log_v1_entries.json (
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -191,3 +194,15 @@ def test_the_published_ip_schema_rejects_every_address(emulator: Emulator) -> No
         unmodified.validate_response(request, mock)
     assert "is valid under each of" in str(failure.value.__cause__)
     patched(AUDIT_LOG_FILE, raw_specs()[AUDIT_LOG_FILE])  # and the rewrite validates it (every response here)
+
+
+def test_csv_is_the_same_page_with_the_published_columns(emulator: Emulator) -> None:
+    app_id = new_app(emulator, "Shop")["id"]
+    _patch_tracker(emulator, app_id, anonymize_visitor_ip_level=2)
+    response = emulator.api("GET", ENTRIES, params={"sort": "created_at"}, headers={"Accept": "text/csv"})
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
+    header, *rows = list(csv.reader(io.StringIO(response.text)))
+    assert header == ["author_email", "author_id", "created_at", "id", "ip", "payload", "subject_id", "type", "version"]
+    assert [r[7] for r in rows] == ["app.added", "app.changed.anonymize_visitor_ip_level"]
+    assert json.loads(rows[1][5]) == {"id": app_id, "anonymize_visitor_ip_level": 2}
+    assert [r[3] for r in rows] == [e["id"] for e in emulator.audit_entries(sort="created_at")]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from ..models import AuditLogEntry
@@ -21,6 +21,14 @@ PAGE_MAX = 100
 def _csv(values: Iterable[str] | None) -> str | None:
     items = [v for v in values or () if v]
     return ",".join(items) if items else None
+
+
+def _utc(moment: datetime | None) -> str | None:
+    """The published example's form, ``2020-01-01T00:00:00Z`` (a naive datetime is taken as UTC)."""
+    if moment is None:
+        return None
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return aware.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class AuditLogService(Service):
@@ -46,8 +54,8 @@ class AuditLogService(Service):
             "filter[subject_id]": _csv(subject_ids),
             "filter[author_id]": _csv(author_ids),
             "filter[ip]": _csv(ips),
-            "filter[date_from]": date_from.isoformat() if date_from else None,
-            "filter[date_to]": date_to.isoformat() if date_to else None,
+            "filter[date_from]": _utc(date_from),
+            "filter[date_to]": _utc(date_to),
         }
         base: dict[str, Any] = {k: v for k, v in filters.items() if v is not None}
 
