@@ -50,10 +50,13 @@ typecheck: install
 	$(VENV)/bin/mypy --strict piwik_resources piwik_emulator
 
 test: install toolchain
+	@echo "chromium: $$(tools/ensure-chromium)"
 	@echo "pulumi: $$(tools/pulumi-toolchain 2>/dev/null)/pulumi $$("$$(tools/pulumi-toolchain 2>/dev/null)/pulumi" version)"
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy --strict piwik_resources piwik_emulator
+	$(VENV)/bin/mypy --strict --explicit-package-bases tools/gen_resources.py
+	$(PY) -m tools.gen_resources --check
 	$(PY) -m pytest
 
 bench: install toolchain

@@ -143,3 +143,28 @@ def test_plain_unwraps_nested_proxies() -> None:
         "c": {"d": "x"},
         "e": pack.UNKNOWN,
     }
+
+
+@pytest.mark.parametrize(
+    ("policy", "kind", "props", "level"),
+    [
+        ("cnil-visitor-cookie-lifetime", "TagConsentType", {"template": "piwik", "visitor_cookie_timeout": 4e7}, "m"),
+        ("cnil-no-cross-domain-tracking", "TagConsentType", {"template": "piwik", "cross_domain_tracking": True}, "m"),
+        ("cnil-tag-respects-privacy", "TagConsentType", {"respect_visitors_privacy": False}, "m"),
+        ("cnil-no-campaign-name-params", "TrackerSettings", {"campaign_name_params": ["utm_campaign"]}, "a"),
+        ("cnil-campaign-keys-excluded-from-urls", "TrackerSettings", {"excluded_url_query_parameters": []}, "a"),
+        (
+            "cnil-no-marketing-without-consent",
+            "SiteTags",
+            {"tags": [{"name": "Ads", "template": "adroll", "consent_type": "not_require_consent", "is_active": True}]},
+            "m",
+        ),
+    ],
+)
+def test_the_pack_knows_the_2025_rules(policy: str, kind: str, props: dict[str, Any], level: str) -> None:
+    """The 2025 rules are policies of the pack with no copy of their own (one per compliance.RULES entry);
+    the campaign rules are advisory, because a seed-2021 stack keeps campaign parameters on purpose."""
+    (reported,) = run(policy, kind, props)
+    assert reported[0].startswith(f"{kind} shop: ")
+    expected = EnforcementLevel.ADVISORY if level == "a" else EnforcementLevel.MANDATORY
+    assert policies()[policy].enforcement_level == expected

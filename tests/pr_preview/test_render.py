@@ -330,3 +330,19 @@ def test_large_previews_stay_under_the_comment_limit() -> None:
 def test_errors_mark_the_headline() -> None:
     md = render(preview(diagnostics=[{"message": "boom", "severity": "error"}]), stack="s")
     assert "**Site stays exempt ✅** (the preview is incomplete: see its errors)" in md
+
+
+def test_the_2025_rules_are_in_the_compliance_delta() -> None:
+    data = preview(
+        step(
+            "update",
+            TAG,
+            old={"consent_type": "analytics", "visitor_cookie_timeout": 31_536_000, "cross_domain_tracking": False},
+            new={"consent_type": "analytics", "visitor_cookie_timeout": 63_072_000, "cross_domain_tracking": True},
+        ),
+        step("update", TRACKER, old={"campaign_id_params": []}, new={"campaign_id_params": ["utm_id"]}),
+    )
+    md = render(data, stack="prod")
+    assert "#16 The analytics visitor cookie lives at most 13 months**: compliant → **broken**" in md
+    assert "#27 First-party trackers only" in md and "cnil-no-cross-domain-tracking" in md
+    assert "#23 No campaign or CRM identifiers taken from URLs" in md and "cnil-no-campaign-id-params" in md
