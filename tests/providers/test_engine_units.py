@@ -145,6 +145,7 @@ class RecordingAdapter(WidgetAdapter):
     """Records what each operation receives; ``ref`` identifies the object, the other computed keys do not."""
 
     inputs_model = KnobInputs
+    replace_on_change = frozenset({"kind", "ref"})
     computed_keys = frozenset({"ref", "slot", "lane", "shelf"})
     calls: list[tuple[Any, ...]] = []  # noqa: RUF012 (a test probe)
 

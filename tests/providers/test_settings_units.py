@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 import pytest
 
 from piwik_resources.api import NotFoundError
+from piwik_resources.providers._fields import prop
 from piwik_resources.providers._settings import PREVIOUS, SettingsAdapter
 from piwik_resources.providers._validation import InputsModel
 from piwik_resources.providers.engine import Context, ProviderError
@@ -23,15 +24,14 @@ RESETS: list[tuple[str, list[str]]] = []
 class KnobInputs(InputsModel):
     resource_type: ClassVar[str] = "Knobs"
 
-    site_id: str | None = None
-    level: int | None = None
-    flag: bool | None = None
+    site_id: str | None = prop(None, doc="The owning object.")
+    level: int | None = prop(None, doc="A level.", api="api_level")
+    flag: bool | None = prop(None, doc="A flag.", api="api_flag")
 
 
 class KnobAdapter(SettingsAdapter[KnobInputs]):
     resource_type = "Knobs"
     inputs_model = KnobInputs
-    fields: ClassVar[dict[str, str]] = {"level": "api_level", "flag": "api_flag"}
 
     def fetch(self, ctx: Context, parent: str) -> Mapping[str, Any]:
         assert ctx is CTX  # the engine's context reaches every call
@@ -67,6 +67,10 @@ def _objects() -> Iterator[None]:
     OBJECTS["app"] = {"api_level": 1, "api_flag": False, "api_other": "x"}
     OBJECTS["global"] = {"api_level": 4, "api_flag": True}
     yield
+
+
+def test_the_managed_fields_are_the_declared_api_names() -> None:
+    assert KnobAdapter.fields == {"level": "api_level", "flag": "api_flag"}
 
 
 def test_create_adopts_writes_only_what_differs_and_remembers_what_was_there() -> None:
