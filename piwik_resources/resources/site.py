@@ -20,8 +20,13 @@ class SiteArgs:
     ``timezone``, ``currency`` and ``app_type`` take the app's current value when unset (``UTC``, ``USD`` and
     ``web`` for a new app). ``app_type`` is fixed at creation: changing it replaces the app. ``adopt_id`` takes an
     existing app (e.g. one made by hand) under management instead of creating one; only the fields that differ
-    are changed. Deleting the resource deletes the app — use ``ResourceOptions(retain_on_delete=True)`` to keep
-    an adopted app when the stack is destroyed.
+    are changed.
+
+    Deleting the resource never deletes an adopted app: the stack forgets it and leaves it, with its settings, as
+    it is. A created app is deleted only when ``deletion_protection`` is false (default true): while it is on, a
+    destroy of the resource or a change that replaces the app (``app_type``, ``adopt_id``) fails before anything
+    is deleted. Give the resources that live on the app ``ResourceOptions(deleted_with=site)`` so that they are
+    not reverted one by one when the app itself goes (docs/resources.md).
     """
 
     name: pulumi.Input[str]
@@ -30,6 +35,7 @@ class SiteArgs:
     currency: pulumi.Input[str] | None = None
     app_type: pulumi.Input[str] | None = None
     adopt_id: pulumi.Input[str] | None = None
+    deletion_protection: pulumi.Input[bool] | None = None
 
 
 class Site(pulumi.dynamic.Resource, module="piwik", name="Site"):
@@ -42,6 +48,7 @@ class Site(pulumi.dynamic.Resource, module="piwik", name="Site"):
     currency: pulumi.Output[str]
     app_type: pulumi.Output[str]
     adopt_id: pulumi.Output[str | None]
+    deletion_protection: pulumi.Output[bool]
     organization: pulumi.Output[str]
     added_at: pulumi.Output[str]
     creation_key: pulumi.Output[str]
