@@ -296,3 +296,42 @@ def test_large_previews_stay_under_the_comment_limit() -> None:
 def test_errors_mark_the_headline() -> None:
     md = render(preview(diagnostics=[{"message": "boom", "severity": "error"}]), stack="s")
     assert "**Site stays exempt ✅** (the preview is incomplete: see its errors)" in md
+
+
+def test_planned_app_deletions_and_replacements_are_flagged_in_red() -> None:
+    other = piwik("Site", "blog")
+    adopted = piwik("Site", "legacy")
+    site = {"name": "Shop", "urls": ["https://shop.example.fr"], "deletion_protection": False}
+    text = render(
+        preview(
+            step("delete", SITE, old=site),
+            step(
+                "create-replacement",
+                other,
+                old={**site, "app_type": "web"},
+                new={**site, "app_type": "sharepoint"},
+                replaceReasons=["app_type"],
+            ),
+            step(
+                "replace",
+                other,
+                old={**site, "app_type": "web"},
+                new={**site, "app_type": "sharepoint"},
+                replaceReasons=["app_type"],
+            ),
+            step("delete-replaced", other, old={**site, "app_type": "web"}),
+            step("delete", adopted, old={**site, "adopt_id": SITE_ID}),
+            step("delete", TRACKER, old={"site_id": SITE_ID, "ip_masking_level": 2}),
+        ),
+        stack="prod",
+    )
+    alert = text.split("> [!CAUTION]\n", 1)[1].split("\n\n", 1)[0]
+    assert "🔴 **This change deletes 2 Piwik PRO app(s) and all their analytics history**" in alert
+    assert "> - 🔴 delete Site `shop`" in alert
+    assert "> - 🔴 replace Site `blog` because `app_type` changes" in alert
+    assert "legacy" not in alert and "TrackerSettings" not in alert  # adopted apps are only forgotten
+    assert "#### 🔴 ➖ delete Site `shop`" in text and "#### 🔴 🔁 replace Site `blog`" in text
+    assert "#### ➖ delete Site `legacy`" in text and "#### ➖ delete TrackerSettings" in text
+    # Nothing to flag: no alert at all.
+    calm = render(preview(step("delete", TRACKER, old={"site_id": SITE_ID, "ip_masking_level": 2})), stack="prod")
+    assert "[!CAUTION]" not in calm and "🔴" not in calm

@@ -1,6 +1,7 @@
 """One CnilExemptSite and the account. Config (namespace piwik-protect): adoptSiteId, deletionProtection
 (bool, default: the component's, true), exportsNeeded (bool, default true), languages (JSON list, default
-["fr", "en"]: one consent template each, api mode)."""
+["fr", "en"]: one consent template each, api mode), account (bool, default true: the CnilAccount, which the
+site depends on)."""
 
 import pulumi
 
@@ -11,7 +12,8 @@ cfg = pulumi.Config()
 protection = cfg.get_bool("deletionProtection")
 exports = cfg.get_bool("exportsNeeded")
 languages = cfg.get_object("languages") or ["fr", "en"]
-account = CnilAccount("account", CnilAccountArgs(ip_masking_level=2))
+with_account = cfg.get_bool("account") is not False
+account = CnilAccount("account", CnilAccountArgs(ip_masking_level=2)) if with_account else None
 site = CnilExemptSite(
     "shop",
     CnilExemptSiteArgs(
@@ -23,6 +25,6 @@ site = CnilExemptSite(
         adopt_site_id=cfg.get("adoptSiteId"),
         **({} if protection is None else {"deletion_protection": protection}),
     ),
-    pulumi.ResourceOptions(depends_on=[account]),
+    pulumi.ResourceOptions(depends_on=[account] if account else []),
 )
 pulumi.export("site_id", site.site_id)
