@@ -284,7 +284,8 @@ MISS_LABELS = {
 def main_table(results: list[dict[str, Any]]) -> str:
     head = (
         "| sites | up s | preview s | no-op up s | refresh s | destroy s | requests/site (up) | writes/site (up) "
-        "| writes/site (destroy) | requests in preview + no-op up | tokens / provider process | state B/site | provider peak RSS MiB "
+        "| writes/site (destroy) | requests in preview + no-op up | tokens / provider process | state B/site "
+        "| provider peak RSS MiB "
         "| engine floor up s | up / floor | critical path s | target met? |"
     )
     lines = [head, "|" + "---|" * head.count(" | ") + "---|"]

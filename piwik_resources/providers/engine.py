@@ -99,7 +99,9 @@ class Adapter(Generic[In]):
         """Whether the set computed property ``new`` agrees with the state ``old`` (``id_``: object id)."""
         return same(new, old)
 
-    def refuse_replacement(self, old_inputs: Mapping[str, Any], new_inputs: Mapping[str, Any], forcing: str) -> str | None:
+    def refuse_replacement(
+        self, old_inputs: Mapping[str, Any], new_inputs: Mapping[str, Any], forcing: str
+    ) -> str | None:
         """Why the replacement that ``forcing`` (a replace-on-change property) asks for must not happen, or None.
 
         Called by ``check`` (so at preview, before any request) for the first property that forces a replacement.

@@ -214,7 +214,9 @@ class SiteAdapter(Adapter[SiteInputs]):
         adopt_id = inputs.adopt_id or state.get("adopt_id")
         return _outputs(app, adopt_id, inputs.creation_key, inputs.deletion_protection)
 
-    def refuse_replacement(self, old_inputs: Mapping[str, Any], new_inputs: Mapping[str, Any], forcing: str) -> str | None:
+    def refuse_replacement(
+        self, old_inputs: Mapping[str, Any], new_inputs: Mapping[str, Any], forcing: str
+    ) -> str | None:
         if old_inputs.get("adopt_id") or contains_unknown(new_inputs.get(forcing)):
             return None  # an adopted app is only forgotten; an unknown value is judged again at deployment
         if not (is_protected(old_inputs) or is_protected(new_inputs)):
