@@ -23,6 +23,7 @@ from piwik_resources.providers.engine import PiwikProvider, ProviderError
 from piwik_resources.providers.tracker_settings import (
     FIELDS,
     GlobalTrackerSettingsInputs,
+    GlobalTrackerSettingsProvider,
     TrackerSettingsAdapter,
     TrackerSettingsInputs,
     TrackerSettingsProvider,
@@ -171,7 +172,8 @@ def test_one_declaration_reaches_args_errors_api_body_and_docs(live: Live) -> No
 
 
 def test_every_setting_round_trips_through_the_api(live: Live) -> None:
-    """Each of the 29, set to a value other than the global one, is written, stored and reported faithfully."""
+    """Each of the 29, set to a value other than the global one, is written, stored and reported faithfully,
+    per app and account-wide."""
     app_id = live.make_app("All settings")
     glob = live.api("GET", "/api/tracker/v2/settings/app/global")["data"]["attributes"]
     props: dict[str, Any] = {"site_id": app_id}
@@ -185,6 +187,16 @@ def test_every_setting_round_trips_through_the_api(live: Live) -> None:
     live.delete(TrackerSettingsProvider, app_id, outs)
     reset = live.api("GET", f"/api/tracker/v2/settings/app/{app_id}")["data"]["attributes"]
     assert {api: reset[api] for api in FIELDS.values()} == {api: glob[api] for api in FIELDS.values()}
+
+    # The same 29 account-wide: written, stored, then written back as found.
+    props.pop("site_id")
+    id_, outs = live.create(GlobalTrackerSettingsProvider, **props)
+    stored = live.api("GET", "/api/tracker/v2/settings/app/global")["data"]["attributes"]
+    assert {api: stored[api] for api in FIELDS.values()} == {api: props[p] for p, api in FIELDS.items()}
+    assert outs["previous"] == {p: glob[api] for p, api in FIELDS.items()}
+    live.delete(GlobalTrackerSettingsProvider, id_, outs)
+    back = live.api("GET", "/api/tracker/v2/settings/app/global")["data"]["attributes"]
+    assert {api: back[api] for api in FIELDS.values()} == {api: glob[api] for api in FIELDS.values()}
 
 
 def _other_than(info: Any, current: Any) -> Any:
