@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import inspect
+import json
 import pkgutil
 import re
 import sys
@@ -257,7 +258,8 @@ _MARKER = re.compile(
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|")
+    """Markdown of a docstring fragment: RST literals become code spans; pipes are escaped."""
+    return text.replace("``", "`").replace("|", "\\|")
 
 
 def render_table(model: type[BaseModel], exclude: Iterable[str] = ()) -> str:
@@ -269,7 +271,7 @@ def render_table(model: type[BaseModel], exclude: Iterable[str] = ()) -> str:
             continue
         notes = [n for n, on in (("required", p.required), ("replace on change", p.replace)) if on]
         notes += ["computed"] if p.computed else []
-        notes += [f"default `{p.default!r}`"] if p.default is not None else []
+        notes += [f"default `{json.dumps(p.default)}`"] if p.default is not None else []
         api = f"`{p.api}`" if p.api else "—"
         rows.append(f"| `{p.name}` | {api} | {_cell(p.allowed)} | {', '.join(notes)} | {_cell(p.doc)} |")
     for name, out in _fields.outputs_of(model).items():
