@@ -54,6 +54,8 @@ test: install toolchain
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy --strict piwik_resources piwik_emulator
 	$(VENV)/bin/mypy --strict --explicit-package-bases tools/pr_preview
+	$(VENV)/bin/mypy --strict --explicit-package-bases tools/gen_resources.py
+	$(PY) -m tools.gen_resources --check
 	MYPYPATH=policy $(VENV)/bin/mypy --strict policy/cnil_policies.py policy/__main__.py
 	$(PY) -m pytest
 

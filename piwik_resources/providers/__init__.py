@@ -6,6 +6,7 @@ Importing this package has no side effects (the provider process imports it to u
 from .consent_template import ConsentTemplateProvider
 from .custom_dimension import CustomDimensionProvider
 from .engine import Adapter, Context, PiwikProvider, ProviderError
+from .opt_out_form import OptOutFormProvider
 from .site import SiteProvider
 from .site_privacy import SitePrivacyProvider
 from .tag_consent_type import TagConsentTypeProvider
@@ -17,6 +18,7 @@ __all__ = [
     "Context",
     "CustomDimensionProvider",
     "GlobalTrackerSettingsProvider",
+    "OptOutFormProvider",
     "PiwikProvider",
     "ProviderError",
     "SitePrivacyProvider",

@@ -10,24 +10,30 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from pydantic import Field
-
+from ._fields import Out, prop
 from ._validation import InputsModel
 from .engine import Adapter, Context, PiwikProvider
 
 
 class OptOutFormInputs(InputsModel):
+    """Inputs of :class:`OptOutForm`: ``organization`` defaults to the organization of the API credentials."""
+
     resource_type: ClassVar[str] = "OptOutForm"
 
-    organization: str | None = Field(
-        None, pattern=r"^[A-Za-z0-9_.-]{1,100}$", json_schema_extra={"allowed": "an organization name such as default"}
+    organization: str | None = prop(
+        None,
+        doc="The organization whose opt-out form this is (default: the API credentials').",
+        allowed="an organization name such as default",
+        computed=True,
+        pattern=r"^[A-Za-z0-9_.-]{1,100}$",
     )
+
+    outputs: ClassVar[dict[str, Out]] = {"code": Out(str, "The opt-out form's HTML, to paste into the privacy policy.")}
 
 
 class OptOutFormAdapter(Adapter[OptOutFormInputs]):
     resource_type = "OptOutForm"
     inputs_model = OptOutFormInputs
-    computed_keys = frozenset({"organization"})
 
     @staticmethod
     def _outputs(ctx: Context, organization: str | None) -> dict[str, Any]:

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from pydantic import Field
-
 from piwik_resources.api import NotFoundError, Tag
 from piwik_resources.api.models import ConsentType
 
+from ._fields import Out, prop
 from ._validation import InputsModel
 from ._values import same
 from .engine import Adapter, Context, PiwikProvider, ProviderError
@@ -25,20 +24,42 @@ DEFAULT_TEMPLATE = "piwik"
 
 
 class TagConsentTypeInputs(InputsModel):
+    """Inputs of :class:`TagConsentType`.
+
+    ``tag_id`` names the tag; when unset, the app's only tag made from ``template`` (default ``piwik``, the
+    "Piwik PRO" tag) is used. Create records the consent type found (``previous_consent_type``) and delete
+    writes it back. Each change is followed by publishing the Tag Manager draft (unless ``publish`` is false).
+    Changing ``site_id``, ``tag_id`` or ``template`` replaces the resource.
+    """
+
     resource_type: ClassVar[str] = "TagConsentType"
 
-    site_id: str = Field(pattern=UUID_PATTERN, json_schema_extra={"allowed": "the UUID of an app"})
-    consent_type: ConsentType = Field(
-        json_schema_extra={
-            "allowed": "not_require_consent, analytics, ab_testing_and_personalization, conversion_tracking, "
-            "marketing_automation, remarketing, user_feedback, custom_consent"
-        }
+    site_id: str = prop(
+        doc="The app whose tag this is.", allowed="the UUID of an app", replace=True, pattern=UUID_PATTERN
     )
-    tag_id: str | None = Field(
-        None, pattern=UUID_PATTERN, json_schema_extra={"allowed": "the UUID of a tag of the app"}
+    consent_type: ConsentType = prop(api="consent_type", doc="The consent the tag needs before it fires.")
+    tag_id: str | None = prop(
+        None,
+        doc="The tag (default: the app's only tag made from ``template``).",
+        allowed="the UUID of a tag of the app",
+        computed=True,
+        replace=True,
+        pattern=UUID_PATTERN,
     )
-    template: str | None = Field(None, min_length=1, json_schema_extra={"allowed": "a tag template such as piwik"})
-    publish: bool | None = None
+    template: str | None = prop(
+        None,
+        doc="The template the tag is found by when ``tag_id`` is unset (default ``piwik``).",
+        allowed="a tag template such as piwik",
+        computed=True,
+        replace=True,
+        min_length=1,
+    )
+    publish: bool | None = prop(None, doc="Publish the Tag Manager draft after each change (default true).")
+
+    outputs: ClassVar[dict[str, Out]] = {
+        "tag_name": Out(str, "The tag's name."),
+        "previous_consent_type": Out(str, "The consent type found at create (written back on delete)."),
+    }
 
 
 def _outputs(
@@ -59,8 +80,6 @@ def _outputs(
 class TagConsentTypeAdapter(Adapter[TagConsentTypeInputs]):
     resource_type = "TagConsentType"
     inputs_model = TagConsentTypeInputs
-    replace_on_change = frozenset({"site_id", "tag_id", "template"})
-    computed_keys = frozenset({"tag_id", "template"})
 
     def _find(self, ctx: Context, inputs: TagConsentTypeInputs) -> Tag:
         if inputs.tag_id is not None:
