@@ -27,7 +27,13 @@ def test_example_installs_the_library_and_makes_a_site_exempt(
     run(sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", wheels, REPO)
     (wheel,) = wheels.glob("piwik_resources-*.whl")
 
-    st = pulumi_stack(REPO / "examples" / "monorepo", stack="dev", emulator=emulator)
+    # A throw-away dev stack: deletion protection off, so the destroy below deletes the app.
+    st = pulumi_stack(
+        REPO / "examples" / "monorepo",
+        stack="dev",
+        emulator=emulator,
+        config={"shop-analytics:deletionProtection": "false"},
+    )
     work_dir = Path(st.workspace.work_dir)
     venv = work_dir / ".venv"
     run(sys.executable, "-m", "venv", venv)
