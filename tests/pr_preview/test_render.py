@@ -302,22 +302,13 @@ def test_planned_app_deletions_and_replacements_are_flagged_in_red() -> None:
     other = piwik("Site", "blog")
     adopted = piwik("Site", "legacy")
     site = {"name": "Shop", "urls": ["https://shop.example.fr"], "deletion_protection": False}
+    new_type = {**site, "app_type": "sharepoint"}
     text = render(
         preview(
             step("delete", SITE, old=site),
-            step(
-                "create-replacement",
-                other,
-                old={**site, "app_type": "web"},
-                new={**site, "app_type": "sharepoint"},
-                replaceReasons=["app_type"],
-            ),
-            step(
-                "replace",
-                other,
-                old={**site, "app_type": "web"},
-                new={**site, "app_type": "sharepoint"},
-                replaceReasons=["app_type"],
+            *(
+                step(op, other, old={**site, "app_type": "web"}, new=new_type, replaceReasons=["app_type"])
+                for op in ("create-replacement", "replace")
             ),
             step("delete-replaced", other, old={**site, "app_type": "web"}),
             step("delete", adopted, old={**site, "adopt_id": SITE_ID}),
