@@ -22,8 +22,7 @@ class SiteCustomDimensions(
     def __init__(
         self, resource_name: str, args: SiteCustomDimensionsArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        props = props_of(args, self.OUTPUT_ONLY)
-        super().__init__(SiteCustomDimensionsProvider(), resource_name, props, opts)
+        super().__init__(SiteCustomDimensionsProvider(), resource_name, props_of(args, self.OUTPUT_ONLY), opts)
 
 
 __all__ = ["SiteCustomDimensions", "SiteCustomDimensionsArgs"]

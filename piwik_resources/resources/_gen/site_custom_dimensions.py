@@ -12,7 +12,7 @@ import pulumi
 
 @dataclass(frozen=True, kw_only=True)
 class SiteCustomDimensionsArgs:
-    """Inputs of :class:`SiteCustomDimensions`: the app whose dimensions are listed (changing it replaces)."""
+    """Inputs of :class:`SiteCustomDimensions`: the app (changing it replaces the resource). Nothing is written."""
 
     site_id: pulumi.Input[str]
     """The app whose custom dimensions are listed. (allowed: the UUID of an app; replaces on change)"""
@@ -27,6 +27,6 @@ class SiteCustomDimensionsOutputs:
     site_id: pulumi.Output[str]
     """The app whose custom dimensions are listed."""
     dimensions: pulumi.Output[list[dict[str, Any]]]
-    """One entry per dimension of the app (``dimension_id``, ``name``, ``scope``, ``active``, ``case_sensitive``,
-    ``extractions``, ``slot``, ``tracking_id``), declared by this program or not.
+    """One entry per custom dimension of the app (dimension_id, name, scope, active, case_sensitive, extractions,
+    slot, tracking_id), declared by this program or not.
     """
