@@ -1,0 +1,528 @@
+"""What a user reads from the compliance judge, word for word: each rule's message, the report's details, the
+attestation texts, the order of the rows and the Markdown table.
+
+These tests pin the wording a user acts on (the property, the live value, the allowed values, the rule's name),
+so that a changed word, bound or comparison in piwik_resources/components/compliance.py fails a test
+(`make mutation`, docs/mutation.md).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from piwik_resources.components.compliance import (
+    BY_KEY,
+    BY_NUMBER,
+    CAMPAIGN_KEYS,
+    MAX_COOKIE_LIFETIME_SECONDS,
+    OPEN_QUESTIONS,
+    PROFILE_NOTES,
+    REQUIREMENTS,
+    RULES_BY_NAME,
+    SEED_GUIDE,
+    SOURCE_QUALITY,
+    Attestations,
+    Declared,
+    Options,
+    ReportRow,
+    Status,
+    Violation,
+    attestation_problem,
+    excluded_from_urls,
+    identifier_in,
+    in_report_order,
+    judge_site,
+    properties_judged,
+    render_markdown,
+    report_order,
+    row,
+    rules_for,
+    short_type,
+    violations,
+)
+from piwik_resources.unknown import UNKNOWN
+from tests.components.test_judge import DECLARED, compliant_live, dimension
+
+ALL = Options()
+
+
+def message(kind: str, props: dict[str, Any], options: Options = ALL) -> str:
+    """The one violation's message for ``props`` of ``kind``."""
+    (found,) = violations(kind, props, options=options)
+    return found.message
+
+
+def report(live: dict[str, Any], declared: Declared = DECLARED) -> dict[int, ReportRow]:
+    return {r.number: r for r in judge_site(live, declared)}
+
+
+# --- Each rule's message names the value and what is allowed -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "props", "expected"),
+    [
+        (
+            "TrackerSettings",
+            {"ip_masking_level": 0.0},
+            "0 masks no byte of the IP address; the exemption needs 1, 2, 3 or 4",
+        ),
+        (
+            "TrackerSettings",
+            {"use_masked_ip_for_enrichment": False},
+            "False is not allowed: enrichment must use the masked IP address (required: True)",
+        ),
+        (
+            "SitePrivacy",
+            {"gdpr_data_anonymization_mode": "session_cookie_id"},
+            "'session_cookie_id' is not allowed: without consent, nothing may be stored on the device "
+            "(required: 'no_device_storage')",
+        ),
+        (
+            "SitePrivacy",
+            {"privacy_cookie_expiration_period": 33_696_001.0},
+            "33696001 s is longer than 13 months; allowed: at most 33696000 s (33,696,000)",
+        ),
+        (
+            "TrackerSettings",
+            {"geolocation_level": "none"},
+            "'none' keeps the full precision of the location; allowed: City, Region, Country, Continent",
+        ),
+        (
+            "TagConsentType",
+            {"consent_type": "not_require_consent"},
+            "'not_require_consent' is not allowed for the Piwik PRO tag of an exempt site (required: 'analytics')",
+        ),
+        (
+            "CustomDimension",
+            {"name": "Visitor ID"},
+            "'Visitor ID' looks like an identifier ('Visitor ID'); dimensions of exempt data must not identify visitors",
+        ),
+        (
+            "CustomDimension",
+            {"extractions": ["not a mapping", {"target": "url"}, {"pattern": "[?&]uid=(\\d+)"}]},
+            "the extraction pattern '[?&]uid=(\\\\d+)' targets an identifier ('uid'); dimensions of exempt data must "
+            "not identify visitors",
+        ),
+        (
+            "TrackerSettings",
+            {"campaign_name_params": ["utm_campaign"]},
+            "['utm_campaign'] reads campaign data from URLs; allowed: [] (no campaign parameter)",
+        ),
+    ],
+)
+def test_each_rule_s_message_names_the_value_and_the_allowed_values(
+    kind: str, props: dict[str, Any], expected: str
+) -> None:
+    assert message(kind, props) == expected
+
+
+def test_the_bounds_are_inclusive_where_the_exemption_allows_the_bound() -> None:
+    assert violations("TrackerSettings", {"ip_masking_level": 1}) == []
+    assert violations("TrackerSettings", {"ip_masking_level": -1})[0].message.startswith("-1 masks no byte")
+    assert violations("SitePrivacy", {"privacy_cookie_expiration_period": MAX_COOKIE_LIFETIME_SECONDS}) == []
+    # Not numbers: nothing to judge (a boolean is not a level, a text is not a lifetime).
+    assert violations("TrackerSettings", {"ip_masking_level": False}) == []
+    assert violations("SitePrivacy", {"privacy_cookie_expiration_period": "forever"}) == []
+    assert violations("TrackerSettings", {"campaign_name_params": "utm_campaign"}) == []
+    assert violations("CustomDimension", {"name": 7, "extractions": "uid"}) == []
+
+
+def test_the_piwik_tag_rules_hold_only_the_piwik_pro_tracking_tag() -> None:
+    other = {"template": "custom_tag", "consent_type": "marketing", "cross_domain_tracking": True}
+    assert violations("TagConsentType", other) == []
+    named = {"consent_type": "marketing", "cross_domain_tracking": True, "respect_visitors_privacy": False}
+    assert [v.rule for v in violations("TagConsentType", named)] == [
+        "cnil-piwik-tag-consent-type",
+        "cnil-no-cross-domain-tracking",
+        "cnil-tag-respects-privacy",
+    ]
+    assert message("TagConsentType", {"template": "piwik", "cross_domain_tracking": True}) == (
+        "True is not allowed: cross-domain tracking shares the visitor's identifier with other sites (required: False)"
+    )
+
+
+def test_a_tag_firing_without_consent_is_named_with_its_template_purpose_and_id() -> None:
+    tags = [
+        {"tag_id": "t1", "name": "Pixel", "template": "linkedin", "consent_type": "not_require_consent"},
+        {
+            "tag_id": "t2",
+            "name": "Map",
+            "template": "hot_jar",
+            "consent_type": "not_require_consent",
+            "is_active": True,
+        },
+        "not a tag",
+    ]
+    assert message("SiteTags", {"tags": tags}) == (
+        "active tag(s) firing without consent (not_require_consent): 'Pixel' (linkedin, marketing, tag t1), "
+        "'Map' (hot_jar, heatmap / session recording, tag t2); marketing, A/B testing and heatmaps needs the "
+        "visitor's consent (set another consent type or deactivate the tag)"
+    )
+    assert violations("SiteTags", {"tags": "none"}) == []
+
+
+def test_campaign_keys_left_in_urls_are_listed_and_the_fix_named() -> None:
+    kept = [k for k in CAMPAIGN_KEYS if k != "utm_term"]
+    assert message("TrackerSettings", {"excluded_url_query_parameters": kept}) == (
+        "campaign keys utm_term stay in the tracked URLs; add them (or /^(utm|pk|mtm|piwik)_/) to "
+        "excluded_url_query_parameters (url_query_parameter_to_exclude_from_url)"
+    )
+    assert violations("TrackerSettings", {"excluded_url_query_parameters": list(CAMPAIGN_KEYS)}) == []
+    assert violations("TrackerSettings", {"excluded_url_query_parameters": "utm_"}) == []
+
+
+@pytest.mark.parametrize(
+    ("key", "entries", "excluded"),
+    [
+        ("UTM_Source", ["utm_source"], True),  # plain names match whatever the case
+        ("utm_source", ["/^utm_/"], True),
+        ("utm_source", ["/^pk_/", "/^utm_/"], True),  # a later entry counts too
+        ("xutm_source", ["/^utm_/"], False),
+        ("utm_source", ["//"], False),  # two characters: a plain name, not an empty expression
+        ("/", ["/"], True),
+        ("utm_source", ["/(/", "utm_source"], True),  # a broken expression is skipped, not the end
+        ("utm_source", ["utm"], False),
+    ],
+)
+def test_url_exclusions_are_names_or_regular_expressions(key: str, entries: list[str], excluded: bool) -> None:
+    assert excluded_from_urls(key, entries) is excluded
+
+
+def test_identifier_words_and_configured_patterns() -> None:
+    assert identifier_in("Customer number") == "Customer number"
+    assert identifier_in("User ID", ()) is None
+    assert identifier_in("", ()) is None
+    assert identifier_in("zip code", (r"zip",)) == "zip"
+    strict = Options(identifier_patterns=(r"zip",))
+    assert "('Zip')" in message("CustomDimension", {"name": "Zip"}, strict)
+
+
+# --- Violations and rows as a user reads them ----------------------------------------------------------------
+
+
+def test_a_violation_reads_property_why_and_requirement_or_subject_value_and_rule() -> None:
+    (found,) = violations("pulumi-python:dynamic/piwik:SitePrivacy", {"gdpr": False})
+    assert found.resource_type == "SitePrivacy" and found.value is False and found.resource == ""
+    reference = "seed requirement #3, Ask visitors for consent — " + BY_NUMBER[3].seed_section
+    assert (
+        found.text()
+        == str(found)
+        == f"gdpr: False is not allowed: visitors must be asked for consent (required: True) ({reference})"
+    )
+    assert found.text("site.ask_consent").startswith("site.ask_consent: False is not allowed")
+    assert found.text(where=True) == (
+        "SitePrivacy gdpr = False: False is not allowed: visitors must be asked for consent (required: True) "
+        "[rule cnil-ask-consent]"
+    )
+    named = violations("CustomDimension", {"name": "User ID"}, resource="'User ID' (d-9)")[0]
+    assert named.text(where=True).startswith("CustomDimension 'User ID' (d-9) name = 'User ID': ")
+    assert named.as_dict() == {
+        "rule": "cnil-dimension-name-identifier",
+        "resource_type": "CustomDimension",
+        "resource": "'User ID' (d-9)",
+        "property": "name",
+        "value": "User ID",
+        "message": named.message,
+    }
+
+
+def test_long_values_are_cut_and_whole_floats_shown_as_integers() -> None:
+    requirement = BY_KEY["no-identifiers"]
+    long = Violation("r", requirement, "CustomDimension", "name", "x" * 200, "why")
+    shown = long.text(where=True).split(" = ")[1].split(":")[0]
+    assert shown == "'" + "x" * 118 + "…" and len(shown) == 120
+    exact = Violation("r", requirement, "CustomDimension", "name", "x" * 118, "why")
+    assert exact.text(where=True) == "CustomDimension name = '" + "x" * 118 + "': why [rule r]"
+    assert Violation("r", requirement, "T", "p", 2.5, "why").text(where=True) == "T p = 2.5: why [rule r]"
+
+
+def test_the_requirement_cites_its_source_or_the_seed_section() -> None:
+    assert BY_NUMBER[1].cited_source == f"{SEED_GUIDE}: {BY_NUMBER[1].seed_section}"
+    assert BY_NUMBER[16].cited_source == BY_NUMBER[16].source
+
+
+def test_the_compliant_site_s_details_name_what_was_read() -> None:
+    rows = report(compliant_live())
+    assert rows[1].detail == (
+        "TrackerSettings.ip_masking_level = 2; the app's own value; the account-wide one is CnilAccount's"
+    )
+    assert rows[1].rules == ("cnil-ip-masking",) and rows[1].key == "ip-masking"
+    assert rows[1].seed_section == BY_NUMBER[1].seed_section and rows[1].requirement == BY_NUMBER[1].title
+    assert rows[4].detail == (
+        "SitePrivacy.gdpr_data_anonymization = True; SitePrivacy.gdpr_data_anonymization_mode = 'no_device_storage'"
+    )
+    assert rows[12].detail == (
+        "2 active CustomDimension of the app read and judged ('Consentement (session)' (d-1), "
+        "'Consentement (évènement)' (d-2)); the Piwik PRO tag's user id is not read"
+    )
+    assert rows[22].detail.startswith("SiteTags.tags = 3 read ('Piwik PRO', 'Ads', 'Ads'); every tag")
+    assert rows[7].detail == (
+        "consent form templates live for en, fr (API not published by Piwik PRO: the emulator's paths)"
+    )
+    assert rows[14].detail == (
+        "live and active: session 'Consentement (session)' (d-1), event 'Consentement (évènement)' (d-2)"
+    )
+    assert rows[18].detail == "TrackerSettings.geolocation_level = 'City'"
+
+
+def test_attested_rows_show_the_requirement_s_text_with_the_value() -> None:
+    rows = report(compliant_live())
+    assert rows[19].detail == "data kept 25 months (attested; plan-bound)"
+    assert rows[20].detail == "hosted in FR (attested)"
+    for r in REQUIREMENTS:
+        if r.attestation and r.key not in ("retention", "hosting"):
+            assert rows[r.number].detail == r.done, r.key
+            assert rows[r.number].status == Status.ATTESTED and rows[r.number].rules == ()
+    pending = report(compliant_live(), Declared(site_name="Shop", attestations=Attestations(hosting_region="")))
+    assert pending[20].status == Status.PENDING and pending[20].detail == BY_KEY["hosting"].todo
+
+
+@pytest.mark.parametrize(
+    ("months", "problem"),
+    [(0, "0; allowed: 1 to 25"), (1, None), (25, None), (26, "26; allowed: 1 to 25"), (None, None)],
+)
+def test_retention_is_one_to_twenty_five_months(months: int | None, problem: str | None) -> None:
+    assert attestation_problem(BY_KEY["retention"], months) == problem
+
+
+def test_a_false_attestation_breaks_only_a_refuse_false_requirement() -> None:
+    assert attestation_problem(BY_KEY["dpa"], False) == (
+        "false, but the exemption needs: Data Processing Agreement signed with Piwik PRO"
+    )
+    assert attestation_problem(BY_KEY["dpa"], None) is None
+    assert attestation_problem(BY_KEY["privacy-policy"], False) is None
+    rows = report(compliant_live(), Declared(site_name="Shop", attestations=Attestations(dpa_signed=False)))
+    (found,) = rows[10].violations
+    assert (found.rule, found.resource_type, found.property, found.value) == (
+        "attestation",
+        "Attestations",
+        "attestations.dpa_signed",
+        False,
+    )
+    assert rows[10].detail == found.text() and rows[10].rules == ()
+    assert rows[8].status == Status.PENDING and rows[8].detail == BY_KEY["privacy-policy"].todo
+
+
+def test_an_unread_row_names_each_missing_value_once() -> None:
+    live = compliant_live()
+    del live["SitePrivacy"]
+    rows = report(live)
+    assert rows[4].detail == (
+        "no live value read for SitePrivacy.gdpr_data_anonymization, SitePrivacy.gdpr_data_anonymization_mode"
+    )
+    assert rows[4].rules == ("cnil-collect-without-consent", "cnil-cookieless-without-consent")
+    live = compliant_live()
+    live["TrackerSettings"]["ip_masking_level"] = UNKNOWN
+    assert report(live)[1].detail == "no live value read for TrackerSettings.ip_masking_level"
+    live["CustomDimension"] = [dimension("d-1", "Page", extractions=UNKNOWN)]
+    assert report(live)[12].detail == "no live value read for CustomDimension.extractions"
+
+
+def test_the_global_tracker_settings_count_as_tracker_settings() -> None:
+    live = compliant_live()
+    live["GlobalTrackerSettings"] = live.pop("TrackerSettings")
+    rows = report(live)
+    assert rows[18].status == Status.ENFORCED
+    assert rows[18].detail == "GlobalTrackerSettings.geolocation_level = 'City'"
+
+
+def test_broken_dimensions_are_named_by_name_and_id() -> None:
+    live = compliant_live()
+    live["CustomDimension"] += [
+        {"dimension_id": "d-7", "name": "User ID", "scope": "event", "active": True},
+        {"name": "E-mail", "active": True},
+    ]
+    (broken,) = [r for r in judge_site(live, DECLARED) if r.status == Status.BROKEN]
+    assert [v.resource for v in broken.violations] == ["'User ID' (d-7)", "'E-mail'"]
+    assert broken.detail.startswith("CustomDimension 'User ID' (d-7) name = 'User ID': 'User ID' looks like")
+    assert "CustomDimension 'E-mail' name = 'E-mail'" in broken.detail
+    assert broken.rules == ("cnil-dimension-name-identifier", "cnil-dimension-extraction-identifier")
+
+
+def test_no_active_dimension_is_checked_and_says_none() -> None:
+    live = compliant_live()
+    live["CustomDimension"] = [dimension("d-1", "User ID", active=False)]
+    rows = report(live, Declared(site_name="Shop"))
+    assert rows[12].status == Status.CHECKED
+    assert rows[12].detail.startswith("0 active CustomDimension of the app read and judged (none)")
+
+
+def test_values_shown_but_not_judged() -> None:
+    live = compliant_live()
+    live["TrackerSettings"] |= {"use_session_hash": True, "use_anonymous_session_hash": UNKNOWN}
+    detail = report(live)[17].detail
+    assert detail.startswith(
+        "TrackerSettings.fingerprinting_across_websites = False; "
+        "TrackerSettings.use_session_hash = True (shown, not judged); 2025 criterion"
+    )
+    assert "use_anonymous_session_hash =" not in detail
+    live["TrackerSettings"]["fingerprinting_across_websites"] = True
+    assert "shown, not judged" not in report(live)[17].detail  # a broken row names what breaks it
+
+
+def test_consent_templates_missing_empty_or_pending_are_each_named() -> None:
+    live = compliant_live()
+    declared = Declared(site_name="Shop", consent_template_mode="api", consent_languages=("en", "fr", "de"))
+    live["ConsentTemplate"] = [
+        {"language": "en", "message": "  ", "pending_manual_step": False},
+        {"language": "fr", "message": "Nous…", "pending_manual_step": True},
+        "not a template",
+    ]
+    got = report(live, declared)[7]
+    assert got.status == Status.BROKEN and got.rules == ()
+    assert [(v.resource, v.value) for v in got.violations] == [("'en'", "  "), ("'fr'", "Nous…"), ("'de'", None)]
+    assert got.detail == (
+        "ConsentTemplate 'en' message = '  ': no consent form message is live for this language "
+        "[rule cnil-consent-message-live]; "
+        "ConsentTemplate 'fr' message = 'Nous…': no consent form message is live for this language "
+        "(manual step pending) [rule cnil-consent-message-live]; "
+        "ConsentTemplate 'de' message = None: no consent form message is live for this language "
+        "[rule cnil-consent-message-live]"
+    )
+    live["ConsentTemplate"] = [{"language": "en", "message": "Hello"}]  # pending not read: not shown as live
+    assert report(live, declared)[7].status == Status.BROKEN
+    no_language = Declared(site_name="Shop", consent_template_mode="api")
+    assert report(live, no_language)[7].detail.startswith("consent form templates live for no language (")
+    del live["ConsentTemplate"]
+    assert (report(live, declared)[7].status, report(live, declared)[7].detail) == (
+        Status.NOT_READ,
+        "no live consent template read",
+    )
+    manual = report(live, Declared(site_name="Shop"))[7]
+    assert manual.detail == (
+        "paste the consent message (output consent_message) in the Consent Manager template; "
+        "the step and texts are in each ConsentTemplate's manual_instructions"
+    )
+
+
+def test_export_dimensions_missing_inactive_or_of_another_scope_are_each_named() -> None:
+    declared = Declared(
+        site_name="Shop", exports_needed=True, export_dimensions={"session": "Consent", "event": "Consent event"}
+    )
+    live = compliant_live()
+    live["CustomDimension"] = [
+        dimension("d-1", "Consent", "event"),
+        dimension("d-2", "Consent event", "event", active=False),
+    ]
+    got = report(live, declared)[14]
+    assert got.status == Status.BROKEN and got.rules == ()
+    assert [(v.resource, v.property, v.value) for v in got.violations] == [
+        ("'Consent'", "active", None),
+        ("'Consent event'", "active", False),
+    ]
+    assert got.detail == (
+        "CustomDimension 'Consent' active = None: no active session-scope dimension 'Consent' in the app "
+        "[rule cnil-export-dimensions-live]; CustomDimension 'Consent event' active = False: no active "
+        "event-scope dimension 'Consent event' in the app (it is inactive) [rule cnil-export-dimensions-live]"
+    )
+    live["CustomDimension"].append(dimension("d-3", "Consent event", "event"))
+    live["CustomDimension"].append(dimension("d-4", "Consent", "session"))
+    fixed = report(live, declared)[14]
+    assert (fixed.status, fixed.detail) == (
+        Status.ENFORCED,
+        "live and active: session 'Consent' (d-4), event 'Consent event' (d-3)",
+    )
+    del live["CustomDimension"]
+    assert (report(live, declared)[14].status, report(live, declared)[14].detail) == (
+        Status.NOT_READ,
+        "the app's custom dimensions were not read",
+    )
+    assert report(live, Declared(site_name="Shop"))[14].detail == "exports_needed is false"
+
+
+# --- Profiles, order and rendering ---------------------------------------------------------------------------
+
+
+def test_a_row_outside_the_profile_is_not_applicable_with_the_profile_s_note() -> None:
+    rows = report(compliant_live(), Declared(site_name="Shop", cnil_profile="seed-2021"))
+    for number in (23, 25):
+        assert rows[number].status == Status.NOT_APPLICABLE
+        assert rows[number].detail == f"not applied under the seed-2021 profile: {PROFILE_NOTES['seed-2021']}"
+    assert rows[1].status == Status.ENFORCED
+
+
+def test_a_requirement_with_no_rule_no_judge_and_no_attestation_is_a_manual_step() -> None:
+    requirement = BY_KEY["dpa"]
+    bare = type(requirement)(99, "dpa", "t", "s", requirement.how)
+    (got,) = judge_site({}, DECLARED, [bare])
+    assert (got.status, got.detail) == (Status.PENDING, "no check exists: a manual step")
+
+
+def test_broken_rows_come_first_then_by_number() -> None:
+    assert report_order("broken", "7") == (False, 7)
+    assert report_order(Status.PENDING, 3) == (True, 3)
+    rows = [row("dpa", Status.PENDING, ""), row("hosting", Status.BROKEN, ""), row("ip-masking", Status.ENFORCED, "")]
+    assert [r.number for r in in_report_order(rows)] == [20, 1, 10]
+    live = compliant_live()
+    live["SitePrivacy"]["gdpr"] = False
+    live["TrackerSettings"]["geolocation_level"] = "none"
+    assert [r.number for r in judge_site(live, DECLARED)][:4] == [3, 18, 1, 2]
+
+
+def test_a_row_as_stored_in_the_state() -> None:
+    ok = row("ip-masking", Status.ENFORCED, "level 2")
+    assert ok.as_dict() == {
+        "number": 1,
+        "requirement": BY_NUMBER[1].title,
+        "status": "enforced by API",
+        "detail": "level 2",
+    }
+    found = violations("SitePrivacy", {"gdpr": False})
+    broken = row("ask-consent", Status.BROKEN, "d", ("cnil-ask-consent",), found)
+    assert broken.as_dict()["violations"] == [found[0].as_dict()]
+    assert broken.violations == tuple(found) and broken.rules == ("cnil-ask-consent",)
+
+
+def test_the_markdown_report_word_for_word() -> None:
+    rows = [
+        row("ip-masking", Status.ENFORCED, "a|b\nc").as_dict(),
+        row("cookie-lifetime", Status.BROKEN, "x").as_dict(),
+    ]
+    md = render_markdown("Site", rows, ["Why?", "How?"], "cnil-2025")
+    escaped_source = BY_NUMBER[16].source.replace("|", "\\|")
+    assert (
+        md
+        == "\n".join(
+            [
+                "### Site",
+                "",
+                f"Criteria profile `cnil-2025`: {PROFILE_NOTES['cnil-2025']}.",
+                "",
+                f"Source quality: {SOURCE_QUALITY}.",
+                "",
+                "| # | Requirement | Status | Source | Detail |",
+                "|---|---|---|---|---|",
+                f"| 16 | {BY_NUMBER[16].title} | broken | [P] {escaped_source} | x |",
+                f"| 1 | {BY_NUMBER[1].title} | enforced by API | [S] {SEED_GUIDE}: {BY_NUMBER[1].seed_section} | a\\|b c |",
+                "",
+                "Open questions (not published by Piwik PRO):",
+                "- Why?",
+                "- How?",
+            ]
+        )
+        + "\n"
+    )
+    plain = render_markdown("Site", [], (), None)
+    assert (
+        plain
+        == f"### Site\n\nSource quality: {SOURCE_QUALITY}.\n\n| # | Requirement | Status | Source | Detail |\n|---|---|---|---|---|\n"
+    )
+    assert "Criteria profile `x`: unknown profile." in render_markdown("Site", [], profile="x")
+    assert len(OPEN_QUESTIONS) >= 1
+
+
+def test_type_tokens_and_the_properties_a_program_must_read() -> None:
+    assert short_type("pulumi-python:dynamic/piwik:Site") == "Site"
+    assert short_type("aws:s3/bucket:Bucket") == "aws:s3/bucket:Bucket"
+    assert properties_judged("SitePrivacy") == (
+        "gdpr",
+        "gdpr_data_anonymization",
+        "gdpr_data_anonymization_mode",
+        "privacy_cookie_expiration_period",
+    )
+    assert properties_judged("SiteTags") == ("tags",)  # two rules, one property
+    assert rules_for("ask-consent") == (RULES_BY_NAME["cnil-ask-consent"],)
+    assert rules_for("ask-consent", []) == ()
