@@ -42,7 +42,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 from pydantic import ConfigDict
@@ -595,11 +595,12 @@ def _ip_masking(value: Any, _props: Mapping[str, Any], _options: Options) -> str
     return None
 
 
-def _must_be(expected: Any, why: str) -> Check:
-    def check(value: Any, _props: Mapping[str, Any], _options: Options) -> str | None:
-        return None if value == expected else f"{value!r} is not allowed: {why} (required: {expected!r})"
-
-    return check
+# The parametrised checks below are module-level functions bound with functools.partial rather than closures
+# made by a factory: RULES is built at import, so a factory's body would never run under `make mutation`'s
+# mutants (docs/mutation.md), while a bound function runs on every judged value.
+def _must_be(expected: Any, why: str, value: Any, _props: Mapping[str, Any], _options: Options) -> str | None:
+    """``partial(_must_be, expected, why)``: the value must be ``expected``."""
+    return None if value == expected else f"{value!r} is not allowed: {why} (required: {expected!r})"
 
 
 def _cookie_lifetime(value: Any, _props: Mapping[str, Any], _options: Options) -> str | None:
@@ -648,13 +649,10 @@ def _dimension_extractions(value: Any, _props: Mapping[str, Any], options: Optio
     return None
 
 
-def _piwik_tag_only(check: Check) -> Check:
-    """A check of the Piwik PRO tracking tag's own options (other templates have none of them)."""
-
-    def piwik_only(value: Any, props: Mapping[str, Any], options: Options) -> str | None:
-        return check(value, props, options) if props.get("template") in (None, "piwik") else None
-
-    return piwik_only
+def _piwik_tag_only(check: Check, value: Any, props: Mapping[str, Any], options: Options) -> str | None:
+    """``partial(_piwik_tag_only, check)``: a check of the Piwik PRO tracking tag's own options (other templates
+    have none of them)."""
+    return check(value, props, options) if props.get("template") in (None, "piwik") else None
 
 
 #: Tag Manager templates of tags that measure marketing, run A/B tests or record heatmaps / sessions: none may
@@ -698,28 +696,27 @@ EXTRA_EVENT_TEMPLATES: dict[str, str] = {
 NO_CONSENT = "not_require_consent"
 
 
-def _tags_firing_without_consent(templates: Mapping[str, str], what: str) -> Check:
-    """A check of a container's live tags: no active tag of ``templates`` fires without consent."""
-
-    def check(value: Any, _props: Mapping[str, Any], _options: Options) -> str | None:
-        if not isinstance(value, list):
-            return None
-        found = [
-            f"{t.get('name')!r} ({t.get('template')}, {templates[str(t.get('template'))]}, tag {t.get('tag_id')})"
-            for t in value
-            if isinstance(t, Mapping)
-            and t.get("template") in templates
-            and t.get("consent_type") == NO_CONSENT
-            and t.get("is_active") is not False
-        ]
-        if not found:
-            return None
-        return (
-            f"active tag(s) firing without consent ({NO_CONSENT}): {', '.join(found)}; {what} needs the visitor's "
-            "consent (set another consent type or deactivate the tag)"
-        )
-
-    return check
+def _tags_firing_without_consent(
+    templates: Mapping[str, str], what: str, value: Any, _props: Mapping[str, Any], _options: Options
+) -> str | None:
+    """``partial(_tags_firing_without_consent, templates, what)``: a check of a container's live tags: no active
+    tag of ``templates`` fires without consent."""
+    if not isinstance(value, list):
+        return None
+    found = [
+        f"{t.get('name')!r} ({t.get('template')}, {templates[str(t.get('template'))]}, tag {t.get('tag_id')})"
+        for t in value
+        if isinstance(t, Mapping)
+        and t.get("template") in templates
+        and t.get("consent_type") == NO_CONSENT
+        and t.get("is_active") is not False
+    ]
+    if not found:
+        return None
+    return (
+        f"active tag(s) firing without consent ({NO_CONSENT}): {', '.join(found)}; {what} needs the visitor's "
+        "consent (set another consent type or deactivate the tag)"
+    )
 
 
 #: The tracker settings that read campaign data from URLs; each must be empty under cnil-2025 (requirement #23).
@@ -809,7 +806,7 @@ RULES: tuple[Rule, ...] = (
         TRACKER,
         "use_masked_ip_for_enrichment",
         "Location and network data come from the masked IP address",
-        _must_be(True, "enrichment must use the masked IP address"),
+        partial(_must_be, True, "enrichment must use the masked IP address"),
     ),
     Rule(
         "cnil-exact-url-matching",
@@ -817,7 +814,7 @@ RULES: tuple[Rule, ...] = (
         TRACKER,
         "exclude_unknown_urls",
         "Only the site's own URLs are tracked",
-        _must_be(True, "requests from URLs that are not the site's must be discarded"),
+        partial(_must_be, True, "requests from URLs that are not the site's must be discarded"),
     ),
     Rule(
         "cnil-no-cross-site-fingerprinting",
@@ -825,7 +822,7 @@ RULES: tuple[Rule, ...] = (
         TRACKER,
         "fingerprinting_across_websites",
         "No visitor identifier is shared across websites",
-        _must_be(False, "an identifier shared across websites breaks the exemption"),
+        partial(_must_be, False, "an identifier shared across websites breaks the exemption"),
     ),
     Rule(
         "cnil-geolocation-city",
@@ -841,7 +838,7 @@ RULES: tuple[Rule, ...] = (
         ("SitePrivacy",),
         "gdpr",
         "The consent form is on",
-        _must_be(True, "visitors must be asked for consent"),
+        partial(_must_be, True, "visitors must be asked for consent"),
     ),
     Rule(
         "cnil-collect-without-consent",
@@ -849,7 +846,7 @@ RULES: tuple[Rule, ...] = (
         ("SitePrivacy",),
         "gdpr_data_anonymization",
         "Non-consenting visitors are measured anonymously",
-        _must_be(True, "without consent, data must still be collected anonymously (not dropped)"),
+        partial(_must_be, True, "without consent, data must still be collected anonymously (not dropped)"),
     ),
     Rule(
         "cnil-cookieless-without-consent",
@@ -857,7 +854,7 @@ RULES: tuple[Rule, ...] = (
         ("SitePrivacy",),
         "gdpr_data_anonymization_mode",
         "Non-consenting visitors are measured without cookies",
-        _must_be("no_device_storage", "without consent, nothing may be stored on the device"),
+        partial(_must_be, "no_device_storage", "without consent, nothing may be stored on the device"),
     ),
     Rule(
         "cnil-cookie-lifetime",
@@ -881,7 +878,7 @@ RULES: tuple[Rule, ...] = (
         ("TagConsentType",),
         "visitor_cookie_timeout",
         "The Piwik PRO tag's visitor cookie lives at most 13 months",
-        _piwik_tag_only(_cookie_lifetime),
+        partial(_piwik_tag_only, _cookie_lifetime),
     ),
     Rule(
         "cnil-no-cross-domain-tracking",
@@ -889,7 +886,10 @@ RULES: tuple[Rule, ...] = (
         ("TagConsentType",),
         "cross_domain_tracking",
         "The Piwik PRO tag does not track across domains",
-        _piwik_tag_only(_must_be(False, "cross-domain tracking shares the visitor's identifier with other sites")),
+        partial(
+            _piwik_tag_only,
+            partial(_must_be, False, "cross-domain tracking shares the visitor's identifier with other sites"),
+        ),
     ),
     Rule(
         "cnil-tag-respects-privacy",
@@ -897,7 +897,7 @@ RULES: tuple[Rule, ...] = (
         ("TagConsentType",),
         "respect_visitors_privacy",
         "The Piwik PRO tag respects the visitor's opt-out and Do Not Track",
-        _piwik_tag_only(_must_be(True, "the tag must not fire for a visitor who objected")),
+        partial(_piwik_tag_only, partial(_must_be, True, "the tag must not fire for a visitor who objected")),
     ),
     Rule(
         "cnil-no-marketing-without-consent",
@@ -905,7 +905,7 @@ RULES: tuple[Rule, ...] = (
         ("SiteTags",),
         "tags",
         "No active marketing, A/B-testing or heatmap tag fires without consent",
-        _tags_firing_without_consent(CONSENT_ONLY_TEMPLATES, "marketing, A/B testing and heatmaps"),
+        partial(_tags_firing_without_consent, CONSENT_ONLY_TEMPLATES, "marketing, A/B testing and heatmaps"),
     ),
     Rule(
         "cnil-few-event-types",
@@ -913,7 +913,7 @@ RULES: tuple[Rule, ...] = (
         ("SiteTags",),
         "tags",
         "No active goal-conversion, e-commerce or video tag fires without consent",
-        _tags_firing_without_consent(EXTRA_EVENT_TEMPLATES, "measuring more than the few allowed event types"),
+        partial(_tags_firing_without_consent, EXTRA_EVENT_TEMPLATES, "measuring more than the few allowed event types"),
         advisory=True,
     ),
     *(
