@@ -166,9 +166,9 @@ def test_a_tag_firing_without_consent_is_named_with_its_template_purpose_and_id(
 
 
 def test_campaign_keys_left_in_urls_are_listed_and_the_fix_named() -> None:
-    kept = [k for k in CAMPAIGN_KEYS if k != "utm_term"]
+    kept = [k for k in CAMPAIGN_KEYS if k not in ("utm_term", "gclid")]
     assert message("TrackerSettings", {"excluded_url_query_parameters": kept}) == (
-        "campaign keys utm_term stay in the tracked URLs; add them (or /^(utm|pk|mtm|piwik)_/) to "
+        "campaign keys utm_term, gclid stay in the tracked URLs; add them (or /^(utm|pk|mtm|piwik)_/) to "
         "excluded_url_query_parameters (url_query_parameter_to_exclude_from_url)"
     )
     assert violations("TrackerSettings", {"excluded_url_query_parameters": list(CAMPAIGN_KEYS)}) == []
@@ -190,6 +190,12 @@ def test_campaign_keys_left_in_urls_are_listed_and_the_fix_named() -> None:
 )
 def test_url_exclusions_are_names_or_regular_expressions(key: str, entries: list[str], excluded: bool) -> None:
     assert excluded_from_urls(key, entries) is excluded
+
+
+def test_an_extraction_without_a_pattern_targets_nothing() -> None:
+    # Even patterns that would match a placeholder text find nothing where no pattern is set.
+    odd = Options(identifier_patterns=(r"none", r"xx"))
+    assert violations("CustomDimension", {"extractions": [{"target": "url"}]}, options=odd) == []
 
 
 def test_identifier_words_and_configured_patterns() -> None:
