@@ -1101,8 +1101,8 @@ def _subjects(live: Mapping[str, Any], kind: str) -> list[tuple[str, Mapping[str
     for item in items:
         if not isinstance(item, Mapping) or item.get("active") is False:
             continue
-        name = item.get("name") or item.get("language")
-        ident = item.get("dimension_id") or item.get("tag_id")
+        # Only CustomDimension is both listed and judged by rules (docstring above); ConsentTemplate has a row judge.
+        name, ident = item.get("name"), item.get("dimension_id")
         label = " ".join(part for part in (repr(name) if name else "", f"({ident})" if ident else "") if part)
         out.append((label if isinstance(value, list | tuple) else "", item))
     return out

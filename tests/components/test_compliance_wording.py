@@ -8,6 +8,7 @@ so that a changed word, bound or comparison in piwik_resources/components/compli
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pytest
@@ -347,6 +348,41 @@ def test_broken_dimensions_are_named_by_name_and_id() -> None:
     assert broken.detail.startswith("CustomDimension 'User ID' (d-7) name = 'User ID': 'User ID' looks like")
     assert "CustomDimension 'E-mail' name = 'E-mail'" in broken.detail
     assert broken.rules == ("cnil-dimension-name-identifier", "cnil-dimension-extraction-identifier")
+
+
+def test_a_dimension_is_labelled_by_what_it_has_and_inactive_ones_are_skipped() -> None:
+    live = compliant_live()
+    live["CustomDimension"] = [
+        dimension("d-0", "User ID", active=False),
+        "not a dimension",
+        {"dimension_id": "d-5", "active": True, "extractions": [{"pattern": "email=(.*)"}]},
+        {"name": "Phone", "active": True},
+    ]
+    (broken,) = [r for r in judge_site(live, Declared(site_name="Shop")) if r.status == Status.BROKEN]
+    assert [v.resource for v in broken.violations] == ["'Phone'", "(d-5)"]
+    assert broken.detail.startswith("CustomDimension 'Phone' name = 'Phone': ")
+    assert "CustomDimension (d-5) extractions = [{'pattern': 'email=(.*)'}]: the extraction pattern" in broken.detail
+
+
+def test_a_single_resource_is_not_labelled() -> None:
+    live = compliant_live()
+    live["TagConsentType"] |= {"name": "Piwik PRO", "consent_type": "marketing"}
+    (broken,) = [r for r in judge_site(live, DECLARED) if r.status == Status.BROKEN]
+    assert broken.violations[0].resource == ""
+    assert broken.detail.startswith("TagConsentType consent_type = 'marketing': ")
+
+
+def test_configured_patterns_judge_extractions_too() -> None:
+    zip_code = {"extractions": [{"target": "url", "pattern": "zip=(.*)"}]}
+    assert violations("CustomDimension", zip_code) == []
+    strict = Options(identifier_patterns=(r"zip",))
+    assert "('zip')" in message("CustomDimension", zip_code, strict)
+
+
+def test_a_source_with_a_pipe_does_not_break_the_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(BY_NUMBER, 1, dataclasses.replace(BY_NUMBER[1], source="A | B", quality="[P]"))
+    md = render_markdown("Site", [row("ip-masking", Status.ENFORCED, "d").as_dict()])
+    assert md.splitlines()[-1] == f"| 1 | {BY_NUMBER[1].title} | enforced by API | [P] A \\| B | d |"
 
 
 def test_no_active_dimension_is_checked_and_says_none() -> None:
