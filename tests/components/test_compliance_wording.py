@@ -568,3 +568,24 @@ def test_type_tokens_and_the_properties_a_program_must_read() -> None:
     assert properties_judged("SiteTags") == ("tags",)  # two rules, one property
     assert rules_for("ask-consent") == (RULES_BY_NAME["cnil-ask-consent"],)
     assert rules_for("ask-consent", []) == ()
+
+
+def test_an_unknown_or_missing_value_does_not_hide_the_next_one() -> None:
+    found = violations("SitePrivacy", {"gdpr": UNKNOWN, "gdpr_data_anonymization": False})
+    assert [v.rule for v in found] == ["cnil-collect-without-consent"]
+    live = compliant_live()
+    live["CustomDimension"] = [
+        {"dimension_id": "d-1", "active": True, "name": "Page"},
+        {"dimension_id": "d-2", "active": True, "name": "User ID", "extractions": [{"pattern": "email"}]},
+    ]
+    rows = report(live, Declared(site_name="Shop"))
+    assert [v.resource for v in rows[12].violations] == ["'User ID' (d-2)", "'User ID' (d-2)"]
+    assert "; CustomDimension 'User ID' (d-2) extractions = " in rows[12].detail  # one row, violations joined
+    live["CustomDimension"][0]["name"] = UNKNOWN
+    assert report(live, Declared(site_name="Shop"))[12].status == Status.BROKEN
+
+
+def test_a_type_not_read_is_named_with_every_type_the_rule_reads() -> None:
+    live = compliant_live()
+    del live["TrackerSettings"]
+    assert report(live)[18].detail == "no live value read for TrackerSettings/GlobalTrackerSettings.geolocation_level"
