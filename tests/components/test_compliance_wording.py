@@ -589,3 +589,17 @@ def test_a_type_not_read_is_named_with_every_type_the_rule_reads() -> None:
     live = compliant_live()
     del live["TrackerSettings"]
     assert report(live)[18].detail == "no live value read for TrackerSettings/GlobalTrackerSettings.geolocation_level"
+
+
+def test_short_expressions_and_anchors_in_url_exclusions() -> None:
+    assert excluded_from_urls("gclid", ["/d/"])  # three characters: a one-letter expression
+    assert not excluded_from_urls("pk_kwd_x", ["/^pk_kwd$/"])  # the whole expression, its anchor included
+
+
+def test_an_empty_text_names_no_identifier_whatever_the_patterns() -> None:
+    assert identifier_in("", (r"x",)) is None
+
+
+def test_a_broken_attestation_row_says_why() -> None:
+    rows = report(compliant_live(), Declared(site_name="Shop", attestations=Attestations(dpa_signed=False)))
+    assert rows[10].detail.startswith("attestations.dpa_signed: false, but the exemption needs: Data Processing")
