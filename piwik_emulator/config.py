@@ -21,6 +21,8 @@ class Config:
     client_secret: str = DEFAULT_CLIENT_SECRET
     organization: str = DEFAULT_ORGANIZATION
     switches: Switches = field(default_factory=Switches)
+    #: Where to append every API request as received (see request_capture.py); None = nowhere.
+    capture_file: Path | None = None
 
     @property
     def account_host(self) -> str:

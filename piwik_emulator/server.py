@@ -14,6 +14,7 @@ from . import admin, auth
 from .config import Config
 from .errors import ApiError, Family, family_for, generic, unauthorized
 from .messages import Request, Response
+from .request_capture import RequestCapture
 from .request_log import RequestLog
 from .router import PUBLIC_PATHS, ROUTER
 from .store import Store
@@ -32,6 +33,7 @@ class EmulatorServer(ThreadingHTTPServer):
         self.request_log = RequestLog()
         self.limiter = RateLimiter()
         self.faults = Faults()
+        self.capture = RequestCapture(config.capture_file) if config.capture_file is not None else None
         super().__init__((config.host, config.port), EmulatorHandler)
 
     @property
@@ -76,6 +78,8 @@ class EmulatorHandler(BaseHTTPRequestHandler):
             self._send(admin.handle(server, method, path, body))
             return
 
+        if server.capture is not None:
+            server.capture.record(method, path, query, {k.lower(): v for k, v in self.headers.items()}, body)
         match = ROUTER.match(method, path)
         template = match.template if match is not None else path
         family = family_for(path)

@@ -32,7 +32,7 @@ from piwik_resources.resources import (
     TrackerSettings,
     TrackerSettingsArgs,
 )
-from piwik_resources.resources.opt_out_form import OptOutForm
+from piwik_resources.resources.opt_out_form import InstallationCode, InstallationCodeArgs, OptOutForm
 
 from .compliance import (
     BY_KEY,
@@ -279,8 +279,7 @@ class CnilExemptSite(pulumi.ComponentResource):
         )
         self.site_id = site_id
         self.opt_out_code = self.opt_out_form.code
-        # The OpenAPI files this project is built to publish no installation-code path (see README).
-        self.installation_code = pulumi.Output.from_input(None)
+        self.installation_code = InstallationCode(f"{name}-install", InstallationCodeArgs(site_id), child).code
         self.privacy_policy = pulumi.Output.from_input(privacy_policy_paragraphs(facts))
         self.consent_message = pulumi.Output.from_input(dict(args.consent_messages))
 

@@ -42,6 +42,8 @@ class CustomDimensionInputs(InputsModel):
     case_sensitive: bool | None = None
     extractions: list[ExtractionInput] | None = None
     slot: int | None = Field(None, ge=1, json_schema_extra={"allowed": "an integer >= 1"})
+    #: Not in the published schema, but sent by the vendor's own client; unset keeps the current text.
+    description: str | None = Field(None, max_length=2000, json_schema_extra={"allowed": "up to 2000 characters"})
     adopt_id: str | None = Field(
         None, pattern=UUID_PATTERN, json_schema_extra={"allowed": "the id of an existing custom dimension"}
     )
@@ -60,6 +62,7 @@ def _outputs(dim: CustomDimension, adopt_id: str | None) -> dict[str, Any]:
         "case_sensitive": dim.case_sensitive,
         "extractions": _extractions(dim),
         "slot": dim.slot,
+        "description": dim.description or "",
         "adopt_id": adopt_id,
         "dimension_id": dim.id,
         "tracking_id": dim.tracking_id,
@@ -70,7 +73,7 @@ class CustomDimensionAdapter(Adapter[CustomDimensionInputs]):
     resource_type = "CustomDimension"
     inputs_model = CustomDimensionInputs
     replace_on_change = frozenset({"site_id", "scope", "slot", "adopt_id"})
-    computed_keys = frozenset({"case_sensitive", "extractions", "slot", "adopt_id"})
+    computed_keys = frozenset({"case_sensitive", "extractions", "slot", "description", "adopt_id"})
 
     def computed_matches(self, key: str, new: Any, old: Any, id_: str) -> bool:
         if key == "adopt_id":
@@ -94,6 +97,9 @@ class CustomDimensionAdapter(Adapter[CustomDimensionInputs]):
         slot = current.slot if current is not None else inputs.slot
         if slot is not None:
             body["slot"] = slot
+        description = inputs.description if inputs.description is not None else (current and current.description)
+        if description:
+            body["description"] = description
         return body
 
     def _converge(self, ctx: Context, dim: CustomDimension, inputs: CustomDimensionInputs) -> CustomDimension:
@@ -115,6 +121,7 @@ class CustomDimensionAdapter(Adapter[CustomDimensionInputs]):
             "case_sensitive": dim.case_sensitive,
             "extractions": _extractions(dim),
             "slot": dim.slot,
+            "description": dim.description,
         }
         if all(same(v, current.get(k)) for k, v in body.items()):
             return dim
@@ -193,6 +200,8 @@ class CustomDimensionAdapter(Adapter[CustomDimensionInputs]):
         }
         if dim.slot is not None:
             body["slot"] = dim.slot
+        if dim.description:
+            body["description"] = dim.description
         ctx.client.custom_dimensions.update(id_, site_id, body)
 
 

@@ -15,6 +15,7 @@ from pydantic import Field
 
 from piwik_resources.api import NotFoundError, Tag
 from piwik_resources.api.models import ConsentType
+from piwik_resources.api.services.tag_manager import TagWaitTimeoutError
 
 from ._validation import InputsModel
 from ._values import same
@@ -72,10 +73,12 @@ class TagConsentTypeAdapter(Adapter[TagConsentTypeInputs]):
                 ) from None
         template = inputs.template or DEFAULT_TEMPLATE
         try:
-            listed = ctx.client.tags.list(inputs.site_id, template=template)
-            tags = [t for t in listed if t.template == template]
+            # A new app's container may get its tag a little later: wait for it, bounded (a clear error then).
+            tags = ctx.client.tags.wait_for_template(inputs.site_id, template)
         except NotFoundError:
             raise ProviderError(f"TagConsentType: site_id: app {inputs.site_id} does not exist") from None
+        except TagWaitTimeoutError as err:
+            raise ProviderError(f"TagConsentType: {err}") from None
         if len(tags) != 1:
             found = ", ".join(f"{t.id} ({t.name!r})" for t in tags) or "none"
             raise ProviderError(

@@ -27,7 +27,8 @@ class CustomDimensionArgs:
 
     ``scope`` (session or event) and ``slot`` are fixed once created: changing them replaces the resource.
     ``active`` defaults to true. ``case_sensitive``, ``extractions`` and ``slot`` keep the dimension's current
-    value when unset. The API cannot delete a dimension: deleting the resource sets ``active: false``; creating
+    value when unset, and so does ``description`` (not in the published schema; the vendor's client sends it).
+    The API cannot delete a dimension: deleting the resource sets ``active: false``; creating
     one reactivates an inactive dimension of the same name and scope if there is one. ``adopt_id`` takes an
     existing dimension under management.
     """
@@ -39,6 +40,7 @@ class CustomDimensionArgs:
     case_sensitive: pulumi.Input[bool] | None = None
     extractions: pulumi.Input[Sequence[pulumi.Input[Extraction]]] | None = None
     slot: pulumi.Input[int] | None = None
+    description: pulumi.Input[str] | None = None
     adopt_id: pulumi.Input[str] | None = None
 
 
@@ -52,6 +54,7 @@ class CustomDimension(pulumi.dynamic.Resource, module="piwik", name="CustomDimen
     case_sensitive: pulumi.Output[bool]
     extractions: pulumi.Output[list[dict[str, str]]]  # a TypedDict here breaks the SDK's output typing
     slot: pulumi.Output[int]
+    description: pulumi.Output[str]
     adopt_id: pulumi.Output[str | None]
     dimension_id: pulumi.Output[str]
     tracking_id: pulumi.Output[int]

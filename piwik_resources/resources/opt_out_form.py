@@ -1,4 +1,8 @@
-"""OptOutForm: the organization's opt-out form code, to paste into the privacy policy page (read-only)."""
+"""OptOutForm and InstallationCode: the codes to paste into the website (read-only).
+
+OptOutForm: the organization's opt-out form code, for the privacy policy page. InstallationCode: an app's
+container installation code, for every page of the site.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi.dynamic
 
-from piwik_resources.providers.opt_out_form import OptOutFormProvider
+from piwik_resources.providers.opt_out_form import InstallationCodeProvider, OptOutFormProvider
 
 from ._base import props_of
 
@@ -29,3 +33,22 @@ class OptOutForm(pulumi.dynamic.Resource, module="piwik", name="OptOutForm"):
         self, resource_name: str, args: OptOutFormArgs | None = None, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__(OptOutFormProvider(), resource_name, props_of(args or OptOutFormArgs(), ("code",)), opts)
+
+
+@dataclass(frozen=True)
+class InstallationCodeArgs:
+    """``site_id``: the app whose container installation code is read."""
+
+    site_id: pulumi.Input[str]
+
+
+class InstallationCode(pulumi.dynamic.Resource, module="piwik", name="InstallationCode"):
+    """Type token ``pulumi-python:dynamic/piwik:InstallationCode``; id = the app id."""
+
+    site_id: pulumi.Output[str]
+    code: pulumi.Output[str]
+
+    def __init__(
+        self, resource_name: str, args: InstallationCodeArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__(InstallationCodeProvider(), resource_name, props_of(args, ("code",)), opts)
