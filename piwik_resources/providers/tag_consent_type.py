@@ -73,8 +73,11 @@ class TagConsentTypeAdapter(Adapter[TagConsentTypeInputs]):
                 ) from None
         template = inputs.template or DEFAULT_TEMPLATE
         try:
-            # A new app's container may get its tag a little later: wait for it, bounded (a clear error then).
-            tags = ctx.client.tags.wait_for_template(inputs.site_id, template)
+            if template == DEFAULT_TEMPLATE:
+                # A new app's container may get its Piwik PRO tag a little later: wait for it, bounded.
+                tags = ctx.client.tags.wait_for_template(inputs.site_id, template)
+            else:
+                tags = [t for t in ctx.client.tags.list(inputs.site_id, template=template) if t.template == template]
         except NotFoundError:
             raise ProviderError(f"TagConsentType: site_id: app {inputs.site_id} does not exist") from None
         except TagWaitTimeoutError as err:
