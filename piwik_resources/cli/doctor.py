@@ -164,7 +164,9 @@ def _family_checks(report: Report, client: PiwikClient, config: StackConfig) -> 
     _probe(report, "tag manager", lambda: _tag_line(client, app.id, where))
     _probe(report, "custom dimensions", lambda: f"{len(client.custom_dimensions.list(app.id))} in {where}")
     _probe(report, "container settings", lambda: f"{len(client.container_settings.app_settings(app.id))} in {where}")
-    _probe(report, "installation code", lambda: f"{len(client.container_settings.installation_code(app.id))} chars")
+    _probe(
+        report, "installation code", lambda: f"{len(client.container_settings.installation_code(app.id))} characters"
+    )
     if not _probe(report, "consent templates", lambda: f"{len(client.consent_templates.list(app.id))} in {where}"):
         wanting = [s.key for s in config.sites if s.args.consent_template_mode == "api"]
         if wanting and report.checks[-1].status == WARN:
