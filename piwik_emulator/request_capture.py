@@ -1,7 +1,8 @@
 """Optional capture of every API request as received (`--capture-requests FILE`, one JSON object a line).
 
 The test suite validates what the client sends against the request schemas of the OpenAPI files
-(tests/fixtures/request_contract.py); the emulator only writes down what arrived: method, path, query string,
+(tests/fixtures/request_contract.py); the emulator only writes down what arrived and the status it answered
+(``null`` for a dropped connection): method, path, query string,
 Content-Type, User-Agent, whether an Authorization header came (never its value) and the body as text, with
 the value of any ``client_secret`` replaced so that no credential is written to disk.
 """
@@ -36,9 +37,12 @@ class RequestCapture:
         self._path = path
         self._lock = threading.Lock()
 
-    def record(self, method: str, path: str, query: str, headers: dict[str, str], body: bytes) -> None:
+    def record(
+        self, method: str, path: str, query: str, headers: dict[str, str], body: bytes, status: int | None
+    ) -> None:
         content_type = headers.get("content-type", "")
         entry = {
+            "status": status,
             "method": method,
             "path": path,
             "query": query,

@@ -78,12 +78,16 @@ class EmulatorHandler(BaseHTTPRequestHandler):
             self._send(admin.handle(server, method, path, body))
             return
 
-        if server.capture is not None:
-            server.capture.record(method, path, query, {k.lower(): v for k, v in self.headers.items()}, body)
         match = ROUTER.match(method, path)
         template = match.template if match is not None else path
         family = family_for(path)
         switches = server.config.switches
+
+        def log(status: int | None, fault: str | None) -> None:
+            server.request_log.record(method, path, template, status, fault)
+            if server.capture is not None:
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                server.capture.record(method, path, query, headers, body, status)
 
         if switches.latency_ms > 0:
             time.sleep(switches.latency_ms / 1000)
@@ -93,32 +97,32 @@ class EmulatorHandler(BaseHTTPRequestHandler):
             if retry_after is not None:
                 response = generic(family, 429, "Too Many Requests").response
                 response.headers["Retry-After"] = str(retry_after)
-                server.request_log.record(method, path, template, 429, "rate_limited")
+                log(429, "rate_limited")
                 self._send(response)
                 return
         plan = server.faults.plan(switches, method, path)
         if plan.throttle and path not in PUBLIC_PATHS:
             response = generic(family, 429, "Too Many Requests").response
             response.headers["Retry-After"] = str(switches.throttle_retry_after)
-            server.request_log.record(method, path, template, 429, "throttled")
+            log(429, "throttled")
             self._send(response)
             return
         if plan.drop:
-            server.request_log.record(method, path, template, None, "drop")
+            log(None, "drop")
             self._drop()
             return
         if plan.error:
             response = generic(family, 503, "Service temporarily unavailable (injected fault)").response
-            server.request_log.record(method, path, template, 503, "error")
+            log(503, "error")
             self._send(response)
             return
 
         response = self._dispatch(method, path, query, body, family)
         if plan.drop_after_commit:
-            server.request_log.record(method, path, template, response.status, "drop_after_commit")
+            log(response.status, "drop_after_commit")
             self._drop()
             return
-        server.request_log.record(method, path, template, response.status, None)
+        log(response.status, None)
         self._send(response)
 
     def _dispatch(self, method: str, path: str, query: str, body: bytes, family: Family) -> Response:

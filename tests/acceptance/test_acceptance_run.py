@@ -98,9 +98,10 @@ def test_provider_acceptance_cycle(pulumi_stack: StackFactory, target: Emulator,
 
     Cycle(st, target, resources=2).run(
         update={f"{ns}:consentType": "analytics"},
-        check_created=lambda outs: (_app(target, outs["site_id"])["name"], consent(outs))
-        == (name, "not_require_consent")
-        or pytest.fail("not created"),
+        check_created=lambda outs: (
+            (_app(target, outs["site_id"])["name"], consent(outs)) == (name, "not_require_consent")
+            or pytest.fail("not created")
+        ),
         check_updated=lambda outs: consent(outs) == "analytics" or pytest.fail("not updated"),
         drift=drift,
         drift_shows="consent_type",

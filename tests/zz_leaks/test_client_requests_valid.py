@@ -55,8 +55,11 @@ def test_every_request_the_client_sent_matches_its_openapi_operation(
     print(
         f"\nclient requests validated against the OpenAPI request schemas: {tally.total} "
         f"({len(tally.validated)} operations, from {tally.files} emulator capture files); "
-        f"invalid: {len(tally.invalid)}; on unpublished (emulator-own) paths: {sum(tally.unpublished.values())}"
+        f"invalid: {len(tally.invalid)}; on unpublished (emulator-own) paths: {sum(tally.unpublished.values())}; "
+        f"invalid on purpose and refused by the emulator: {len(tally.refused)}"
     )
+    for line in tally.refused:
+        print(f"  refused: {line[:300]}")
     for key, count in sorted(tally.validated.items()):
         print(f"  {count:6d}  {key}")
     assert tally.total >= 18, tally.validated
