@@ -20,7 +20,7 @@ from piwik_resources.api import PiwikClient
 from tests.acceptance.target import apps_named, client_of, real_account, real_account_configured, run_prefix, sweep
 from tests.fixtures.emulator import Emulator
 from tests.fixtures.engine import StackFactory
-from tests.providers.test_acceptance_engine import Cycle, Outputs, _app, _app_gone, _delete_app, _piwik_tag, _ok
+from tests.providers.test_acceptance_engine import Cycle, Outputs, _app, _app_gone, _delete_app, _ok, _piwik_tag
 
 pytestmark = pytest.mark.engine
 
