@@ -20,7 +20,16 @@ from piwik_resources.api import PiwikClient
 from tests.acceptance.target import apps_named, client_of, real_account, real_account_configured, run_prefix, sweep
 from tests.fixtures.emulator import Emulator
 from tests.fixtures.engine import StackFactory
-from tests.providers.test_acceptance_engine import Cycle, Outputs, _app, _app_gone, _delete_app, _ok, _piwik_tag
+from tests.providers.test_acceptance_engine import (
+    Cycle,
+    Outputs,
+    _app,
+    _app_gone,
+    _delete_app,
+    _ok,
+    _piwik_tag,
+    drift_consent_type,
+)
 
 pytestmark = pytest.mark.engine
 
@@ -92,10 +101,6 @@ def test_provider_acceptance_cycle(pulumi_stack: StackFactory, target: Emulator,
         assert tag["is_published"] is True, tag
         return str(tag["consent_type"])
 
-    def drift(outs: Outputs) -> None:
-        body = {"data": {"type": "tag", "id": outs["tag_id"], "attributes": {"consent_type": "remarketing"}}}
-        _ok(target.api("PATCH", f"/api/tag/v1/{outs['site_id']}/tags/{outs['tag_id']}", json=body), 204)
-
     Cycle(st, target, resources=2).run(
         update={f"{ns}:consentType": "analytics"},
         check_created=lambda outs: (
@@ -103,7 +108,7 @@ def test_provider_acceptance_cycle(pulumi_stack: StackFactory, target: Emulator,
             or pytest.fail("not created")
         ),
         check_updated=lambda outs: consent(outs) == "analytics" or pytest.fail("not updated"),
-        drift=drift,
+        drift=lambda outs: drift_consent_type(target, outs),
         drift_shows="consent_type",
         check_repaired=lambda outs: consent(outs) == "analytics" or pytest.fail("not repaired"),
         delete=lambda outs: _delete_app(target, outs),

@@ -434,6 +434,13 @@ def _piwik_tag(emulator: Emulator, app_id: str) -> dict[str, Any]:
     return {"id": full["id"], **full["attributes"]}
 
 
+def drift_consent_type(emulator: Emulator, outs: Outputs) -> None:
+    """The change a person makes in the UI: the Piwik PRO tag's consent type set to remarketing."""
+    tag_id = outs["tag_id"]
+    body = {"data": {"type": "tag", "id": tag_id, "attributes": {"consent_type": "remarketing"}}}
+    _ok(emulator.api("PATCH", f"/api/tag/v1/{outs['site_id']}/tags/{tag_id}", json=body), 204)
+
+
 @variants(TAG_VARIANTS)
 def test_tag_consent_type_acceptance_cycle(pulumi_stack: StackFactory, emulator: Emulator) -> None:
     ns = "piwik-tag-consent-type"
@@ -452,15 +459,7 @@ def test_tag_consent_type_acceptance_cycle(pulumi_stack: StackFactory, emulator:
         return str(tag["consent_type"])
 
     def drift(outs: Outputs) -> None:
-        tag_id = outs["tag_id"]
-        _ok(
-            emulator.api(
-                "PATCH",
-                f"/api/tag/v1/{outs['site_id']}/tags/{tag_id}",
-                json={"data": {"type": "tag", "id": tag_id, "attributes": {"consent_type": "remarketing"}}},
-            ),
-            204,
-        )
+        drift_consent_type(emulator, outs)
 
     def replace_site(outs: Outputs) -> Outputs:
         # Replacing the app replaces the tag's resource too: it finds the new app's own Piwik PRO tag.
