@@ -106,3 +106,9 @@ def test_doctor_stack_local_hints_adoption_and_account_changes(
     assert list(sites["boutique"].values()) == [None]  # the stack's own app: no adoption hint
     assert sites["blog"][blog] is not None  # the hand-made app could still be adopted ...
     assert sorted(line is None for line in sites["blog"].values()) == [False, True]  # ... beside the stack's
+
+
+def test_doctor_help_names_its_options() -> None:
+    result = CliRunner().invoke(main, ["doctor", "--help"])
+    assert result.exit_code == 0
+    assert "--stack NAME" in result.output and "--json" in result.output and "--cwd" in result.output
