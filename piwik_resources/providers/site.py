@@ -8,7 +8,8 @@ lost (timeout, 5xx, dropped connection) the provider looks the app up by that UU
 UUID is derived from the account and the resource's identity in the program — project, stack and resource name,
 the ``creation_key`` the Site resource sets (see :func:`app_id_for`) — so a create repeated after an interrupted
 `pulumi up` (whose answer, and so whose id, never reached the state) finds the app it made, while two Sites
-never share an app, whatever their names and URLs.
+never share an app, whatever their names and URLs. An account that refuses a client-chosen id (400) gets apps
+with a server-chosen id, recognised after a lost answer by name and URLs (docs/client.md, "Open variants").
 """
 
 from __future__ import annotations
