@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from . import (
     apps,
+    audit_log,
     auth,
     consent_templates,
     container_settings,
@@ -63,6 +64,7 @@ ROUTES: list[tuple[str, str, Handler]] = [
     ),
     ("GET", "/api/container-settings/v1/app/{app_id}/settings", container_settings.get_app_settings),
     ("GET", "/api/container-settings/v1/app/{app_id}/installation-code", container_settings.get_installation_code),
+    ("GET", "/api/audit-log/v1/entries", audit_log.list_entries),
     ("GET", consent_templates.BASE_PATH, consent_templates.list_templates),
     ("GET", consent_templates.ITEM_PATH, consent_templates.get_template),
     ("PUT", consent_templates.ITEM_PATH, consent_templates.put_template),

@@ -43,6 +43,8 @@ class Switches:
     republish_unchanged_error: bool = False
     tag_delay: float = 0.0
     refuse_client_app_ids: bool = False
+    #: The audit log answers 403, as for credentials without the owner permission it needs.
+    audit_log_forbidden: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -65,6 +67,7 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "republish_unchanged_error": (bool,),
     "tag_delay": (int, float),
     "refuse_client_app_ids": (bool,),
+    "audit_log_forbidden": (bool,),
 }
 PUBLISH_MODES = ("async", "sync")
 

@@ -12,7 +12,7 @@ from importlib import metadata
 import click
 
 #: Modules that add a subcommand to `main` when imported, in the order `--help` lists them.
-SUBCOMMANDS: tuple[str, ...] = ("doctor",)
+SUBCOMMANDS: tuple[str, ...] = ("doctor", "watch")
 
 
 def _version() -> str:

@@ -7,6 +7,7 @@ from .consent_template import ConsentTemplateProvider
 from .custom_dimension import CustomDimensionProvider
 from .engine import Adapter, Context, PiwikProvider, ProviderError
 from .site import SiteProvider
+from .site_custom_dimensions import SiteCustomDimensionsProvider
 from .site_privacy import SitePrivacyProvider
 from .tag_consent_type import TagConsentTypeProvider
 from .tracker_settings import GlobalTrackerSettingsProvider, TrackerSettingsProvider
@@ -19,6 +20,7 @@ __all__ = [
     "GlobalTrackerSettingsProvider",
     "PiwikProvider",
     "ProviderError",
+    "SiteCustomDimensionsProvider",
     "SitePrivacyProvider",
     "SiteProvider",
     "TagConsentTypeProvider",

@@ -308,6 +308,7 @@ def _tour(emulator: Emulator) -> None:
     emulator.api("GET", f"/api/container-settings/v1/app/{app_id}/installation-code")
     emulator.api("GET", f"/api/container-settings/v1/app/{app_id}/settings")
     emulator.api("DELETE", f"/api/apps/v2/{app_id}")
+    emulator.api("GET", "/api/audit-log/v1/entries", params={"limit": 100})
 
 
 def test_every_served_path_is_validated(emulator: Emulator, contract: ContractRecorder) -> None:
