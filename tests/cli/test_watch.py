@@ -164,6 +164,7 @@ def check_snapshot_shape(st: auto.Stack, engine_env: EngineEnv, monkeypatch: pyt
         "ConsentTemplate",
         "CustomDimension",
         "OptOutForm",
+        "InstallationCode",
     }
     assert live["TagConsentType"]["consent_type"] == "marketing_automation"
     assert declared["TagConsentType"]["consent_type"] == "analytics"
