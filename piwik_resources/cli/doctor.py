@@ -20,13 +20,13 @@ from typing import Any
 import click
 
 from piwik_resources.api import ConsentTemplateApiUnavailable, PiwikClient, PiwikError
-from piwik_resources.api.pacing import shared_pacing
 from piwik_resources.components.cnil_account import global_settings
 from piwik_resources.components.stack_config import NAMESPACE, SiteConfig, StackConfig, StackConfigError, parse
 from piwik_resources.providers._connection import Connection, ConnectionNotConfigured, resolve_connection
 from piwik_resources.providers.tracker_settings import FIELDS as TRACKER_FIELDS
 
 from . import _pulumi, main
+from ._live import client_for
 
 SITE_TYPE = "pulumi-python:dynamic/piwik:Site"
 OK, WARN, FAIL, SKIP = "ok", "warn", "fail", "skip"
@@ -103,15 +103,6 @@ def _managed_apps(stack: str, cwd: Path | None) -> set[str]:
         return set()
     resources = (state.get("deployment") or {}).get("resources") or []
     return {str(r["id"]) for r in resources if r.get("type") == SITE_TYPE and r.get("id")}
-
-
-def _client(conn: Connection) -> PiwikClient:
-    pacing = shared_pacing(
-        f"{conn.base_url}|{conn.reads_per_minute}|{conn.writes_per_minute}",
-        reads_per_minute=conn.reads_per_minute,
-        writes_per_minute=conn.writes_per_minute,
-    )
-    return PiwikClient(conn.base_url, conn.client_id, conn.client_secret, pacing=pacing)
 
 
 # ------------------------------------------------------------------------------------------------- checks
@@ -237,7 +228,7 @@ def run_doctor(stack: str | None, cwd: Path | None) -> Report:
     conn, config, managed = _load(stack, cwd)
     report = Report(base_url=conn.base_url, stack=stack)
     try:
-        client = _client(conn)
+        client = client_for(conn)
     except ValueError as err:  # e.g. a plain-http base URL that is not loopback
         raise ConfigProblem(str(err)) from None
     with client:
