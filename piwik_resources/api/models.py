@@ -19,27 +19,39 @@ __all__ = [
     "ANONYMIZATION_MODE_VALUES",
     "CONSENT_TYPE_VALUES",
     "GEOLOCATION_LEVEL_VALUES",
+    "AnonymizationMode",
     "App",
     "AppAttributes",
     "AppSummary",
+    "AppType",
     "AuditLogEntry",
     "ConsentTemplate",
     "ConsentTemplateAttributes",
     "ConsentType",
     "CustomDimension",
     "CustomDimensionAttributes",
+    "DimensionScope",
     "Extraction",
+    "ExtractionTarget",
+    "GeolocationLevel",
     "Operation",
     "OptOutCode",
     "PiwikModel",
+    "SessionLimitExceededAction",
     "Tag",
     "TagAttributes",
     "TrackerSettings",
     "Version",
 ]
 
-ANONYMIZATION_MODE_VALUES = ("no_device_storage", "session_cookie_id")
-GEOLOCATION_LEVEL_VALUES = ("none", "City", "Region", "Country", "Continent")
+# The API's enumerations, each spelled once: the providers' inputs (piwik_resources/providers/) type their
+# properties with these Literals, and the allowed values in their error messages and docs derive from them.
+AnonymizationMode = Literal["no_device_storage", "session_cookie_id"]
+GeolocationLevel = Literal["none", "City", "Region", "Country", "Continent"]
+SessionLimitExceededAction = Literal["split_and_exclude", "just_split"]
+AppType = Literal["web", "sharepoint"]
+DimensionScope = Literal["session", "event"]
+ExtractionTarget = Literal["page_title_regex", "page_url_regex", "page_query_parameter"]
 ConsentType = Literal[
     "not_require_consent",
     "analytics",
@@ -50,6 +62,8 @@ ConsentType = Literal[
     "user_feedback",
     "custom_consent",
 ]
+ANONYMIZATION_MODE_VALUES: tuple[str, ...] = get_args(AnonymizationMode)
+GEOLOCATION_LEVEL_VALUES: tuple[str, ...] = get_args(GeolocationLevel)
 CONSENT_TYPE_VALUES: tuple[str, ...] = get_args(ConsentType)
 
 

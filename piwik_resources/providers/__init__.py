@@ -6,9 +6,11 @@ Importing this package has no side effects (the provider process imports it to u
 from .consent_template import ConsentTemplateProvider
 from .custom_dimension import CustomDimensionProvider
 from .engine import Adapter, Context, PiwikProvider, ProviderError
+from .opt_out_form import OptOutFormProvider
 from .site import SiteProvider
 from .site_custom_dimensions import SiteCustomDimensionsProvider
 from .site_privacy import SitePrivacyProvider
+from .site_tags import SiteTagsProvider
 from .tag_consent_type import TagConsentTypeProvider
 from .tracker_settings import GlobalTrackerSettingsProvider, TrackerSettingsProvider
 
@@ -18,11 +20,13 @@ __all__ = [
     "Context",
     "CustomDimensionProvider",
     "GlobalTrackerSettingsProvider",
+    "OptOutFormProvider",
     "PiwikProvider",
     "ProviderError",
     "SiteCustomDimensionsProvider",
     "SitePrivacyProvider",
     "SiteProvider",
+    "SiteTagsProvider",
     "TagConsentTypeProvider",
     "TrackerSettingsProvider",
 ]

@@ -16,6 +16,7 @@ from typing import Any, ClassVar, TypeVar
 
 from piwik_resources.api import NotFoundError
 
+from ._fields import api_names
 from ._validation import InputsModel
 from ._values import same
 from .engine import Adapter, Context, ProviderError
@@ -26,9 +27,9 @@ PREVIOUS = "previous"
 
 
 class SettingsAdapter(Adapter[In]):
-    """Subclasses set ``fields`` (Pulumi property -> API attribute) and implement fetch/write/reset."""
+    """Subclasses set ``inputs_model`` and implement fetch/write/reset; the managed fields are its declarations."""
 
-    #: Pulumi property -> attribute name as the client takes it.
+    #: Pulumi property -> attribute name as the client takes it: every property declared with ``prop(api=...)``.
     fields: ClassVar[dict[str, str]]
     #: Input naming the owning object (its value is the resource id), or None for an account singleton.
     parent_key: ClassVar[str | None] = "site_id"
@@ -38,6 +39,11 @@ class SettingsAdapter(Adapter[In]):
     restore_on_delete: ClassVar[bool] = True
     #: What the parent is called in messages ("app").
     parent_noun: ClassVar[str] = "app"
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "inputs_model" in cls.__dict__:
+            cls.fields = api_names(cls.inputs_model)
 
     # --- to implement ------------------------------------------------------------------------------------
 

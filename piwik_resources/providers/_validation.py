@@ -1,8 +1,9 @@
 """Input validation: a pydantic model per resource, its errors reworded to name the Pulumi property and value.
 
-Each resource's inputs model derives from :class:`InputsModel` (strict types, unknown keys refused). A field
-may carry ``json_schema_extra={"allowed": "..."}``; that text then replaces pydantic's own wording in the
-error, so the user reads e.g. ``ip_masking_level: 5 is not allowed (allowed: 0, 1, 2, 3, 4)``.
+Each resource's inputs model derives from :class:`InputsModel` (strict types, unknown keys refused). For a
+field declared with ``_fields.prop`` the allowed values (declared, or derived from its type and constraints)
+replace pydantic's own wording in the error, so the user reads e.g.
+``ip_masking_level: 5 is not allowed (allowed: 0, 1, 2, 3, 4)``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any, ClassVar
 import pydantic
 from pydantic import BaseModel, ConfigDict
 
+from ._fields import allowed_text
 from ._values import contains_unknown, short_repr
 
 
@@ -44,14 +46,6 @@ def _path(loc: tuple[int | str, ...]) -> str:
     return out
 
 
-def _allowed_text(model: type[BaseModel], field: str) -> str | None:
-    info = model.model_fields.get(field)
-    if info is None or not isinstance(info.json_schema_extra, dict):
-        return None
-    allowed = info.json_schema_extra.get("allowed")
-    return allowed if isinstance(allowed, str) else None
-
-
 def _reason(model: type[BaseModel], err: Mapping[str, Any]) -> str:
     loc: tuple[int | str, ...] = tuple(err.get("loc", ()))
     path = _path(loc) or "(inputs)"
@@ -65,7 +59,7 @@ def _reason(model: type[BaseModel], err: Mapping[str, Any]) -> str:
         return f"{path} is not a property of {type_name} (properties: {known})"
     field = loc[0] if loc and isinstance(loc[0], str) else ""
     # The field-level "allowed" text describes the field's own value, not the items of a list.
-    allowed = _allowed_text(model, field) if len(loc) == 1 else None
+    allowed = allowed_text(model, field) if len(loc) == 1 else None
     msg = str(err.get("msg", "invalid value"))
     if kind in ("value_error", "assertion_error"):
         msg = msg.removeprefix("Value error, ").removeprefix("Assertion failed, ")

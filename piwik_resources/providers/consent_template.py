@@ -17,10 +17,9 @@ from __future__ import annotations
 import contextlib
 from typing import Any, ClassVar, Literal
 
-from pydantic import Field
-
 from piwik_resources.api import ConsentTemplate, ConsentTemplateApiUnavailable, NotFoundError
 
+from ._fields import Out, api_names, prop
 from ._validation import InputsModel
 from .engine import Adapter, Context, PiwikProvider, ProviderError
 from .site import UUID_PATTERN
@@ -28,26 +27,55 @@ from .site import UUID_PATTERN
 UI_PATH = "Gestionnaire de consentement → Modèles de consentement → Choisir un formulaire → Modifier le modèle"
 UI_PATH_EN = "Consent Manager → Consent form templates → Choose a form → Edit template"
 
-#: Pulumi property -> ConsentTemplateAttributes field.
-TEXT_FIELDS = ("title", "message", "accept_label", "reject_label", "privacy_policy_url")
+#: Where the provider writes the texts: through the (unpublished) API, or nowhere (the user pastes them).
+Mode = Literal["api", "manual"]
 
 
 class ConsentTemplateInputs(InputsModel):
+    """Inputs of :class:`ConsentTemplate`.
+
+    ``mode="api"`` (default) writes the template through the consent template API, which Piwik PRO does not
+    publish (the emulator serves it); on a host without it, create/update fail with the UI path and the exact
+    text to paste. ``mode="manual"`` makes no API call: the texts are kept in the state and
+    ``manual_instructions`` says what to do by hand. Changing ``site_id`` or ``language`` replaces it.
+    """
+
     resource_type: ClassVar[str] = "ConsentTemplate"
 
-    site_id: str = Field(pattern=UUID_PATTERN, json_schema_extra={"allowed": "the UUID of an app"})
-    language: str = Field(
+    site_id: str = prop(
+        doc="The app whose consent form this is.", allowed="the UUID of an app", replace=True, pattern=UUID_PATTERN
+    )
+    language: str = prop(
+        doc="The language of the texts.",
+        allowed="a language code such as fr or fr-FR",
+        replace=True,
         pattern=r"^[a-z]{2}(-[A-Z]{2})?$",
-        json_schema_extra={"allowed": "a language code such as fr or fr-FR"},
     )
-    title: str = Field(min_length=1, max_length=255, json_schema_extra={"allowed": "1 to 255 characters"})
-    message: str = Field(min_length=1, max_length=5000, json_schema_extra={"allowed": "1 to 5000 characters"})
-    accept_label: str | None = Field(None, min_length=1, max_length=100)
-    reject_label: str | None = Field(None, min_length=1, max_length=100)
-    privacy_policy_url: str | None = Field(
-        None, pattern=r"^https?://\S+$", json_schema_extra={"allowed": "an absolute http(s) URL"}
+    title: str = prop(api="title", doc="The consent form's title.", min_length=1, max_length=255)
+    message: str = prop(api="message", doc="The consent form's message.", min_length=1, max_length=5000)
+    accept_label: str | None = prop(
+        None, api="accept_label", doc="The label of the accept button.", min_length=1, max_length=100
     )
-    mode: Literal["api", "manual"] | None = Field(None, json_schema_extra={"allowed": "api, manual"})
+    reject_label: str | None = prop(
+        None, api="reject_label", doc="The label of the reject button.", min_length=1, max_length=100
+    )
+    privacy_policy_url: str | None = prop(
+        None,
+        api="privacy_policy_url",
+        doc="The privacy policy the form links to.",
+        allowed="an absolute http(s) URL",
+        pattern=r"^https?://\S+$",
+    )
+    mode: Mode | None = prop(None, doc="``api`` (default): written through the API; ``manual``: no API call.")
+
+    outputs: ClassVar[dict[str, Out]] = {
+        "pending_manual_step": Out(bool, "True in manual mode: the texts still have to be pasted in the UI."),
+        "manual_instructions": Out(str | None, "In manual mode, the step to do by hand with the exact texts."),
+    }
+
+
+#: The texts: the properties that are ConsentTemplateAttributes fields.
+TEXT_FIELDS = tuple(api_names(ConsentTemplateInputs))
 
 
 def _texts(source: dict[str, Any] | ConsentTemplateInputs) -> dict[str, Any]:

@@ -10,12 +10,12 @@ dimension under management. The resource id is the dimension id.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Literal
-
-from pydantic import Field
+from typing import Any, ClassVar
 
 from piwik_resources.api import CustomDimension, NotFoundError, ServerError, UnavailableError, ValidationError
+from piwik_resources.api.models import DimensionScope, ExtractionTarget
 
+from ._fields import Out, prop
 from ._validation import InputsModel
 from ._values import same
 from .engine import Adapter, Context, PiwikProvider, ProviderError
@@ -26,27 +26,76 @@ CREATE_ATTEMPTS = 5
 
 
 class ExtractionInput(InputsModel):
-    target: Literal["page_title_regex", "page_url_regex", "page_query_parameter"] = Field(
-        json_schema_extra={"allowed": "page_title_regex, page_url_regex, page_query_parameter"}
+    """A value extraction rule of a custom dimension."""
+
+    target: ExtractionTarget = prop(api="target", doc="Where the value is taken from.")
+    pattern: str = prop(
+        api="pattern",
+        doc="The regular expression, or the query parameter's name.",
+        allowed="a non-empty string",
+        min_length=1,
     )
-    pattern: str = Field(min_length=1)
 
 
 class CustomDimensionInputs(InputsModel):
+    """Inputs of :class:`CustomDimension`.
+
+    ``scope`` (session or event) and ``slot`` are fixed once created: changing them replaces the resource.
+    ``active`` defaults to true. ``case_sensitive``, ``extractions`` and ``slot`` keep the dimension's current
+    value when unset. The API cannot delete a dimension: deleting the resource sets ``active: false``; creating
+    one reactivates an inactive dimension of the same name and scope if there is one. ``adopt_id`` takes an
+    existing dimension under management.
+    """
+
     resource_type: ClassVar[str] = "CustomDimension"
 
-    site_id: str = Field(pattern=UUID_PATTERN, json_schema_extra={"allowed": "the UUID of an app"})
-    name: str = Field(min_length=1, max_length=255, json_schema_extra={"allowed": "1 to 255 characters"})
-    scope: Literal["session", "event"] = Field(json_schema_extra={"allowed": "session, event"})
-    active: bool = True
-    case_sensitive: bool | None = None
-    extractions: list[ExtractionInput] | None = None
-    slot: int | None = Field(None, ge=1, json_schema_extra={"allowed": "an integer >= 1"})
-    #: Not in the published schema, but sent by the vendor's own client; unset keeps the current text.
-    description: str | None = Field(None, max_length=2000, json_schema_extra={"allowed": "up to 2000 characters"})
-    adopt_id: str | None = Field(
-        None, pattern=UUID_PATTERN, json_schema_extra={"allowed": "the id of an existing custom dimension"}
+    site_id: str = prop(
+        doc="The app the dimension belongs to.", allowed="the UUID of an app", replace=True, pattern=UUID_PATTERN
     )
+    name: str = prop(api="name", doc="The dimension's name.", min_length=1, max_length=255)
+    scope: DimensionScope = prop(api="scope", doc="What a value describes: a session or an event.", replace=True)
+    active: bool = prop(True, api="active", doc="The dimension collects values.")
+    case_sensitive: bool | None = prop(
+        None, api="case_sensitive", doc="The extractions match case-sensitively.", computed=True
+    )
+    extractions: list[ExtractionInput] | None = prop(
+        None,
+        api="extractions",
+        doc="Rules that fill the dimension from the page (``target``: page_title_regex, page_url_regex, "
+        "page_query_parameter; ``pattern``).",
+        allowed="a list of {target, pattern}",
+        computed=True,
+    )
+    slot: int | None = prop(
+        None,
+        api="slot",
+        doc="The dimension's slot (assigned by the API when unset).",
+        computed=True,
+        replace=True,
+        ge=1,
+    )
+    description: str | None = prop(
+        None,
+        api="description",
+        doc="What the dimension holds (not in the published schema; the vendor's own client sends it).",
+        allowed="up to 2000 characters",
+        computed=True,
+        max_length=2000,
+    )
+    adopt_id: str | None = prop(
+        None,
+        doc="An existing dimension to take under management instead of creating one.",
+        allowed="the id of an existing custom dimension",
+        computed=True,
+        replace=True,
+        nullable_output=True,
+        pattern=UUID_PATTERN,
+    )
+
+    outputs: ClassVar[dict[str, Out]] = {
+        "dimension_id": Out(str, "The dimension's id."),
+        "tracking_id": Out(int, "The number trackers use for the dimension."),
+    }
 
 
 def _extractions(dim: CustomDimension) -> list[dict[str, Any]]:
@@ -72,8 +121,6 @@ def _outputs(dim: CustomDimension, adopt_id: str | None) -> dict[str, Any]:
 class CustomDimensionAdapter(Adapter[CustomDimensionInputs]):
     resource_type = "CustomDimension"
     inputs_model = CustomDimensionInputs
-    replace_on_change = frozenset({"site_id", "scope", "slot", "adopt_id"})
-    computed_keys = frozenset({"case_sensitive", "extractions", "slot", "description", "adopt_id"})
 
     def computed_matches(self, key: str, new: Any, old: Any, id_: str) -> bool:
         if key == "adopt_id":

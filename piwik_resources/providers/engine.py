@@ -1,8 +1,8 @@
 """The generic dynamic-provider engine: check, diff, CRUD, adoption hooks, connection and error wording.
 
-Each resource contributes only an :class:`Adapter` (its inputs model, its replace-on-change properties and the
-mapping to the API); :class:`PiwikProvider` turns it into a Pulumi ``ResourceProvider``. Rules the engine
-enforces for every resource:
+Each resource contributes only an :class:`Adapter` (its inputs model, whose ``prop`` declarations give the
+replace-on-change and computed properties and the mapping to the API, see _fields.py);
+:class:`PiwikProvider` turns it into a Pulumi ``ResourceProvider``. Rules the engine enforces for every resource:
 
 * ``check`` validates with the adapter's pydantic model; failures name the Pulumi property, the value and
   what is allowed; preview-time unknown values are not judged; integers that arrived as floats are restored.
@@ -13,7 +13,7 @@ enforces for every resource:
   exception is an adapter's ``computed_keys``: unset means "keep what is there" and the output shows it.
 * ``read`` returns ``ReadResult("", {})`` when the adapter says the object is gone, otherwise the live
   outputs *and* the inputs derived from them, so a refresh leaves no false diff.
-* ``update`` returns the full outputs.
+* ``update`` returns the full outputs; an output the inputs model does not declare is a bug, refused.
 * Errors are :class:`ProviderError` with the operation, the API method/path/status/detail, and never a secret.
 """
 
@@ -35,7 +35,7 @@ from pulumi.dynamic import (
 
 from piwik_resources.api import PiwikClient, PiwikError
 
-from . import _connection
+from . import _connection, _fields
 from ._connection import (
     Connection,
     ConnectionNotConfigured,
@@ -83,14 +83,26 @@ class Adapter(Generic[In]):
     resource_type: ClassVar[str] = "Resource"
     #: Pydantic model of the inputs (its field names are the Pulumi property names).
     inputs_model: ClassVar[type[InputsModel]] = InputsModel
-    #: Properties whose change replaces the resource instead of updating it.
+    #: Properties whose change replaces the resource instead of updating it (derived: ``prop(replace=True)``).
     replace_on_change: ClassVar[frozenset[str]] = frozenset()
     #: Optional properties the API or the provider fills in when they are unset (a default, an id looked
     #: up): unset means "whatever is there", so only a set, different value counts as a change, and their
-    #: outputs always carry the live value.
+    #: outputs always carry the live value (derived: ``prop(computed=True)``).
     computed_keys: ClassVar[frozenset[str]] = frozenset()
     #: Delete the old object before creating its replacement (for objects with a unique natural key).
     delete_before_replace: ClassVar[bool] = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        model = cls.__dict__.get("inputs_model")
+        if model is None:
+            return
+        # The declarations say which properties replace and which are computed; a subclass that sets the sets
+        # itself (a test double over plain pydantic fields) keeps its own.
+        if "replace_on_change" not in cls.__dict__:
+            cls.replace_on_change = _fields.replace_keys(model)
+        if "computed_keys" not in cls.__dict__:
+            cls.computed_keys = _fields.computed_keys(model)
 
     def input_keys(self) -> tuple[str, ...]:
         return tuple(self.inputs_model.model_fields)
@@ -245,8 +257,10 @@ class PiwikProvider(ResourceProvider):
         state = user_props(props)
         self._run("delete", id_, lambda ctx: self.adapter.delete(ctx, id_, state))
 
-    @staticmethod
-    def _clean(outs: Mapping[str, Any]) -> dict[str, Any]:
+    def _clean(self, outs: Mapping[str, Any]) -> dict[str, Any]:
         if PROVIDER_KEY in outs:
             raise ProviderError(f"adapter returned the reserved key {PROVIDER_KEY}")
+        undeclared = sorted(set(outs) - _fields.declared_keys(self.adapter.inputs_model))
+        if undeclared:  # the typed Outputs and the docs are generated from the declarations: they would miss it
+            raise ProviderError(f"{self.adapter.resource_type}: undeclared output(s) {', '.join(undeclared)}")
         return {k: normalize(v) for k, v in outs.items() if v is not None}

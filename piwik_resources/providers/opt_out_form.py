@@ -15,27 +15,33 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from pydantic import Field
-
 from piwik_resources.api import NotFoundError
 
+from ._fields import Out, prop
 from ._validation import InputsModel
 from .engine import Adapter, Context, PiwikProvider
 from .site import UUID_PATTERN
 
 
 class OptOutFormInputs(InputsModel):
+    """Inputs of :class:`OptOutForm`: ``organization`` defaults to the organization of the API credentials."""
+
     resource_type: ClassVar[str] = "OptOutForm"
 
-    organization: str | None = Field(
-        None, pattern=r"^[A-Za-z0-9_.-]{1,100}$", json_schema_extra={"allowed": "an organization name such as default"}
+    organization: str | None = prop(
+        None,
+        doc="The organization whose opt-out form this is (default: the API credentials').",
+        allowed="an organization name such as default",
+        computed=True,
+        pattern=r"^[A-Za-z0-9_.-]{1,100}$",
     )
+
+    outputs: ClassVar[dict[str, Out]] = {"code": Out(str, "The opt-out form's HTML, to paste into the privacy policy.")}
 
 
 class OptOutFormAdapter(Adapter[OptOutFormInputs]):
     resource_type = "OptOutForm"
     inputs_model = OptOutFormInputs
-    computed_keys = frozenset({"organization"})
 
     @staticmethod
     def _outputs(ctx: Context, organization: str | None) -> dict[str, Any]:
@@ -61,15 +67,22 @@ class OptOutFormProvider(PiwikProvider):
 
 
 class InstallationCodeInputs(InputsModel):
+    """Inputs of :class:`InstallationCode`: the app whose container installation code is read."""
+
     resource_type: ClassVar[str] = "InstallationCode"
 
-    site_id: str = Field(pattern=UUID_PATTERN, json_schema_extra={"allowed": "the UUID of an app"})
+    site_id: str = prop(
+        doc="The app whose installation code this is.", allowed="the UUID of an app", replace=True, pattern=UUID_PATTERN
+    )
+
+    outputs: ClassVar[dict[str, Out]] = {
+        "code": Out(str, "The app's container installation code (HTML), to put in every page of the site.")
+    }
 
 
 class InstallationCodeAdapter(Adapter[InstallationCodeInputs]):
     resource_type = "InstallationCode"
     inputs_model = InstallationCodeInputs
-    replace_on_change = frozenset({"site_id"})
 
     @staticmethod
     def _outputs(ctx: Context, site_id: str) -> dict[str, Any]:

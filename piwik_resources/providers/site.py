@@ -20,12 +20,14 @@ import json
 import re
 import uuid
 import zoneinfo
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar
 
-from pydantic import Field, field_validator
+from pydantic import field_validator
 
 from piwik_resources.api import App, NotFoundError, ServerError, UnavailableError, ValidationError
+from piwik_resources.api.models import AppType
 
+from ._fields import Out, api_names, prop
 from ._validation import InputsModel
 from ._values import same
 from .engine import Adapter, Context, PiwikProvider, ProviderError
@@ -38,15 +40,6 @@ APP_ID_NAMESPACE = uuid.UUID("6f1d2c4e-8b0a-5e7f-9c3d-2a4b6c8d0e1f")
 
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 
-#: Pulumi property -> Apps API attribute (Python name of ``AppAttributes``).
-FIELDS: dict[str, str] = {
-    "name": "name",
-    "urls": "urls",
-    "timezone": "timezone",
-    "currency": "currency",
-    "app_type": "app_type",
-}
-
 
 @functools.cache
 def _timezones() -> frozenset[str]:
@@ -54,22 +47,70 @@ def _timezones() -> frozenset[str]:
 
 
 class SiteInputs(InputsModel):
+    """Inputs of :class:`Site`.
+
+    ``timezone``, ``currency`` and ``app_type`` take the app's current value when unset (``UTC``, ``USD`` and
+    ``web`` for a new app). ``app_type`` is fixed at creation: changing it replaces the app. ``adopt_id`` takes an
+    existing app (e.g. one made by hand) under management instead of creating one; only the fields that differ
+    are changed. Deleting the resource deletes the app — use ``ResourceOptions(retain_on_delete=True)`` to keep
+    an adopted app when the stack is destroyed.
+    """
+
     resource_type: ClassVar[str] = "Site"
 
-    name: str = Field(min_length=1, max_length=90, json_schema_extra={"allowed": "1 to 90 characters"})
-    urls: list[str] = Field(min_length=1, json_schema_extra={"allowed": "a non-empty list of http(s) URLs"})
-    timezone: str | None = Field(None, json_schema_extra={"allowed": "an IANA time zone such as Europe/Paris"})
-    currency: str | None = Field(
-        None, pattern=r"^[A-Z]{3}$", json_schema_extra={"allowed": "an ISO 4217 code such as EUR"}
+    name: str = prop(api="name", doc="The app's name.", min_length=1, max_length=90)
+    urls: list[str] = prop(
+        api="urls",
+        doc="The app's addresses (also the tracker's known URLs: see ``exclude_unknown_urls``).",
+        allowed="a non-empty list of http(s) URLs",
+        min_length=1,
     )
-    app_type: Literal["web", "sharepoint"] | None = Field(None, json_schema_extra={"allowed": "web, sharepoint"})
-    adopt_id: str | None = Field(
-        None, pattern=UUID_PATTERN, json_schema_extra={"allowed": "the UUID of an existing app"}
+    timezone: str | None = prop(
+        None,
+        api="timezone",
+        doc="The time zone of the app's reports (a new app: ``UTC``).",
+        allowed="an IANA time zone such as Europe/Paris",
+        computed=True,
     )
-    #: "<project>/<stack>/<resource name>", set by the Site resource; None gives a random UUID.
-    creation_key: str | None = Field(
-        None, min_length=1, max_length=1000, json_schema_extra={"allowed": "project/stack/resource name"}
+    currency: str | None = prop(
+        None,
+        api="currency",
+        doc="The default currency of goal revenues (a new app: ``USD``).",
+        allowed="an ISO 4217 code such as EUR",
+        computed=True,
+        pattern=r"^[A-Z]{3}$",
     )
+    app_type: AppType | None = prop(
+        None,
+        api="app_type",
+        doc="The kind of app, fixed at creation (a new app: ``web``).",
+        computed=True,
+        replace=True,
+    )
+    adopt_id: str | None = prop(
+        None,
+        doc="An existing app to take under management instead of creating one.",
+        allowed="the UUID of an existing app",
+        computed=True,
+        replace=True,
+        nullable_output=True,
+        pattern=UUID_PATTERN,
+    )
+    creation_key: str | None = prop(
+        None,
+        doc="``<project>/<stack>/<resource name>``, from which the new app's UUID is derived (set by the Site class).",
+        allowed="project/stack/resource name",
+        internal=True,
+        nullable_output=False,
+        min_length=1,
+        max_length=1000,
+    )
+
+    outputs: ClassVar[dict[str, Out]] = {
+        "site_id": Out(str, "The app's UUID."),
+        "organization": Out(str, "The organization the app belongs to."),
+        "added_at": Out(str, "When the app was created (ISO 8601)."),
+    }
 
     @field_validator("urls")
     @classmethod
@@ -85,6 +126,10 @@ class SiteInputs(InputsModel):
         if tz is not None and tz not in _timezones():
             raise ValueError("not an IANA time zone such as Europe/Paris or UTC")
         return tz
+
+
+#: Pulumi property -> Apps API attribute (Python name of ``AppAttributes``).
+FIELDS: dict[str, str] = api_names(SiteInputs)
 
 
 def _outputs(app: App, adopt_id: str | None, creation_key: str | None) -> dict[str, Any]:
@@ -122,8 +167,6 @@ def app_id_for(base_url: str, inputs: SiteInputs) -> str:
 class SiteAdapter(Adapter[SiteInputs]):
     resource_type = "Site"
     inputs_model = SiteInputs
-    replace_on_change = frozenset({"app_type", "adopt_id"})
-    computed_keys = frozenset({"timezone", "currency", "app_type", "adopt_id"})
 
     def computed_matches(self, key: str, new: Any, old: Any, id_: str) -> bool:
         if key == "adopt_id":

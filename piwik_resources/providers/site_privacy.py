@@ -16,57 +16,90 @@ The resource id is the app id. Delete writes back the values found when the reso
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar
 
-from pydantic import Field
+from piwik_resources.api.models import AnonymizationMode
 
+from ._fields import Out, api_names, prop
 from ._settings import SettingsAdapter
 from ._validation import InputsModel
 from .engine import Context, PiwikProvider
 from .site import UUID_PATTERN
 
-#: Pulumi property -> AppAttributes field.
-FIELDS: dict[str, str] = {
-    "gdpr": "gdpr",
-    "gdpr_data_anonymization": "gdpr_data_anonymization",
-    "gdpr_data_anonymization_mode": "gdpr_data_anonymization_mode",
-    "privacy_cookie_expiration_period": "privacy_cookie_expiration_period",
-    "privacy_cookie_domains_enabled": "privacy_cookie_domains_enabled",
-    "privacy_cookie_domains": "privacy_cookie_domains",
-    "privacy_use_cookies": "privacy_use_cookies",
-    "privacy_use_fingerprinting": "privacy_use_fingerprinting",
-    "session_id_strict_privacy_mode": "session_id_strict_privacy_mode",
-    "gdpr_user_mode_enabled": "gdpr_user_mode_enabled",
-    "cnil": "cnil",
-}
-
 
 class SitePrivacyInputs(InputsModel):
+    """Inputs of :class:`SitePrivacy`. Only the attributes you set are managed; the others are left alone.
+
+    Creating the resource adopts the app's current values (nothing is created); deleting it writes back the
+    values found at creation (``previous``). Changing ``site_id`` replaces the resource.
+    """
+
     resource_type: ClassVar[str] = "SitePrivacy"
 
-    site_id: str = Field(pattern=UUID_PATTERN, json_schema_extra={"allowed": "the UUID of an app"})
-    gdpr: bool | None = None
-    gdpr_data_anonymization: bool | None = None
-    gdpr_data_anonymization_mode: Literal["no_device_storage", "session_cookie_id"] | None = Field(
-        None, json_schema_extra={"allowed": "no_device_storage, session_cookie_id"}
+    site_id: str = prop(
+        doc="The app whose privacy attributes these are.",
+        allowed="the UUID of an app",
+        replace=True,
+        pattern=UUID_PATTERN,
     )
-    privacy_cookie_expiration_period: int | None = Field(
-        None, ge=0, json_schema_extra={"allowed": "a number of seconds >= 0"}
+    gdpr: bool | None = prop(
+        None,
+        api="gdpr",
+        doc="Collect privacy consent for full GDPR compliance (the consent form shows for tags that need it).",
     )
-    privacy_cookie_domains_enabled: bool | None = None
-    privacy_cookie_domains: list[str] | None = None
-    privacy_use_cookies: bool | None = None
-    privacy_use_fingerprinting: bool | None = None
-    session_id_strict_privacy_mode: bool | None = None
-    gdpr_user_mode_enabled: bool | None = None
-    cnil: bool | None = None
+    gdpr_data_anonymization: bool | None = prop(
+        None,
+        api="gdpr_data_anonymization",
+        doc="Track only the minimal data that needs no consent; identifying data only once consent is given.",
+    )
+    gdpr_data_anonymization_mode: AnonymizationMode | None = prop(
+        None,
+        api="gdpr_data_anonymization_mode",
+        doc="How visitors without consent are tracked: nothing stored on the device, or a session cookie id.",
+    )
+    privacy_cookie_expiration_period: int | None = prop(
+        None,
+        api="privacy_cookie_expiration_period",
+        doc="Lifetime of the privacy (consent record) cookie, in seconds (the API's default: one year).",
+        allowed="a number of seconds >= 0",
+        ge=0,
+    )
+    privacy_cookie_domains_enabled: bool | None = prop(
+        None,
+        api="privacy_cookie_domains_enabled",
+        doc="The privacy cookie is set for the domains of ``privacy_cookie_domains``.",
+    )
+    privacy_cookie_domains: list[str] | None = prop(
+        None, api="privacy_cookie_domains", doc="The domains the privacy cookie is set for."
+    )
+    privacy_use_cookies: bool | None = prop(
+        None, api="privacy_use_cookies", doc="Cookies recognise new and returning visitors."
+    )
+    privacy_use_fingerprinting: bool | None = prop(
+        None, api="privacy_use_fingerprinting", doc="Fingerprinting recognises new and returning visitors."
+    )
+    session_id_strict_privacy_mode: bool | None = prop(
+        None,
+        api="session_id_strict_privacy_mode",
+        doc="No device data of the visitor is collected (the German TTDSG mode).",
+    )
+    gdpr_user_mode_enabled: bool | None = prop(None, api="gdpr_user_mode_enabled", doc="The app's GDPR user mode.")
+    cnil: bool | None = prop(None, api="cnil", doc="The app's CNIL integration.")
+
+    outputs: ClassVar[dict[str, Out]] = {
+        "previous": Out(
+            dict[str, Any], "The values found at create for the managed attributes (written back on delete)."
+        )
+    }
+
+
+#: Pulumi property -> AppAttributes field.
+FIELDS: dict[str, str] = api_names(SitePrivacyInputs)
 
 
 class SitePrivacyAdapter(SettingsAdapter[SitePrivacyInputs]):
     resource_type = "SitePrivacy"
     inputs_model = SitePrivacyInputs
-    replace_on_change = frozenset({"site_id"})
-    fields = FIELDS
     restore_on_delete = True
 
     def fetch(self, ctx: Context, parent: str) -> Mapping[str, Any]:

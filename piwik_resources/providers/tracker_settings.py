@@ -10,86 +10,178 @@ GlobalTrackerSettings records the values it found at create and writes them back
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar, Literal
-
-from pydantic import Field
+from typing import Any, ClassVar
 
 from piwik_resources.api import TrackerSettings
+from piwik_resources.api.models import GeolocationLevel, SessionLimitExceededAction
 
+from ._fields import Out, api_names, prop
 from ._settings import SettingsAdapter
 from ._validation import InputsModel
 from .engine import Context, PiwikProvider
 from .site import UUID_PATTERN
 
-#: Pulumi property -> tracker settings attribute.
-FIELDS: dict[str, str] = {
-    "ip_masking_level": "anonymize_visitor_ip_level",
-    "use_masked_ip_for_enrichment": "fingerprint_based_on_anonymized_ip",
-    "ip_tracking": "set_ip_tracking",
-    "geolocation_level": "anonymize_visitor_geolocation_level",
-    "exclude_unknown_urls": "exclude_unknown_urls",
-    "fingerprinting_across_websites": "enable_fingerprinting_across_websites",
-    "tracking_fingerprint_disabled": "tracking_fingerprint_disabled",
-    "use_session_hash": "use_session_hash",
-    "use_anonymous_session_hash": "use_anonymous_session_hash",
-    "exclude_crawlers": "exclude_crawlers",
-    "keep_url_fragment": "keep_url_fragment",
-    "excluded_ips": "excluded_ips",
-    "excluded_user_agents": "excluded_user_agents",
-    "excluded_url_query_parameters": "url_query_parameter_to_exclude_from_url",
-    "session_limit_exceeded_action": "session_limit_exceeded_action",
-    "session_max_duration_seconds": "session_max_duration_seconds",
-    "session_max_event_count": "session_max_event_count",
-}
-
 
 class _SettingsFields(InputsModel):
-    ip_masking_level: int | None = Field(
-        None, ge=0, le=4, json_schema_extra={"allowed": "0, 1, 2, 3, 4 (bytes of the IP address masked)"}
+    """The 29 settings of the published ``setting`` enum (api_tracker_v2_settings_app_{app_id}_{setting}.json in
+    piwik_emulator/openapi/) but ``urls``, which Site owns; types and limits as the PATCH schemas give them."""
+
+    # --- privacy: what is kept of the visitor's IP and location ------------------------------------------------
+    ip_masking_level: int | None = prop(
+        None,
+        api="anonymize_visitor_ip_level",
+        doc="How many trailing bytes of the visitor's IP address are masked before anything else uses it.",
+        allowed="0, 1, 2, 3, 4 (bytes of the IP address masked)",
+        ge=0,
+        le=4,
     )
-    use_masked_ip_for_enrichment: bool | None = None
-    ip_tracking: bool | None = None
-    geolocation_level: Literal["none", "City", "Region", "Country", "Continent"] | None = Field(
-        None, json_schema_extra={"allowed": "none, City, Region, Country, Continent"}
+    use_masked_ip_for_enrichment: bool | None = prop(
+        None,
+        api="fingerprint_based_on_anonymized_ip",
+        doc="Geolocation and the other enrichments use the masked IP instead of the real one.",
     )
-    exclude_unknown_urls: bool | None = None
-    fingerprinting_across_websites: bool | None = None
-    tracking_fingerprint_disabled: bool | None = None
-    use_session_hash: bool | None = None
-    use_anonymous_session_hash: bool | None = None
-    exclude_crawlers: bool | None = None
-    keep_url_fragment: bool | None = None
-    excluded_ips: list[str] | None = None
-    excluded_user_agents: list[str] | None = None
-    excluded_url_query_parameters: list[str] | None = None
-    session_limit_exceeded_action: Literal["split_and_exclude", "just_split"] | None = Field(
-        None, json_schema_extra={"allowed": "split_and_exclude, just_split"}
+    ip_tracking: bool | None = prop(
+        None, api="set_ip_tracking", doc="False makes the tracker drop the IP address on arrival (``rmip=1``)."
     )
-    session_max_duration_seconds: int | None = Field(
-        None, ge=1, le=43200, json_schema_extra={"allowed": "1 to 43200 seconds"}
+    geolocation_level: GeolocationLevel | None = prop(
+        None,
+        api="anonymize_visitor_geolocation_level",
+        doc="The finest level of location kept (``none``: full precision; ``City`` drops nothing but the rest).",
     )
-    session_max_event_count: int | None = Field(None, ge=1, le=65535, json_schema_extra={"allowed": "1 to 65535"})
+    # --- visitor and session matching ---------------------------------------------------------------------------
+    fingerprinting_across_websites: bool | None = prop(
+        None,
+        api="enable_fingerprinting_across_websites",
+        doc="The tracker tries to give one visitor id to a visitor across different websites.",
+    )
+    tracking_fingerprint_disabled: bool | None = prop(
+        None, api="tracking_fingerprint_disabled", doc="The tracker takes the fingerprint from the cookie."
+    )
+    use_session_hash: bool | None = prop(
+        None, api="use_session_hash", doc="Events tracked non-anonymously are matched to a session by a hash."
+    )
+    use_anonymous_session_hash: bool | None = prop(
+        None, api="use_anonymous_session_hash", doc="Events tracked anonymously are matched to a session by a hash."
+    )
+    trust_visitors_cookies: bool | None = prop(
+        None,
+        api="trust_visitors_cookies",
+        doc="Deprecated by the API (use ``use_session_hash`` / ``use_anonymous_session_hash``): match sessions "
+        "by the visitor-side id only.",
+    )
+    session_limit_exceeded_action: SessionLimitExceededAction | None = prop(
+        None,
+        api="session_limit_exceeded_action",
+        doc="What happens to a session past its limits: end it and drop what follows, or start a new one.",
+    )
+    session_max_duration_seconds: int | None = prop(
+        None,
+        api="session_max_duration_seconds",
+        doc="Longest session, in seconds, before it is split.",
+        allowed="1 to 43200 seconds",
+        ge=1,
+        le=43200,
+    )
+    session_max_event_count: int | None = prop(
+        None, api="session_max_event_count", doc="Most events in one session before it is split.", ge=1, le=65535
+    )
+    create_new_visit_when_campaign_changes: bool | None = prop(
+        None, api="create_new_visit_when_campaign_changes", doc="A new campaign type or name starts a new session."
+    )
+    create_new_visit_when_website_referrer_changes: bool | None = prop(
+        None,
+        api="create_new_visit_when_website_referrer_changes",
+        doc="A new referrer type or name starts a new session.",
+    )
+    # --- what is tracked -------------------------------------------------------------------------------------
+    exclude_unknown_urls: bool | None = prop(
+        None, api="exclude_unknown_urls", doc="Hits from URLs that start with none of the app's ``urls`` are dropped."
+    )
+    exclude_crawlers: bool | None = prop(None, api="exclude_crawlers", doc="Crawler bots are not tracked.")
+    keep_url_fragment: bool | None = prop(None, api="keep_url_fragment", doc="The part of the URL after ``#`` is kept.")
+    excluded_ips: list[str] | None = prop(
+        None, api="excluded_ips", doc="IP addresses not tracked; wildcards such as ``1.2.*.*`` allowed."
+    )
+    excluded_user_agents: list[str] | None = prop(
+        None, api="excluded_user_agents", doc="Visitors whose user agent contains one of these are not tracked."
+    )
+    excluded_url_query_parameters: list[str] | None = prop(
+        None,
+        api="url_query_parameter_to_exclude_from_url",
+        doc="URL query parameters removed before tracking (regular expressions such as ``/^sess.*/`` allowed).",
+    )
+    site_search_query_params: list[str] | None = prop(
+        None, api="site_search_query_params", doc="URL query parameters that carry a site search."
+    )
+    site_search_category_params: list[str] | None = prop(
+        None, api="site_search_category_params", doc="URL query parameters that carry a site search category."
+    )
+    strip_site_search_query_parameters: bool | None = prop(
+        None,
+        api="strip_site_search_query_parameters",
+        doc="The site search parameters are removed from the URLs shown in reports.",
+    )
+    # --- campaigns ---------------------------------------------------------------------------------------------
+    campaign_name_params: list[str] | None = prop(
+        None, api="campaign_name_params", doc="URL query parameters read, in order, for the campaign name."
+    )
+    campaign_source_params: list[str] | None = prop(
+        None, api="campaign_source_params", doc="URL query parameters read, in order, for the campaign source."
+    )
+    campaign_medium_params: list[str] | None = prop(
+        None, api="campaign_medium_params", doc="URL query parameters read, in order, for the campaign medium."
+    )
+    campaign_keyword_params: list[str] | None = prop(
+        None, api="campaign_keyword_params", doc="URL query parameters read, in order, for the campaign keyword."
+    )
+    campaign_content_params: list[str] | None = prop(
+        None, api="campaign_content_params", doc="URL query parameters read, in order, for the campaign content."
+    )
+    campaign_id_params: list[str] | None = prop(
+        None, api="campaign_id_params", doc="URL query parameters read, in order, for the campaign id."
+    )
 
 
 class TrackerSettingsInputs(_SettingsFields):
+    """Inputs of :class:`TrackerSettings`: the app (``site_id``) and the settings to override for it.
+
+    Only the settings you set are managed. Deleting the resource (or removing a setting) drops the app's
+    override, so the global value applies again. Changing ``site_id`` replaces the resource.
+    """
+
     resource_type: ClassVar[str] = "TrackerSettings"
 
-    site_id: str = Field(pattern=UUID_PATTERN, json_schema_extra={"allowed": "the UUID of an app"})
+    site_id: str = prop(
+        doc="The app whose settings these are.", allowed="the UUID of an app", replace=True, pattern=UUID_PATTERN
+    )
 
 
 class GlobalTrackerSettingsInputs(_SettingsFields):
+    """Inputs of :class:`GlobalTrackerSettings`: the account-wide values to set.
+
+    A singleton per account (id ``global``): only one stack should declare it. Creating it records the values
+    found (``previous``) for the settings you set; deleting it writes them back.
+    """
+
     resource_type: ClassVar[str] = "GlobalTrackerSettings"
+
+    outputs: ClassVar[dict[str, Out]] = {
+        "previous": Out(dict[str, Any], "The values found at create for the managed settings (written back on delete).")
+    }
+
+
+#: Pulumi property -> tracker settings attribute.
+FIELDS: dict[str, str] = api_names(_SettingsFields)
 
 
 def _values(settings: TrackerSettings) -> dict[str, Any]:
-    return {api: getattr(settings, api) for api in FIELDS.values()}
+    # By dump, not by attribute: a setting declared above reaches the API even before the client model lists it.
+    return settings.model_dump()
 
 
 class TrackerSettingsAdapter(SettingsAdapter[TrackerSettingsInputs]):
     resource_type = "TrackerSettings"
     inputs_model = TrackerSettingsInputs
-    replace_on_change = frozenset({"site_id"})
-    fields = FIELDS
     restore_on_delete = False
 
     def fetch(self, ctx: Context, parent: str) -> Mapping[str, Any]:
@@ -106,7 +198,6 @@ class TrackerSettingsAdapter(SettingsAdapter[TrackerSettingsInputs]):
 class GlobalTrackerSettingsAdapter(SettingsAdapter[GlobalTrackerSettingsInputs]):
     resource_type = "GlobalTrackerSettings"
     inputs_model = GlobalTrackerSettingsInputs
-    fields = FIELDS
     parent_key = None
     singleton_id = "global"
     restore_on_delete = True

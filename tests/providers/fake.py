@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from pydantic import Field
-
 from piwik_resources.api import NotFoundError, ValidationError
+from piwik_resources.providers._fields import Out, prop
 from piwik_resources.providers._validation import InputsModel
 from piwik_resources.providers.engine import Adapter, Context, PiwikProvider
 
@@ -17,12 +16,14 @@ CALLS: list[str] = []
 class WidgetInputs(InputsModel):
     resource_type: ClassVar[str] = "Widget"
 
-    name: str = Field(min_length=1, max_length=10)
-    size: int | None = Field(None, ge=0, le=4, json_schema_extra={"allowed": "0, 1, 2, 3, 4"})
-    color: str | None = Field(None, pattern="^(red|blue)$")
-    kind: str | None = None
-    tags: list[str] | None = None
-    ref: str | None = None  # a lookup key: the provider fills it in when unset
+    name: str = prop(doc="A name.", min_length=1, max_length=10)
+    size: int | None = prop(None, doc="A size.", allowed="0, 1, 2, 3, 4", ge=0, le=4)
+    color: str | None = prop(None, doc="A colour.", pattern="^(red|blue)$")
+    kind: str | None = prop(None, doc="A kind.")
+    tags: list[str] | None = prop(None, doc="Tags.")
+    ref: str | None = prop(None, doc="A lookup key: the provider fills it in when unset.")
+
+    outputs: ClassVar[dict[str, Out]] = {"widget_id": Out(str, "The widget's id.")}
 
 
 class WidgetAdapter(Adapter[WidgetInputs]):
