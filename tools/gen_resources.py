@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import inspect
+import json
 import pkgutil
 import re
 import sys
@@ -166,32 +167,49 @@ def _render_typed_dict(model: type[BaseModel]) -> list[str]:
     return lines
 
 
-def _render_args(res: Resource) -> list[str]:
-    props = [p for p in _fields.properties(res.model) if not p.internal]
-    props.sort(key=lambda p: not p.required)  # required first, as a reader expects; the order is kw-only anyway
-    lines = ["", "", "@dataclass(frozen=True, kw_only=True)", f"class {res.name}Args:", *_class_doc(res.model, "    ")]
-    lines.append("")
+def _shared_base(resources: list[Resource]) -> type[BaseModel] | None:
+    """The model the module's resources all derive from directly, when it declares properties (the tracker
+    settings of TrackerSettings and GlobalTrackerSettings): its typed classes are generated once, as bases."""
+    bases = {res.model.__bases__[0] for res in resources}
+    base = bases.pop() if len(resources) > 1 and len(bases) == 1 else None
+    if base is None or not issubclass(base, BaseModel) or not base.model_fields:
+        return None
+    return base
+
+
+def _own(model: type[BaseModel], base: type[BaseModel] | None) -> list[_fields.PropertyView]:
+    inherited = set(base.model_fields) if base is not None else set()
+    return [p for p in _fields.properties(model) if p.name not in inherited]
+
+
+def _render_args(name: str, model: type[BaseModel], base: str, props: list[_fields.PropertyView]) -> list[str]:
+    props = sorted((p for p in props if not p.internal), key=lambda p: not p.required)  # required first
+    head = f"class {name}Args({base}Args):" if base else f"class {name}Args:"
+    lines = ["", "", "@dataclass(frozen=True, kw_only=True)", head, *_class_doc(model, "    ")]
+    lines += [""] if props else []
     for p in props:
         default = "" if p.required else " = None"
         optional = "" if p.required else " | None"
         lines += [f"    {p.name}: {input_type(p.annotation)}{optional}{default}", *_docstring(_prop_doc(p), "    ")]
-    if not props:
+    if not props and not model.__doc__:
         lines.append("    pass")
     return lines
 
 
-def _render_outputs(res: Resource) -> list[str]:
-    outputs = _fields.outputs_of(res.model)
-    lines = ["", "", f"class {res.name}Outputs:", f'    """The typed outputs of :class:`{res.name}`."""', ""]
-    keys = ", ".join(f'"{k}"' for k in outputs) + ("," if len(outputs) == 1 else "")
-    lines.append("    #: Output-only properties (the resource passes them to the engine as None).")
-    lines.append(f"    OUTPUT_ONLY: ClassVar[tuple[str, ...]] = ({keys})")
-    lines.append("")
-    for p in _fields.properties(res.model):
+def _render_outputs(name: str, model: type[BaseModel], base: str, props: list[_fields.PropertyView]) -> list[str]:
+    head = f"class {name}Outputs({base}Outputs):" if base else f"class {name}Outputs:"
+    what = f":class:`{name}`" if not name.startswith("_") else "the resources that share these properties"
+    lines = ["", "", head, f'    """The typed outputs of {what}."""', ""]
+    if not name.startswith("_"):
+        outputs = _fields.outputs_of(model)
+        keys = ", ".join(f'"{k}"' for k in outputs) + ("," if len(outputs) == 1 else "")
+        lines.append("    #: Output-only properties (the resource passes them to the engine as None).")
+        lines += [f"    OUTPUT_ONLY: ClassVar[tuple[str, ...]] = ({keys})", ""]
+    for p in props:
         inner = output_type(p.annotation) + (" | None" if p.nullable_output else "")
         lines += [f"    {p.name}: pulumi.Output[{inner}]", *_docstring(p.doc, "    ")]
-    for name, out in outputs.items():
-        lines += [f"    {name}: pulumi.Output[{_out_type(out.type)}]", *_docstring(out.doc, "    ")]
+    for key, out in _fields.outputs_of(model).items() if not name.startswith("_") else ():
+        lines += [f"    {key}: pulumi.Output[{_out_type(out.type)}]", *_docstring(out.doc, "    ")]
     return lines
 
 
@@ -206,8 +224,15 @@ def render_module(module: str, resources: list[Resource]) -> str:
     body: list[str] = []
     for model in _typed_dicts(resources):
         body += _render_typed_dict(model)
+    shared = _shared_base(resources)
+    base = ""
+    if shared is not None:
+        base = f"_{shared.__name__.lstrip('_')}"
+        props = _fields.properties(shared)
+        body += _render_args(base, shared, "", props) + _render_outputs(base, shared, "", props)
     for res in resources:
-        body += _render_args(res) + _render_outputs(res)
+        props = _own(res.model, shared)
+        body += _render_args(res.name, res.model, base, props) + _render_outputs(res.name, res.model, base, props)
     text = "\n".join(body)
     imports = ["from __future__ import annotations", ""]
     abc = [n for n in ("Mapping", "Sequence") if f"{n}[" in text]
@@ -233,7 +258,8 @@ _MARKER = re.compile(
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|")
+    """Markdown of a docstring fragment: RST literals become code spans; pipes are escaped."""
+    return text.replace("``", "`").replace("|", "\\|")
 
 
 def render_table(model: type[BaseModel], exclude: Iterable[str] = ()) -> str:
@@ -245,7 +271,7 @@ def render_table(model: type[BaseModel], exclude: Iterable[str] = ()) -> str:
             continue
         notes = [n for n, on in (("required", p.required), ("replace on change", p.replace)) if on]
         notes += ["computed"] if p.computed else []
-        notes += [f"default `{p.default!r}`"] if p.default is not None else []
+        notes += [f"default `{json.dumps(p.default)}`"] if p.default is not None else []
         api = f"`{p.api}`" if p.api else "—"
         rows.append(f"| `{p.name}` | {api} | {_cell(p.allowed)} | {', '.join(notes)} | {_cell(p.doc)} |")
     for name, out in _fields.outputs_of(model).items():

@@ -23,6 +23,7 @@ from piwik_resources.providers.engine import PiwikProvider, ProviderError
 from piwik_resources.providers.tracker_settings import (
     FIELDS,
     GlobalTrackerSettingsInputs,
+    GlobalTrackerSettingsProvider,
     TrackerSettingsAdapter,
     TrackerSettingsInputs,
     TrackerSettingsProvider,
@@ -171,7 +172,8 @@ def test_one_declaration_reaches_args_errors_api_body_and_docs(live: Live) -> No
 
 
 def test_every_setting_round_trips_through_the_api(live: Live) -> None:
-    """Each of the 29, set to a value other than the global one, is written, stored and reported faithfully."""
+    """Each of the 29, set to a value other than the global one, is written, stored and reported faithfully,
+    per app and account-wide."""
     app_id = live.make_app("All settings")
     glob = live.api("GET", "/api/tracker/v2/settings/app/global")["data"]["attributes"]
     props: dict[str, Any] = {"site_id": app_id}
@@ -186,6 +188,16 @@ def test_every_setting_round_trips_through_the_api(live: Live) -> None:
     reset = live.api("GET", f"/api/tracker/v2/settings/app/{app_id}")["data"]["attributes"]
     assert {api: reset[api] for api in FIELDS.values()} == {api: glob[api] for api in FIELDS.values()}
 
+    # The same 29 account-wide: written, stored, then written back as found.
+    props.pop("site_id")
+    id_, outs = live.create(GlobalTrackerSettingsProvider, **props)
+    stored = live.api("GET", "/api/tracker/v2/settings/app/global")["data"]["attributes"]
+    assert {api: stored[api] for api in FIELDS.values()} == {api: props[p] for p, api in FIELDS.items()}
+    assert outs["previous"] == {p: glob[api] for p, api in FIELDS.items()}
+    live.delete(GlobalTrackerSettingsProvider, id_, outs)
+    back = live.api("GET", "/api/tracker/v2/settings/app/global")["data"]["attributes"]
+    assert {api: back[api] for api in FIELDS.values()} == {api: glob[api] for api in FIELDS.values()}
+
 
 def _other_than(info: Any, current: Any) -> Any:
     base = _fields.strip_optional(info.annotation)
@@ -197,3 +209,41 @@ def _other_than(info: Any, current: Any) -> Any:
     if get_origin(base) is Literal:
         return next(v for v in get_args(base) if v != current)
     return [*current, "probe_value"]
+
+
+# --- static types for users' programs --------------------------------------------------------------------------
+
+USER_PROGRAM = """
+import pulumi
+from piwik_resources.resources import Site, SiteArgs, TrackerSettings, TrackerSettingsArgs
+
+site = Site("shop", SiteArgs(name="Shop", urls=["https://shop.example"]))
+tracker = TrackerSettings(
+    "tracker", TrackerSettingsArgs(site_id=site.site_id, ip_masking_level=2, campaign_id_params=["cid"])
+)
+level: pulumi.Output[int | None] = tracker.ip_masking_level
+params: pulumi.Output[list[str] | None] = tracker.campaign_id_params
+"""
+
+BAD_LINES = {
+    'TrackerSettingsArgs(site_id="x", ip_maskin_level=2)': 'Unexpected keyword argument "ip_maskin_level"',
+    'TrackerSettingsArgs(site_id="x", exclude_crawlers="yes")': 'Argument "exclude_crawlers" to "TrackerSettingsArgs"',
+    "TrackerSettingsArgs(ip_masking_level=2)": 'Missing named argument "site_id"',
+    "x: pulumi.Output[str] = tracker.strip_site_search_query_parameters": "Incompatible types in assignment",
+}
+
+
+def test_users_programs_are_type_checked_by_mypy_strict(tmp_path: Path) -> None:
+    """What an IDE and `mypy --strict` see of the generated Args/Outputs: good code passes, each mistake is caught."""
+    from mypy import api
+
+    program = tmp_path / "program.py"
+    program.write_text(USER_PROGRAM + "\n".join(BAD_LINES) + "\n")
+    out, _err, status = api.run(["--strict", "--cache-dir", str(tmp_path / "cache"), str(program)])
+    errors = [line for line in out.splitlines() if ": error:" in line]
+    first_bad = len(USER_PROGRAM.splitlines()) + 1
+    good = [e for e in errors if int(e.split(":")[1]) < first_bad]
+    assert status == 1 and good == [], out
+    for offset, expected in enumerate(BAD_LINES.values()):
+        line = [e for e in errors if int(e.split(":")[1]) == first_bad + offset]
+        assert line and expected in " ".join(line), (expected, out)

@@ -12,7 +12,174 @@ import pulumi
 
 
 @dataclass(frozen=True, kw_only=True)
-class TrackerSettingsArgs:
+class _SettingsFieldsArgs:
+    """The 29 settings of the published ``setting`` enum (api_tracker_v2_settings_app_{app_id}_{setting}.json in
+    piwik_emulator/openapi/) but ``urls``, which Site owns; types and limits as the PATCH schemas give them.
+    """
+
+    ip_masking_level: pulumi.Input[int] | None = None
+    """How many trailing bytes of the visitor's IP address are masked before anything else uses it. (API
+    ``anonymize_visitor_ip_level``; allowed: 0, 1, 2, 3, 4 (bytes of the IP address masked))
+    """
+    use_masked_ip_for_enrichment: pulumi.Input[bool] | None = None
+    """Geolocation and the other enrichments use the masked IP instead of the real one. (API
+    ``fingerprint_based_on_anonymized_ip``)
+    """
+    ip_tracking: pulumi.Input[bool] | None = None
+    """False makes the tracker drop the IP address on arrival (``rmip=1``). (API ``set_ip_tracking``)"""
+    geolocation_level: pulumi.Input[str] | None = None
+    """The finest level of location kept (``none``: full precision; ``City`` drops nothing but the rest). (API
+    ``anonymize_visitor_geolocation_level``; allowed: none, City, Region, Country, Continent)
+    """
+    fingerprinting_across_websites: pulumi.Input[bool] | None = None
+    """The tracker tries to give one visitor id to a visitor across different websites. (API
+    ``enable_fingerprinting_across_websites``)
+    """
+    tracking_fingerprint_disabled: pulumi.Input[bool] | None = None
+    """The tracker takes the fingerprint from the cookie. (API ``tracking_fingerprint_disabled``)"""
+    use_session_hash: pulumi.Input[bool] | None = None
+    """Events tracked non-anonymously are matched to a session by a hash. (API ``use_session_hash``)"""
+    use_anonymous_session_hash: pulumi.Input[bool] | None = None
+    """Events tracked anonymously are matched to a session by a hash. (API ``use_anonymous_session_hash``)"""
+    trust_visitors_cookies: pulumi.Input[bool] | None = None
+    """Deprecated by the API (use ``use_session_hash`` / ``use_anonymous_session_hash``): match sessions by the
+    visitor-side id only. (API ``trust_visitors_cookies``)
+    """
+    session_limit_exceeded_action: pulumi.Input[str] | None = None
+    """What happens to a session past its limits: end it and drop what follows, or start a new one. (API
+    ``session_limit_exceeded_action``; allowed: split_and_exclude, just_split)
+    """
+    session_max_duration_seconds: pulumi.Input[int] | None = None
+    """Longest session, in seconds, before it is split. (API ``session_max_duration_seconds``; allowed: 1 to 43200
+    seconds)
+    """
+    session_max_event_count: pulumi.Input[int] | None = None
+    """Most events in one session before it is split. (API ``session_max_event_count``; allowed: 1 to 65535)"""
+    create_new_visit_when_campaign_changes: pulumi.Input[bool] | None = None
+    """A new campaign type or name starts a new session. (API ``create_new_visit_when_campaign_changes``)"""
+    create_new_visit_when_website_referrer_changes: pulumi.Input[bool] | None = None
+    """A new referrer type or name starts a new session. (API ``create_new_visit_when_website_referrer_changes``)"""
+    exclude_unknown_urls: pulumi.Input[bool] | None = None
+    """Hits from URLs that start with none of the app's ``urls`` are dropped. (API ``exclude_unknown_urls``)"""
+    exclude_crawlers: pulumi.Input[bool] | None = None
+    """Crawler bots are not tracked. (API ``exclude_crawlers``)"""
+    keep_url_fragment: pulumi.Input[bool] | None = None
+    """The part of the URL after ``#`` is kept. (API ``keep_url_fragment``)"""
+    excluded_ips: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None
+    """IP addresses not tracked; wildcards such as ``1.2.*.*`` allowed. (API ``excluded_ips``; allowed: a list of
+    strings)
+    """
+    excluded_user_agents: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None
+    """Visitors whose user agent contains one of these are not tracked. (API ``excluded_user_agents``; allowed: a
+    list of strings)
+    """
+    excluded_url_query_parameters: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None
+    """URL query parameters removed before tracking (regular expressions such as ``/^sess.*/`` allowed). (API
+    ``url_query_parameter_to_exclude_from_url``; allowed: a list of strings)
+    """
+    site_search_query_params: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None
+    """URL query parameters that carry a site search. (API ``site_search_query_params``; allowed: a list of strings)"""
+    site_search_category_params: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None
+    """URL query parameters that carry a site search category. (API ``site_search_category_params``; allowed: a list
+    of strings)
+    """
+    strip_site_search_query_parameters: pulumi.Input[bool] | None = None
+    """The site search parameters are removed from the URLs shown in reports. (API
+    ``strip_site_search_query_parameters``)
+    """
+    campaign_name_params: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None
+    """URL query parameters read, in order, for the campaign name. (API ``campaign_name_params``; allowed: a list of
+    strings)
+    """
+    campaign_source_params: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None
+    """URL query parameters read, in order, for the campaign source. (API ``campaign_source_params``; allowed: a list
+    of strings)
+    """
+    campaign_medium_params: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None
+    """URL query parameters read, in order, for the campaign medium. (API ``campaign_medium_params``; allowed: a list
+    of strings)
+    """
+    campaign_keyword_params: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None
+    """URL query parameters read, in order, for the campaign keyword. (API ``campaign_keyword_params``; allowed: a
+    list of strings)
+    """
+    campaign_content_params: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None
+    """URL query parameters read, in order, for the campaign content. (API ``campaign_content_params``; allowed: a
+    list of strings)
+    """
+    campaign_id_params: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None
+    """URL query parameters read, in order, for the campaign id. (API ``campaign_id_params``; allowed: a list of
+    strings)
+    """
+
+
+class _SettingsFieldsOutputs:
+    """The typed outputs of the resources that share these properties."""
+
+    ip_masking_level: pulumi.Output[int | None]
+    """How many trailing bytes of the visitor's IP address are masked before anything else uses it."""
+    use_masked_ip_for_enrichment: pulumi.Output[bool | None]
+    """Geolocation and the other enrichments use the masked IP instead of the real one."""
+    ip_tracking: pulumi.Output[bool | None]
+    """False makes the tracker drop the IP address on arrival (``rmip=1``)."""
+    geolocation_level: pulumi.Output[str | None]
+    """The finest level of location kept (``none``: full precision; ``City`` drops nothing but the rest)."""
+    fingerprinting_across_websites: pulumi.Output[bool | None]
+    """The tracker tries to give one visitor id to a visitor across different websites."""
+    tracking_fingerprint_disabled: pulumi.Output[bool | None]
+    """The tracker takes the fingerprint from the cookie."""
+    use_session_hash: pulumi.Output[bool | None]
+    """Events tracked non-anonymously are matched to a session by a hash."""
+    use_anonymous_session_hash: pulumi.Output[bool | None]
+    """Events tracked anonymously are matched to a session by a hash."""
+    trust_visitors_cookies: pulumi.Output[bool | None]
+    """Deprecated by the API (use ``use_session_hash`` / ``use_anonymous_session_hash``): match sessions by the
+    visitor-side id only.
+    """
+    session_limit_exceeded_action: pulumi.Output[str | None]
+    """What happens to a session past its limits: end it and drop what follows, or start a new one."""
+    session_max_duration_seconds: pulumi.Output[int | None]
+    """Longest session, in seconds, before it is split."""
+    session_max_event_count: pulumi.Output[int | None]
+    """Most events in one session before it is split."""
+    create_new_visit_when_campaign_changes: pulumi.Output[bool | None]
+    """A new campaign type or name starts a new session."""
+    create_new_visit_when_website_referrer_changes: pulumi.Output[bool | None]
+    """A new referrer type or name starts a new session."""
+    exclude_unknown_urls: pulumi.Output[bool | None]
+    """Hits from URLs that start with none of the app's ``urls`` are dropped."""
+    exclude_crawlers: pulumi.Output[bool | None]
+    """Crawler bots are not tracked."""
+    keep_url_fragment: pulumi.Output[bool | None]
+    """The part of the URL after ``#`` is kept."""
+    excluded_ips: pulumi.Output[list[str] | None]
+    """IP addresses not tracked; wildcards such as ``1.2.*.*`` allowed."""
+    excluded_user_agents: pulumi.Output[list[str] | None]
+    """Visitors whose user agent contains one of these are not tracked."""
+    excluded_url_query_parameters: pulumi.Output[list[str] | None]
+    """URL query parameters removed before tracking (regular expressions such as ``/^sess.*/`` allowed)."""
+    site_search_query_params: pulumi.Output[list[str] | None]
+    """URL query parameters that carry a site search."""
+    site_search_category_params: pulumi.Output[list[str] | None]
+    """URL query parameters that carry a site search category."""
+    strip_site_search_query_parameters: pulumi.Output[bool | None]
+    """The site search parameters are removed from the URLs shown in reports."""
+    campaign_name_params: pulumi.Output[list[str] | None]
+    """URL query parameters read, in order, for the campaign name."""
+    campaign_source_params: pulumi.Output[list[str] | None]
+    """URL query parameters read, in order, for the campaign source."""
+    campaign_medium_params: pulumi.Output[list[str] | None]
+    """URL query parameters read, in order, for the campaign medium."""
+    campaign_keyword_params: pulumi.Output[list[str] | None]
+    """URL query parameters read, in order, for the campaign keyword."""
+    campaign_content_params: pulumi.Output[list[str] | None]
+    """URL query parameters read, in order, for the campaign content."""
+    campaign_id_params: pulumi.Output[list[str] | None]
+    """URL query parameters read, in order, for the campaign id."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class TrackerSettingsArgs(_SettingsFieldsArgs):
     """Inputs of :class:`TrackerSettings`: the app (``site_id``) and the settings to override for it.
 
     Only the settings you set are managed. Deleting the resource (or removing a setting) drops the app's
@@ -21,341 +188,32 @@ class TrackerSettingsArgs:
 
     site_id: pulumi.Input[str]
     """The app whose settings these are. (allowed: the UUID of an app; replaces on change)"""
-    ip_masking_level: pulumi.Input[int] | None = None
-    """How many trailing bytes of the visitor's IP address are masked before anything else uses it. (API
-    ``anonymize_visitor_ip_level``; allowed: 0, 1, 2, 3, 4 (bytes of the IP address masked))
-    """
-    use_masked_ip_for_enrichment: pulumi.Input[bool] | None = None
-    """Geolocation and the other enrichments use the masked IP instead of the real one. (API
-    ``fingerprint_based_on_anonymized_ip``)
-    """
-    ip_tracking: pulumi.Input[bool] | None = None
-    """False makes the tracker drop the IP address on arrival (``rmip=1``). (API ``set_ip_tracking``)"""
-    geolocation_level: pulumi.Input[str] | None = None
-    """The finest level of location kept (``none``: full precision; ``City`` drops nothing but the rest). (API
-    ``anonymize_visitor_geolocation_level``; allowed: none, City, Region, Country, Continent)
-    """
-    fingerprinting_across_websites: pulumi.Input[bool] | None = None
-    """The tracker tries to give one visitor id to a visitor across different websites. (API
-    ``enable_fingerprinting_across_websites``)
-    """
-    tracking_fingerprint_disabled: pulumi.Input[bool] | None = None
-    """The tracker takes the fingerprint from the cookie. (API ``tracking_fingerprint_disabled``)"""
-    use_session_hash: pulumi.Input[bool] | None = None
-    """Events tracked non-anonymously are matched to a session by a hash. (API ``use_session_hash``)"""
-    use_anonymous_session_hash: pulumi.Input[bool] | None = None
-    """Events tracked anonymously are matched to a session by a hash. (API ``use_anonymous_session_hash``)"""
-    trust_visitors_cookies: pulumi.Input[bool] | None = None
-    """Deprecated by the API (use ``use_session_hash`` / ``use_anonymous_session_hash``): match sessions by the
-    visitor-side id only. (API ``trust_visitors_cookies``)
-    """
-    session_limit_exceeded_action: pulumi.Input[str] | None = None
-    """What happens to a session past its limits: end it and drop what follows, or start a new one. (API
-    ``session_limit_exceeded_action``; allowed: split_and_exclude, just_split)
-    """
-    session_max_duration_seconds: pulumi.Input[int] | None = None
-    """Longest session, in seconds, before it is split. (API ``session_max_duration_seconds``; allowed: 1 to 43200
-    seconds)
-    """
-    session_max_event_count: pulumi.Input[int] | None = None
-    """Most events in one session before it is split. (API ``session_max_event_count``; allowed: 1 to 65535)"""
-    create_new_visit_when_campaign_changes: pulumi.Input[bool] | None = None
-    """A new campaign type or name starts a new session. (API ``create_new_visit_when_campaign_changes``)"""
-    create_new_visit_when_website_referrer_changes: pulumi.Input[bool] | None = None
-    """A new referrer type or name starts a new session. (API ``create_new_visit_when_website_referrer_changes``)"""
-    exclude_unknown_urls: pulumi.Input[bool] | None = None
-    """Hits from URLs that start with none of the app's ``urls`` are dropped. (API ``exclude_unknown_urls``)"""
-    exclude_crawlers: pulumi.Input[bool] | None = None
-    """Crawler bots are not tracked. (API ``exclude_crawlers``)"""
-    keep_url_fragment: pulumi.Input[bool] | None = None
-    """The part of the URL after ``#`` is kept. (API ``keep_url_fragment``)"""
-    excluded_ips: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None
-    """IP addresses not tracked; wildcards such as ``1.2.*.*`` allowed. (API ``excluded_ips``; allowed: a list of
-    strings)
-    """
-    excluded_user_agents: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None
-    """Visitors whose user agent contains one of these are not tracked. (API ``excluded_user_agents``; allowed: a
-    list of strings)
-    """
-    excluded_url_query_parameters: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None
-    """URL query parameters removed before tracking (regular expressions such as ``/^sess.*/`` allowed). (API
-    ``url_query_parameter_to_exclude_from_url``; allowed: a list of strings)
-    """
-    site_search_query_params: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None
-    """URL query parameters that carry a site search. (API ``site_search_query_params``; allowed: a list of strings)"""
-    site_search_category_params: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None
-    """URL query parameters that carry a site search category. (API ``site_search_category_params``; allowed: a list
-    of strings)
-    """
-    strip_site_search_query_parameters: pulumi.Input[bool] | None = None
-    """The site search parameters are removed from the URLs shown in reports. (API
-    ``strip_site_search_query_parameters``)
-    """
-    campaign_name_params: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None
-    """URL query parameters read, in order, for the campaign name. (API ``campaign_name_params``; allowed: a list of
-    strings)
-    """
-    campaign_source_params: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None
-    """URL query parameters read, in order, for the campaign source. (API ``campaign_source_params``; allowed: a list
-    of strings)
-    """
-    campaign_medium_params: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None
-    """URL query parameters read, in order, for the campaign medium. (API ``campaign_medium_params``; allowed: a list
-    of strings)
-    """
-    campaign_keyword_params: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None
-    """URL query parameters read, in order, for the campaign keyword. (API ``campaign_keyword_params``; allowed: a
-    list of strings)
-    """
-    campaign_content_params: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None
-    """URL query parameters read, in order, for the campaign content. (API ``campaign_content_params``; allowed: a
-    list of strings)
-    """
-    campaign_id_params: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None
-    """URL query parameters read, in order, for the campaign id. (API ``campaign_id_params``; allowed: a list of
-    strings)
-    """
 
 
-class TrackerSettingsOutputs:
+class TrackerSettingsOutputs(_SettingsFieldsOutputs):
     """The typed outputs of :class:`TrackerSettings`."""
 
     #: Output-only properties (the resource passes them to the engine as None).
     OUTPUT_ONLY: ClassVar[tuple[str, ...]] = ()
 
-    ip_masking_level: pulumi.Output[int | None]
-    """How many trailing bytes of the visitor's IP address are masked before anything else uses it."""
-    use_masked_ip_for_enrichment: pulumi.Output[bool | None]
-    """Geolocation and the other enrichments use the masked IP instead of the real one."""
-    ip_tracking: pulumi.Output[bool | None]
-    """False makes the tracker drop the IP address on arrival (``rmip=1``)."""
-    geolocation_level: pulumi.Output[str | None]
-    """The finest level of location kept (``none``: full precision; ``City`` drops nothing but the rest)."""
-    fingerprinting_across_websites: pulumi.Output[bool | None]
-    """The tracker tries to give one visitor id to a visitor across different websites."""
-    tracking_fingerprint_disabled: pulumi.Output[bool | None]
-    """The tracker takes the fingerprint from the cookie."""
-    use_session_hash: pulumi.Output[bool | None]
-    """Events tracked non-anonymously are matched to a session by a hash."""
-    use_anonymous_session_hash: pulumi.Output[bool | None]
-    """Events tracked anonymously are matched to a session by a hash."""
-    trust_visitors_cookies: pulumi.Output[bool | None]
-    """Deprecated by the API (use ``use_session_hash`` / ``use_anonymous_session_hash``): match sessions by the
-    visitor-side id only.
-    """
-    session_limit_exceeded_action: pulumi.Output[str | None]
-    """What happens to a session past its limits: end it and drop what follows, or start a new one."""
-    session_max_duration_seconds: pulumi.Output[int | None]
-    """Longest session, in seconds, before it is split."""
-    session_max_event_count: pulumi.Output[int | None]
-    """Most events in one session before it is split."""
-    create_new_visit_when_campaign_changes: pulumi.Output[bool | None]
-    """A new campaign type or name starts a new session."""
-    create_new_visit_when_website_referrer_changes: pulumi.Output[bool | None]
-    """A new referrer type or name starts a new session."""
-    exclude_unknown_urls: pulumi.Output[bool | None]
-    """Hits from URLs that start with none of the app's ``urls`` are dropped."""
-    exclude_crawlers: pulumi.Output[bool | None]
-    """Crawler bots are not tracked."""
-    keep_url_fragment: pulumi.Output[bool | None]
-    """The part of the URL after ``#`` is kept."""
-    excluded_ips: pulumi.Output[list[str] | None]
-    """IP addresses not tracked; wildcards such as ``1.2.*.*`` allowed."""
-    excluded_user_agents: pulumi.Output[list[str] | None]
-    """Visitors whose user agent contains one of these are not tracked."""
-    excluded_url_query_parameters: pulumi.Output[list[str] | None]
-    """URL query parameters removed before tracking (regular expressions such as ``/^sess.*/`` allowed)."""
-    site_search_query_params: pulumi.Output[list[str] | None]
-    """URL query parameters that carry a site search."""
-    site_search_category_params: pulumi.Output[list[str] | None]
-    """URL query parameters that carry a site search category."""
-    strip_site_search_query_parameters: pulumi.Output[bool | None]
-    """The site search parameters are removed from the URLs shown in reports."""
-    campaign_name_params: pulumi.Output[list[str] | None]
-    """URL query parameters read, in order, for the campaign name."""
-    campaign_source_params: pulumi.Output[list[str] | None]
-    """URL query parameters read, in order, for the campaign source."""
-    campaign_medium_params: pulumi.Output[list[str] | None]
-    """URL query parameters read, in order, for the campaign medium."""
-    campaign_keyword_params: pulumi.Output[list[str] | None]
-    """URL query parameters read, in order, for the campaign keyword."""
-    campaign_content_params: pulumi.Output[list[str] | None]
-    """URL query parameters read, in order, for the campaign content."""
-    campaign_id_params: pulumi.Output[list[str] | None]
-    """URL query parameters read, in order, for the campaign id."""
     site_id: pulumi.Output[str]
     """The app whose settings these are."""
 
 
 @dataclass(frozen=True, kw_only=True)
-class GlobalTrackerSettingsArgs:
+class GlobalTrackerSettingsArgs(_SettingsFieldsArgs):
     """Inputs of :class:`GlobalTrackerSettings`: the account-wide values to set.
 
     A singleton per account (id ``global``): only one stack should declare it. Creating it records the values
     found (``previous``) for the settings you set; deleting it writes them back.
     """
 
-    ip_masking_level: pulumi.Input[int] | None = None
-    """How many trailing bytes of the visitor's IP address are masked before anything else uses it. (API
-    ``anonymize_visitor_ip_level``; allowed: 0, 1, 2, 3, 4 (bytes of the IP address masked))
-    """
-    use_masked_ip_for_enrichment: pulumi.Input[bool] | None = None
-    """Geolocation and the other enrichments use the masked IP instead of the real one. (API
-    ``fingerprint_based_on_anonymized_ip``)
-    """
-    ip_tracking: pulumi.Input[bool] | None = None
-    """False makes the tracker drop the IP address on arrival (``rmip=1``). (API ``set_ip_tracking``)"""
-    geolocation_level: pulumi.Input[str] | None = None
-    """The finest level of location kept (``none``: full precision; ``City`` drops nothing but the rest). (API
-    ``anonymize_visitor_geolocation_level``; allowed: none, City, Region, Country, Continent)
-    """
-    fingerprinting_across_websites: pulumi.Input[bool] | None = None
-    """The tracker tries to give one visitor id to a visitor across different websites. (API
-    ``enable_fingerprinting_across_websites``)
-    """
-    tracking_fingerprint_disabled: pulumi.Input[bool] | None = None
-    """The tracker takes the fingerprint from the cookie. (API ``tracking_fingerprint_disabled``)"""
-    use_session_hash: pulumi.Input[bool] | None = None
-    """Events tracked non-anonymously are matched to a session by a hash. (API ``use_session_hash``)"""
-    use_anonymous_session_hash: pulumi.Input[bool] | None = None
-    """Events tracked anonymously are matched to a session by a hash. (API ``use_anonymous_session_hash``)"""
-    trust_visitors_cookies: pulumi.Input[bool] | None = None
-    """Deprecated by the API (use ``use_session_hash`` / ``use_anonymous_session_hash``): match sessions by the
-    visitor-side id only. (API ``trust_visitors_cookies``)
-    """
-    session_limit_exceeded_action: pulumi.Input[str] | None = None
-    """What happens to a session past its limits: end it and drop what follows, or start a new one. (API
-    ``session_limit_exceeded_action``; allowed: split_and_exclude, just_split)
-    """
-    session_max_duration_seconds: pulumi.Input[int] | None = None
-    """Longest session, in seconds, before it is split. (API ``session_max_duration_seconds``; allowed: 1 to 43200
-    seconds)
-    """
-    session_max_event_count: pulumi.Input[int] | None = None
-    """Most events in one session before it is split. (API ``session_max_event_count``; allowed: 1 to 65535)"""
-    create_new_visit_when_campaign_changes: pulumi.Input[bool] | None = None
-    """A new campaign type or name starts a new session. (API ``create_new_visit_when_campaign_changes``)"""
-    create_new_visit_when_website_referrer_changes: pulumi.Input[bool] | None = None
-    """A new referrer type or name starts a new session. (API ``create_new_visit_when_website_referrer_changes``)"""
-    exclude_unknown_urls: pulumi.Input[bool] | None = None
-    """Hits from URLs that start with none of the app's ``urls`` are dropped. (API ``exclude_unknown_urls``)"""
-    exclude_crawlers: pulumi.Input[bool] | None = None
-    """Crawler bots are not tracked. (API ``exclude_crawlers``)"""
-    keep_url_fragment: pulumi.Input[bool] | None = None
-    """The part of the URL after ``#`` is kept. (API ``keep_url_fragment``)"""
-    excluded_ips: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None
-    """IP addresses not tracked; wildcards such as ``1.2.*.*`` allowed. (API ``excluded_ips``; allowed: a list of
-    strings)
-    """
-    excluded_user_agents: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None
-    """Visitors whose user agent contains one of these are not tracked. (API ``excluded_user_agents``; allowed: a
-    list of strings)
-    """
-    excluded_url_query_parameters: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None
-    """URL query parameters removed before tracking (regular expressions such as ``/^sess.*/`` allowed). (API
-    ``url_query_parameter_to_exclude_from_url``; allowed: a list of strings)
-    """
-    site_search_query_params: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None
-    """URL query parameters that carry a site search. (API ``site_search_query_params``; allowed: a list of strings)"""
-    site_search_category_params: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None
-    """URL query parameters that carry a site search category. (API ``site_search_category_params``; allowed: a list
-    of strings)
-    """
-    strip_site_search_query_parameters: pulumi.Input[bool] | None = None
-    """The site search parameters are removed from the URLs shown in reports. (API
-    ``strip_site_search_query_parameters``)
-    """
-    campaign_name_params: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None
-    """URL query parameters read, in order, for the campaign name. (API ``campaign_name_params``; allowed: a list of
-    strings)
-    """
-    campaign_source_params: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None
-    """URL query parameters read, in order, for the campaign source. (API ``campaign_source_params``; allowed: a list
-    of strings)
-    """
-    campaign_medium_params: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None
-    """URL query parameters read, in order, for the campaign medium. (API ``campaign_medium_params``; allowed: a list
-    of strings)
-    """
-    campaign_keyword_params: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None
-    """URL query parameters read, in order, for the campaign keyword. (API ``campaign_keyword_params``; allowed: a
-    list of strings)
-    """
-    campaign_content_params: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None
-    """URL query parameters read, in order, for the campaign content. (API ``campaign_content_params``; allowed: a
-    list of strings)
-    """
-    campaign_id_params: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None
-    """URL query parameters read, in order, for the campaign id. (API ``campaign_id_params``; allowed: a list of
-    strings)
-    """
 
-
-class GlobalTrackerSettingsOutputs:
+class GlobalTrackerSettingsOutputs(_SettingsFieldsOutputs):
     """The typed outputs of :class:`GlobalTrackerSettings`."""
 
     #: Output-only properties (the resource passes them to the engine as None).
     OUTPUT_ONLY: ClassVar[tuple[str, ...]] = ("previous",)
 
-    ip_masking_level: pulumi.Output[int | None]
-    """How many trailing bytes of the visitor's IP address are masked before anything else uses it."""
-    use_masked_ip_for_enrichment: pulumi.Output[bool | None]
-    """Geolocation and the other enrichments use the masked IP instead of the real one."""
-    ip_tracking: pulumi.Output[bool | None]
-    """False makes the tracker drop the IP address on arrival (``rmip=1``)."""
-    geolocation_level: pulumi.Output[str | None]
-    """The finest level of location kept (``none``: full precision; ``City`` drops nothing but the rest)."""
-    fingerprinting_across_websites: pulumi.Output[bool | None]
-    """The tracker tries to give one visitor id to a visitor across different websites."""
-    tracking_fingerprint_disabled: pulumi.Output[bool | None]
-    """The tracker takes the fingerprint from the cookie."""
-    use_session_hash: pulumi.Output[bool | None]
-    """Events tracked non-anonymously are matched to a session by a hash."""
-    use_anonymous_session_hash: pulumi.Output[bool | None]
-    """Events tracked anonymously are matched to a session by a hash."""
-    trust_visitors_cookies: pulumi.Output[bool | None]
-    """Deprecated by the API (use ``use_session_hash`` / ``use_anonymous_session_hash``): match sessions by the
-    visitor-side id only.
-    """
-    session_limit_exceeded_action: pulumi.Output[str | None]
-    """What happens to a session past its limits: end it and drop what follows, or start a new one."""
-    session_max_duration_seconds: pulumi.Output[int | None]
-    """Longest session, in seconds, before it is split."""
-    session_max_event_count: pulumi.Output[int | None]
-    """Most events in one session before it is split."""
-    create_new_visit_when_campaign_changes: pulumi.Output[bool | None]
-    """A new campaign type or name starts a new session."""
-    create_new_visit_when_website_referrer_changes: pulumi.Output[bool | None]
-    """A new referrer type or name starts a new session."""
-    exclude_unknown_urls: pulumi.Output[bool | None]
-    """Hits from URLs that start with none of the app's ``urls`` are dropped."""
-    exclude_crawlers: pulumi.Output[bool | None]
-    """Crawler bots are not tracked."""
-    keep_url_fragment: pulumi.Output[bool | None]
-    """The part of the URL after ``#`` is kept."""
-    excluded_ips: pulumi.Output[list[str] | None]
-    """IP addresses not tracked; wildcards such as ``1.2.*.*`` allowed."""
-    excluded_user_agents: pulumi.Output[list[str] | None]
-    """Visitors whose user agent contains one of these are not tracked."""
-    excluded_url_query_parameters: pulumi.Output[list[str] | None]
-    """URL query parameters removed before tracking (regular expressions such as ``/^sess.*/`` allowed)."""
-    site_search_query_params: pulumi.Output[list[str] | None]
-    """URL query parameters that carry a site search."""
-    site_search_category_params: pulumi.Output[list[str] | None]
-    """URL query parameters that carry a site search category."""
-    strip_site_search_query_parameters: pulumi.Output[bool | None]
-    """The site search parameters are removed from the URLs shown in reports."""
-    campaign_name_params: pulumi.Output[list[str] | None]
-    """URL query parameters read, in order, for the campaign name."""
-    campaign_source_params: pulumi.Output[list[str] | None]
-    """URL query parameters read, in order, for the campaign source."""
-    campaign_medium_params: pulumi.Output[list[str] | None]
-    """URL query parameters read, in order, for the campaign medium."""
-    campaign_keyword_params: pulumi.Output[list[str] | None]
-    """URL query parameters read, in order, for the campaign keyword."""
-    campaign_content_params: pulumi.Output[list[str] | None]
-    """URL query parameters read, in order, for the campaign content."""
-    campaign_id_params: pulumi.Output[list[str] | None]
-    """URL query parameters read, in order, for the campaign id."""
     previous: pulumi.Output[dict[str, Any]]
     """The values found at create for the managed settings (written back on delete)."""
