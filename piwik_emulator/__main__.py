@@ -11,7 +11,7 @@ import threading
 from pathlib import Path
 from types import FrameType
 
-from .config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_ORGANIZATION, Config
+from .config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_ORGANIZATION, ApiClient, Config
 from .server import EmulatorServer
 from .store import Store
 from .switches import DEFAULT_READ_LIMIT, DEFAULT_TOKEN_TTL, DEFAULT_WRITE_LIMIT, Switches
@@ -34,6 +34,21 @@ def _loopback(text: str) -> str:
     raise argparse.ArgumentTypeError(f"the emulator binds loopback IPv4 addresses only, not {text!r}")
 
 
+def _email(text: str) -> str:
+    local, at, domain = text.partition("@")
+    if not (local and at and "." in domain) or any(c.isspace() for c in text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not an e-mail address (name@example.com)")
+    return text
+
+
+def _extra_client(text: str) -> ApiClient:
+    client_id, _, rest = text.partition(":")
+    secret, _, email = rest.rpartition(":")
+    if not (client_id and secret and email):
+        raise argparse.ArgumentTypeError(f"{text!r}: expected CLIENT_ID:CLIENT_SECRET:AUTHOR_EMAIL")
+    return ApiClient.extra(client_id, secret, _email(email))
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m piwik_emulator", description="Piwik PRO API emulator")
     p.add_argument("--port", type=int, required=True, help="TCP port; 0 picks a free one")
@@ -41,6 +56,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", type=_loopback, default="127.0.0.1", help="loopback address (default 127.0.0.1)")
     p.add_argument("--client-id", default=os.environ.get("PIWIK_EMULATOR_CLIENT_ID", DEFAULT_CLIENT_ID))
     p.add_argument("--client-secret", default=os.environ.get("PIWIK_EMULATOR_CLIENT_SECRET", DEFAULT_CLIENT_SECRET))
+    p.add_argument("--client-email", type=_email, default=None, help="the default client's e-mail (api@ORG.piwik.pro)")
+    p.add_argument(
+        "--extra-client",
+        type=_extra_client,
+        action="append",
+        default=[],
+        metavar="CLIENT_ID:CLIENT_SECRET:AUTHOR_EMAIL",
+        help="one more accepted API client, acting as AUTHOR_EMAIL (repeatable)",
+    )
+    p.add_argument("--audit-log-forbidden", action="store_true", help="answer 403 on the audit log")
     p.add_argument("--organization", default=DEFAULT_ORGANIZATION, help="organization name (JWT `org` claim)")
     p.add_argument("--token-ttl", type=int, default=DEFAULT_TOKEN_TTL, help="token lifetime in seconds (1800)")
     p.add_argument("--latency-ms", type=int, default=0, help="delay added to every API request")
@@ -65,6 +90,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.token_ttl < 1:
         print("--token-ttl must be >= 1", file=sys.stderr)
         return 2
+    ids = [args.client_id, *(c.client_id for c in args.extra_client)]
+    if len(set(ids)) != len(ids):
+        print(f"--extra-client: client ids must differ from each other and from --client-id: {ids}", file=sys.stderr)
+        return 2
     switches = Switches(
         latency_ms=args.latency_ms,
         read_limit=args.read_limit,
@@ -76,6 +105,7 @@ def main(argv: list[str] | None = None) -> int:
         throttle_rate=args.throttle_rate,
         token_ttl=args.token_ttl,
         apps_limit=args.apps_limit,
+        audit_log_forbidden=args.audit_log_forbidden,
     )
     config = Config(
         state_file=args.state,
@@ -85,6 +115,8 @@ def main(argv: list[str] | None = None) -> int:
         client_secret=args.client_secret,
         organization=args.organization,
         switches=switches,
+        client_email=args.client_email,
+        extra_clients=tuple(args.extra_client),
     )
     store = Store(args.state)
     server = EmulatorServer(config, store)

@@ -13,9 +13,9 @@ import re
 import zoneinfo
 from typing import Any
 
-from . import kinds, tag_manager, tracker_settings
+from . import audit_log, kinds, tag_manager, tracker_settings
 from .errors import ApiError, Family, form_errors, id_mismatch, not_found, platform_error
-from .jsonapi import is_uuid, new_id, read_data, timestamp
+from .jsonapi import is_uuid, new_id, platform_int_param, read_data, timestamp
 from .messages import Request, Response, json_response, no_content
 from .store import Tx
 
@@ -188,23 +188,9 @@ def get_existing(tx: Tx, app_id: str) -> dict[str, Any]:
     return app
 
 
-def _int_param(req: Request, name: str, default: int, low: int, high: int | None) -> int:
-    raw = req.query_one(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        value = low - 1
-    if value < low or (high is not None and value > high):
-        bound = f"between {low} and {high}" if high is not None else f"{low} or more"
-        raise platform_error(400, "Invalid query", detail=f"This value should be {bound}.", parameter=name)
-    return value
-
-
 def list_apps(req: Request) -> Response:
-    offset = _int_param(req, "offset", 0, 0, None)
-    limit = _int_param(req, "limit", 10, 0, 1000)
+    offset = platform_int_param(req, "offset", 0, 0, None)
+    limit = platform_int_param(req, "limit", 10, 0, 1000)
     sort = req.query_one("sort") or "-addedAt"
     if sort.lstrip("-") not in SORTS:
         raise platform_error(
@@ -275,6 +261,7 @@ def create_app(req: Request) -> Response:
     req.tx.put(kinds.APP, app_id, app)
     tracker_settings.set_overrides(req.tx, app_id, shared, req.now)
     tag_manager.create_container(req, app_id)
+    audit_log.record(req, "app.added", app_id, {"id": app_id, "name": app["name"]})
     return json_response(201, _app_document(req.tx, app))
 
 
@@ -292,6 +279,7 @@ def edit_app(req: Request) -> Response:
     if data["id"] != app_id:
         raise id_mismatch(Family.PLATFORM, str(data["id"]), app_id)
     clean = _validate(data.get("attributes") or {}, creating=False)
+    before = _audited(req.tx, app)
     shared = {
         tracker_settings.APP_FIELD_TO_SETTING[k]: clean.pop(k)
         for k in list(clean)
@@ -304,13 +292,25 @@ def edit_app(req: Request) -> Response:
     req.tx.put(kinds.APP, app_id, app)
     if shared:
         tracker_settings.set_overrides(req.tx, app_id, shared, req.now)
+    audit_log.record_changes(req, "app.changed", app_id, before, _audited(req.tx, app), _event_field)
     return no_content()
+
+
+def _audited(tx: Tx, app: dict[str, Any]) -> dict[str, Any]:
+    """The attributes whose change the audit log records (all but the read-only ones)."""
+    return {k: v for k, v in app_attributes(tx, app).items() if k not in READ_ONLY}
+
+
+def _event_field(name: str) -> str:
+    """A shared field is named as its tracker setting, so both APIs log one event type for one change."""
+    return tracker_settings.APP_FIELD_TO_SETTING.get(name) or audit_log.snake(name)
 
 
 def delete_app(req: Request) -> Response:
     app_id = req.params["app_id"]
     get_existing(req.tx, app_id)
     req.tx.delete(kinds.APP, app_id)
+    audit_log.record(req, "app.deleted", app_id, {"id": app_id})
     for kind in kinds.APP_CHILD_KINDS:
         req.tx.delete_children(kind, app_id)
     return no_content()

@@ -69,3 +69,18 @@ def read_data(req: Request, family: Family, resource_type: str) -> dict[str, Any
     if not isinstance(attributes, dict):
         raise bad_body(family, "This value should be of type object.", "/data/attributes")
     return data
+
+
+def platform_int_param(req: Request, name: str, default: int, low: int, high: int | None) -> int:
+    """A whole-number query parameter within low..high (None: no upper bound); 400 naming it otherwise."""
+    raw = req.query_one(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = low - 1
+    if value < low or (high is not None and value > high):
+        bound = f"between {low} and {high}" if high is not None else f"{low} or more"
+        raise platform_error(400, "Invalid query", detail=f"This value should be {bound}.", parameter=name)
+    return value

@@ -11,3 +11,5 @@ CUSTOM_DIMENSION = "custom_dimension"
 CONSENT_TEMPLATE = "consent_template"
 
 APP_CHILD_KINDS = (TRACKER_APP, TAG, TRIGGER, VERSION, OPERATION, CUSTOM_DIMENSION, CONSENT_TEMPLATE)
+# Not a child of an app: an app's entries outlive the app, as an audit trail must.
+AUDIT_ENTRY = "audit_entry"

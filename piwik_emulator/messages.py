@@ -44,6 +44,10 @@ class Request:
     tx: Tx
     config: Config
     now: float
+    #: The caller's address and the claims of its bearer token (set once the token is verified): the author of
+    #: an audit-log entry.
+    ip: str = "127.0.0.1"
+    claims: dict[str, Any] = field(default_factory=dict)
 
     @property
     def query(self) -> dict[str, list[str]]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from . import (
     apps,
+    audit_log,
     auth,
     consent_templates,
     container_settings,
@@ -61,6 +62,7 @@ ROUTES: list[tuple[str, str, Handler]] = [
         "/api/container-settings/v1/organization/{organization}/opt-out-code",
         container_settings.get_opt_out_code,
     ),
+    ("GET", "/api/audit-log/v1/entries", audit_log.list_entries),
     ("GET", consent_templates.BASE_PATH, consent_templates.list_templates),
     ("GET", consent_templates.ITEM_PATH, consent_templates.get_template),
     ("PUT", consent_templates.ITEM_PATH, consent_templates.put_template),

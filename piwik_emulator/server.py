@@ -126,9 +126,23 @@ class EmulatorHandler(BaseHTTPRequestHandler):
         headers = {k.lower(): v for k, v in self.headers.items()}
         try:
             with self.server.store.transaction() as tx:
-                request = Request(method, path, query, headers, body, match.params, tx, self.server.config, time.time())
-                if path not in PUBLIC_PATHS and auth.verify_bearer(request) is None:
-                    return unauthorized(family)
+                request = Request(
+                    method,
+                    path,
+                    query,
+                    headers,
+                    body,
+                    match.params,
+                    tx,
+                    self.server.config,
+                    time.time(),
+                    ip=str(self.client_address[0]),
+                )
+                if path not in PUBLIC_PATHS:
+                    claims = auth.verify_bearer(request)
+                    if claims is None:
+                        return unauthorized(family)
+                    request.claims = claims
                 return match.handler(request)
         except ApiError as error:  # the transaction was rolled back
             return error.response

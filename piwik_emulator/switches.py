@@ -35,6 +35,8 @@ class Switches:
     token_ttl: int = DEFAULT_TOKEN_TTL
     apps_limit: int | None = None
     fault_paths: list[str] | None = None
+    #: The audit log answers 403, as for credentials without the owner permission it needs.
+    audit_log_forbidden: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -53,6 +55,7 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "token_ttl": (int,),
     "apps_limit": (int, type(None)),
     "fault_paths": (list, type(None)),
+    "audit_log_forbidden": (bool,),
 }
 
 

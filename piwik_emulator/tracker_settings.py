@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import kinds
+from . import audit_log, kinds
 from .errors import Family, form_errors, id_mismatch, not_found, platform_error
 from .jsonapi import is_uuid, read_data, timestamp
 from .messages import Request, Response, json_response, no_content
@@ -235,9 +235,12 @@ def patch_global(req: Request) -> Response:
         )
     clean = _validated(data["attributes"], GLOBAL_SETTINGS)
     doc = req.tx.get(kinds.TRACKER_GLOBAL, "global") or {"values": {}}
+    before, _ = global_values(req.tx)
     doc["values"].update(clean)
     doc["updated_at"] = timestamp(req.now)
     req.tx.put(kinds.TRACKER_GLOBAL, "global", doc)
+    after, _ = global_values(req.tx)
+    audit_log.record_changes(req, "global_tracker_settings.changed", audit_log.organization_id(req), before, after, str)
     return no_content()
 
 
@@ -262,7 +265,9 @@ def patch_app(req: Request) -> Response:
     if data["id"] != app_id:
         raise id_mismatch(Family.PLATFORM, str(data["id"]), app_id)
     clean = _validated(data.get("attributes") or {}, APP_SETTINGS)
+    before = effective(req.tx, app_id)
     set_overrides(req.tx, app_id, clean, req.now)
+    audit_log.record_changes(req, "app.changed", app_id, before, effective(req.tx, app_id), str)
     return no_content()
 
 
@@ -271,11 +276,13 @@ def delete_app_setting(req: Request) -> Response:
     _require_app(req, app_id)
     if setting not in APP_SETTINGS:
         raise platform_error(400, f'"{setting}" is not a valid tracker setting.', pointer="/setting")
+    before = effective(req.tx, app_id)
     current = overrides(req.tx, app_id)
     current.pop(setting, None)
     if setting == "urls":
         current["urls"] = []
     req.tx.put(kinds.TRACKER_APP, app_id, {"overrides": current, "updated_at": timestamp(req.now)}, parent=app_id)
+    audit_log.record_changes(req, "app.changed", app_id, before, effective(req.tx, app_id), str)
     return no_content()
 
 

@@ -22,14 +22,13 @@ from pulumi_policy import (
 from pulumi_policy.proxy import UnknownValueError
 
 from piwik_resources.components import compliance
+from piwik_resources.unknown import UNKNOWN
 
 PACK_NAME = "cnil-exemption"
 PACK_DESCRIPTION = (
     "Stops a stack whose Piwik PRO resources would break the CNIL consent exemption "
-    "(seed checklist of docs: cnil-exemption.md §2)."
+    "(the requirements of docs/cnil-exemption.md)."
 )
-#: The engine's sentinel for a string not known yet; ``compliance.is_known`` recognises it.
-UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 
 
 def plain(value: Any) -> Any:
@@ -72,7 +71,7 @@ def validator(rule: compliance.Rule) -> Any:
         # known yet; the SDK then reports "can't run policy … during preview" instead of a silent pass.
         args.props[rule.property]
         for violation in compliance.violations(args.resource_type, plain(args.props), rules=(rule,)):
-            report_violation(f"{kind} {args.name}: {violation}", args.urn)
+            report_violation(f"{kind} {args.name}: {violation.text()}", args.urn)
 
     return validate
 

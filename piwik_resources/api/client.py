@@ -23,6 +23,7 @@ from .jsonapi import JSONAPI_MEDIA_TYPE, MalformedResponse
 from .pacing import Pacing, shared_pacing
 from .retry import IDEMPOTENT_METHODS, NOT_SENT_ERRORS, RetryPolicy, parse_retry_after
 from .services.apps import AppsService
+from .services.audit_log import AuditLogService
 from .services.consent_templates import ConsentTemplatesService
 from .services.container_settings import ContainerSettingsService
 from .services.custom_dimensions import CustomDimensionsService
@@ -93,6 +94,7 @@ class PiwikClient:
         self.custom_dimensions = CustomDimensionsService(self)
         self.container_settings = ContainerSettingsService(self)
         self.consent_templates = ConsentTemplatesService(self)
+        self.audit_log = AuditLogService(self)
 
     @classmethod
     def from_config(

@@ -24,6 +24,7 @@ __all__ = [
     "AppAttributes",
     "AppSummary",
     "AppType",
+    "AuditLogEntry",
     "ConsentTemplate",
     "ConsentTemplateAttributes",
     "ConsentType",
@@ -378,3 +379,26 @@ class ConsentTemplate(ConsentTemplateAttributes):
     """A stored consent form template; ``language`` is its id (e.g. ``fr``)."""
 
     language: str = Field(alias="id")
+
+
+# --- Audit log (/api/audit-log/v1/entries) ----------------------------------------------------------------
+
+
+class AuditLogEntry(PiwikModel):
+    """Who did what, when and from where: one entry of the audit log (``ppms/audit-log-entry``).
+
+    ``type`` is an open set of event names (``app.added``, ``app.changed.urls``, ...); ``author_email`` and
+    ``ip`` may be null (an event of the system itself).
+    """
+
+    resource_type: ClassVar[str | None] = "ppms/audit-log-entry"
+
+    id: str
+    created_at: datetime
+    type: str
+    payload: dict[str, Any] = Field(default_factory=dict)
+    author_id: str | None = None
+    author_email: str | None = None
+    subject_id: str | None = None
+    ip: str | None = None
+    version: int | None = None

@@ -12,7 +12,7 @@ from importlib import metadata
 import click
 
 #: Modules that add a subcommand to `main` when imported, in the order `--help` lists them.
-SUBCOMMANDS: tuple[str, ...] = ()
+SUBCOMMANDS: tuple[str, ...] = ("watch",)
 
 
 def _version() -> str:

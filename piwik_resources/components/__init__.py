@@ -2,12 +2,12 @@
 
 from .cnil_account import CnilAccount, CnilAccountArgs
 from .cnil_exempt_site import (
-    Attestations,
     CnilExemptionError,
     CnilExemptSite,
     CnilExemptSiteArgs,
     refusals,
 )
+from .compliance import Attestations
 
 __all__ = [
     "Attestations",

@@ -3,8 +3,8 @@
 « Administration → Plate-forme → Paramètres de confidentialité »: mask IP addresses (at least one byte) and use
 the masked IP for data enrichment. These are the account's global tracker settings: a singleton that several
 stacks may share, so they live apart from CnilExemptSite (which only sets per-app overrides) and exactly one
-stack per account should declare this component (cnil-exemption.md §4). Destroying it writes back the values
-found when it was created.
+stack per account should declare this component (docs/cnil-exemption.md, "Platform-level versus per-site
+settings"). Destroying it writes back the values found when it was created.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pydantic import ConfigDict
 from piwik_resources.resources import GlobalTrackerSettings, GlobalTrackerSettingsArgs
 
 from .cnil_exempt_site import CnilExemptionError
-from .compliance import BY_KEY, violations
+from .compliance import violations
 
 TYPE_TOKEN = "piwik:cnil:CnilAccount"
 
@@ -41,11 +41,7 @@ class CnilAccount(pulumi.ComponentResource):
             "fingerprinting_across_websites": False,
             "geolocation_level": args.geolocation_level,
         }
-        problems = [
-            f"{v.property}: {v.message} (seed requirement #{v.requirement.number}, "
-            f"{BY_KEY[v.requirement.key].seed_section})"
-            for v in violations("GlobalTrackerSettings", props)
-        ]
+        problems = [v.text() for v in violations("GlobalTrackerSettings", props)]
         if isinstance(args.ip_masking_level, bool) or args.ip_masking_level not in (0, 1, 2, 3, 4):
             problems.append(f"ip_masking_level: {args.ip_masking_level!r} is not allowed; allowed: 1, 2, 3, 4")
         if problems:

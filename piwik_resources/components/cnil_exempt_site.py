@@ -2,21 +2,21 @@
 
 It declares every API-settable requirement of the seed guide as a resource (the app, its privacy settings,
 its tracker settings, the Piwik PRO tag's consent type, the consent form texts, the export dimensions when
-exports are needed, the opt-out form code), refuses a configuration that would break the exemption before
-anything is declared, and reports, requirement by requirement, what the API enforces and what still needs a
-human (cnil-exemption.md §2).
+exports are needed, the opt-out form code), plus a read-only listing of every custom dimension of the app
+(SiteCustomDimensions). It refuses a configuration that would break the exemption before anything is declared,
+and reports, requirement by requirement, the verdict of compliance.judge_site on the resources' live outputs:
+the same rules as the refusals and the policy pack (docs/cnil-exemption.md).
 """
 
 from __future__ import annotations
 
-import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlparse
 
 import pulumi
-from pydantic import ConfigDict
 
 from piwik_resources.resources import (
     ConsentTemplate,
@@ -25,6 +25,8 @@ from piwik_resources.resources import (
     CustomDimensionArgs,
     Site,
     SiteArgs,
+    SiteCustomDimensions,
+    SiteCustomDimensionsArgs,
     SitePrivacy,
     SitePrivacyArgs,
     TagConsentType,
@@ -36,13 +38,19 @@ from piwik_resources.resources.opt_out_form import OptOutForm
 
 from .compliance import (
     BY_KEY,
+    DEFAULT_IDENTIFIER_PATTERNS,
     MAX_COOKIE_LIFETIME_SECONDS,
     MAX_RETENTION_MONTHS,
     OPEN_QUESTIONS,
-    ReportRow,
-    Status,
+    REQUIREMENTS,
+    STRICT,
+    Attestations,
+    Declared,
+    Options,
+    attestation_problem,
+    judge_site,
+    properties_judged,
     render_markdown,
-    row,
     violations,
 )
 from .texts import (
@@ -70,30 +78,6 @@ class CnilExemptionError(ValueError):
         super().__init__(f"CnilExemptSite {site!r} would not be exempt from consent:\n{lines}")
 
 
-# The stack config is validated against these dataclasses (stack_config.py): refuse unknown keys there.
-STRICT = ConfigDict(extra="forbid")
-
-
-@dataclass(frozen=True)
-class Attestations:
-    """What no API can set or read: the user states it; the compliance report shows it as attested.
-
-    ``None`` means "not yet attested" (a pending manual step); ``False`` is a refusal, because it says the
-    exemption is broken.
-    """
-
-    dpa_signed: bool | None = None
-    integrations_off: bool | None = None
-    no_export_credentials: bool | None = None
-    session_log_hidden: bool | None = None
-    retention_months: int | None = None
-    hosting_region: str | None = None
-    privacy_policy_published: bool | None = None
-    opt_out_form_published: bool | None = None
-
-    __pydantic_config__ = STRICT
-
-
 @dataclass(frozen=True)
 class CnilExemptSiteArgs:
     site_name: str
@@ -114,11 +98,16 @@ class CnilExemptSiteArgs:
     #: Take an existing app (its UUID) under management instead of creating one.
     adopt_site_id: str | None = None
     attestations: Attestations = field(default_factory=Attestations)
+    #: Regular expressions (case-insensitive) that mark a custom dimension's name or extraction pattern as an
+    #: identifier (requirement #12); ``None`` = compliance.DEFAULT_IDENTIFIER_PATTERNS (docs/cnil-exemption.md).
+    identifier_patterns: Sequence[str] | None = None
 
     __pydantic_config__ = STRICT
 
 
+#: The one resource property whose component argument has another name.
 ARG_OF_PROPERTY = {"privacy_cookie_expiration_period": "cookie_lifetime_seconds"}
+GEOLOCATION_LEVELS = ("none", "City", "Region", "Country", "Continent")
 
 
 def _site_props(args: CnilExemptSiteArgs) -> dict[str, dict[str, Any]]:
@@ -142,61 +131,90 @@ def _site_props(args: CnilExemptSiteArgs) -> dict[str, dict[str, Any]]:
     }
 
 
-def refusals(args: CnilExemptSiteArgs) -> list[str]:
-    """Every reason this configuration cannot be exempt (empty when it can), each naming property and requirement."""
+def options_of(args: CnilExemptSiteArgs) -> Options:
+    patterns = DEFAULT_IDENTIFIER_PATTERNS if args.identifier_patterns is None else tuple(args.identifier_patterns)
+    return Options(identifier_patterns=patterns)
+
+
+def declared_of(args: CnilExemptSiteArgs) -> Declared:
+    """What the compliance judge needs from this site's arguments (what no API answers)."""
+    return Declared(
+        site_name=args.site_name,
+        attestations=args.attestations,
+        exports_needed=args.exports_needed,
+        consent_template_mode=args.consent_template_mode,
+        consent_languages=tuple(sorted(args.consent_messages)),
+        export_dimensions=dict(EXPORT_DIMENSIONS) if args.exports_needed else {},
+        options=options_of(args),
+    )
+
+
+def _pattern_problems(patterns: Sequence[str] | None) -> list[str]:
+    if patterns is None:
+        return []
+    if not patterns:
+        return [f"identifier_patterns: empty; at least one pattern is needed ({BY_KEY['no-identifiers'].reference})"]
     problems: list[str] = []
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except (re.error, TypeError) as err:
+            problems.append(f"identifier_patterns: {pattern!r} is not a regular expression ({err})")
+    return problems
 
-    def seed(key: str) -> str:
-        req = BY_KEY[key]
-        return f"seed requirement #{req.number}, {req.title} — {req.seed_section}"
 
+def _argument_problems(args: CnilExemptSiteArgs) -> list[str]:
+    """The arguments' own ranges (the exemption's rules are applied apart, in refusals)."""
+    problems: list[str] = []
     if not args.site_name or not args.site_name.strip():
         problems.append("site_name: must not be empty")
     elif len(args.site_name) > 90:
         problems.append(f"site_name: {len(args.site_name)} characters; allowed: 1 to 90 (Apps API limit)")
     if not args.urls:
-        problems.append(
-            f"urls: at least one URL is needed: only the site's own URLs are tracked ({seed('exact-url-matching')})"
-        )
+        reference = BY_KEY["exact-url-matching"].reference
+        problems.append(f"urls: at least one URL is needed: only the site's own URLs are tracked ({reference})")
     for url in args.urls:
         parsed = urlparse(url)
         if parsed.scheme not in ("http", "https") or not parsed.netloc:
             problems.append(f"urls: {url!r} is not an absolute http(s) URL")
     if isinstance(args.ip_masking_level, bool) or args.ip_masking_level not in (0, 1, 2, 3, 4):
-        # Out of the API's range; 0 is in range and refused by the shared rule below.
+        # Out of the API's range; 0 is in range and refused by the shared rule.
         problems.append(f"ip_masking_level: {args.ip_masking_level!r} is not allowed; allowed: 1, 2, 3, 4")
-    if args.geolocation_level not in ("none", "City", "Region", "Country", "Continent"):
+    if args.geolocation_level not in GEOLOCATION_LEVELS:
         problems.append(
             f"geolocation_level: {args.geolocation_level!r} is not allowed; allowed: City, Region, Country, Continent"
         )
     if args.consent_template_mode not in CONSENT_TEMPLATE_MODES:
         problems.append(f"consent_template_mode: {args.consent_template_mode!r}; allowed: api, manual")
     if not args.consent_messages or not all(str(m).strip() for m in args.consent_messages.values()):
-        problems.append(f"consent_messages: at least one non-empty message is needed ({seed('consent-message')})")
-    att = args.attestations
-    for name, key, what in (
-        ("dpa_signed", "dpa", "a DPA signed with Piwik PRO"),
-        ("integrations_off", "no-integrations", "no integration with other data sources"),
-        ("no_export_credentials", "no-exports", "no API credentials able to export exempt data"),
-        ("session_log_hidden", "session-log-hidden", "the session log hidden"),
-    ):
-        if getattr(att, name) is False:
-            problems.append(f"attestations.{name}: false, but the exemption needs {what} ({seed(key)})")
-    if att.retention_months is not None and not 1 <= att.retention_months <= MAX_RETENTION_MONTHS:
-        problems.append(
-            f"attestations.retention_months: {att.retention_months}; allowed: 1 to {MAX_RETENTION_MONTHS} "
-            f"({seed('retention')})"
-        )
+        reference = BY_KEY["consent-message"].reference
+        problems.append(f"consent_messages: at least one non-empty message is needed ({reference})")
     if args.cookie_lifetime_seconds < 0:
         problems.append(
             f"cookie_lifetime_seconds: {args.cookie_lifetime_seconds}; allowed: 0 to {MAX_COOKIE_LIFETIME_SECONDS}"
         )
-    # The rules on resource properties live once, in compliance.RULES (shared with the policy pack); they speak
-    # in the resources' property names, which are this component's argument names but for one.
+    return problems + _pattern_problems(args.identifier_patterns)
+
+
+def refusals(args: CnilExemptSiteArgs) -> list[str]:
+    """Every reason this configuration cannot be exempt (empty when it can), each naming property and requirement."""
+    problems = _argument_problems(args)
+    for requirement in REQUIREMENTS:
+        if requirement.attestation:
+            problem = attestation_problem(requirement, getattr(args.attestations, requirement.attestation))
+            if problem:
+                problems.append(f"attestations.{requirement.attestation}: {problem} ({requirement.reference})")
+    if any(p.startswith("identifier_patterns:") for p in problems):
+        return problems  # the rules cannot run with patterns that do not compile
+    # The rules on resource properties live once, in compliance.RULES (shared with the policy pack and the
+    # report); they speak in the resources' property names, which are this component's argument names but for one.
+    options = options_of(args)
     for kind, props in _site_props(args).items():
-        for v in violations(kind, props):
-            prop = ARG_OF_PROPERTY.get(v.property, v.property)
-            problems.append(f"{prop}: {v.message} ({seed(v.requirement.key)})")
+        problems += [v.text(ARG_OF_PROPERTY.get(v.property)) for v in violations(kind, props, options=options)]
+    for scope, name in EXPORT_DIMENSIONS.items() if args.exports_needed else ():
+        # The export dimensions are what exports_needed declares.
+        dimension = {"name": name, "scope": scope}
+        problems += [v.text("exports_needed") for v in violations("CustomDimension", dimension, options=options)]
     return problems
 
 
@@ -217,9 +235,31 @@ class CnilExemptSite(pulumi.ComponentResource):
             # Raised before any resource is declared: nothing is sent to Piwik PRO.
             raise CnilExemptionError(name, problems)
         super().__init__(TYPE_TOKEN, name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
-        props = _site_props(args)
+        self._declare(name, args, pulumi.ResourceOptions(parent=self))
+        facts = PolicyFacts(
+            site_name=args.site_name,
+            hosting_region=args.attestations.hosting_region or "EU",
+            retention_months=args.attestations.retention_months or MAX_RETENTION_MONTHS,
+        )
+        self.opt_out_code = self.opt_out_form.code
+        # The OpenAPI files this project is built to publish no installation-code path (see README).
+        self.installation_code = pulumi.Output.from_input(None)
+        self.privacy_policy = pulumi.Output.from_input(privacy_policy_paragraphs(facts))
+        self.consent_message = pulumi.Output.from_input(dict(args.consent_messages))
 
+        declared = declared_of(args)
+        rows = self.live_values().apply(lambda live: [r.as_dict() for r in judge_site(live, declared)])
+        self.compliance_report = rows
+        self.compliance_report_markdown = rows.apply(
+            lambda r: render_markdown(f"CNIL exemption — {args.site_name}", r, OPEN_QUESTIONS)
+        )
+        # Only the id is registered on the component: the other outputs are attributes for the program to export
+        # as it sees fit, so the state does not store every report and text twice (bench: state per site).
+        self.register_outputs({"site_id": self.site_id})
+
+    def _declare(self, name: str, args: CnilExemptSiteArgs, child: pulumi.ResourceOptions) -> None:
+        """Every resource of the site; the app's own settings first, its dimensions' listing last."""
+        props = _site_props(args)
         self.site = Site(
             f"{name}-site",
             SiteArgs(
@@ -234,6 +274,7 @@ class CnilExemptSite(pulumi.ComponentResource):
         # The resource id is the app UUID too, and unlike the site_id output it stays known in a preview of an
         # update to the Site, so a rename does not show every dependent resource as a replacement.
         site_id: pulumi.Output[str] = self.site.id
+        self.site_id = site_id
         self.privacy = SitePrivacy(f"{name}-privacy", SitePrivacyArgs(site_id=site_id, **props["SitePrivacy"]), child)
         self.tracker = TrackerSettings(
             f"{name}-tracker", TrackerSettingsArgs(site_id=site_id, **props["TrackerSettings"]), child
@@ -242,209 +283,58 @@ class CnilExemptSite(pulumi.ComponentResource):
             f"{name}-piwik-tag", TagConsentTypeArgs(site_id=site_id, **props["TagConsentType"]), child
         )
         self.consent_templates = [
-            ConsentTemplate(
-                f"{name}-consent-{language}",
-                ConsentTemplateArgs(
-                    site_id=site_id,
-                    language=language,
-                    title=args.consent_titles.get(language) or DEFAULT_CONSENT_TITLES.get(language, args.site_name),
-                    message=message,
-                    accept_label=DEFAULT_ACCEPT_LABELS.get(language, DEFAULT_ACCEPT_LABELS["en"]),
-                    reject_label=DEFAULT_REJECT_LABELS.get(language, DEFAULT_REJECT_LABELS["en"]),
-                    privacy_policy_url=args.privacy_policy_url,
-                    mode=args.consent_template_mode,
-                ),
+            self._consent_template(name, args, language, child) for language in sorted(args.consent_messages)
+        ]
+        self.export_dimensions = [
+            CustomDimension(
+                f"{name}-consent-{scope}",
+                CustomDimensionArgs(site_id=site_id, name=dim_name, scope=scope, active=True),
                 child,
             )
-            for language, message in sorted(args.consent_messages.items())
+            for scope, dim_name in (EXPORT_DIMENSIONS.items() if args.exports_needed else ())
         ]
-        self.export_dimensions = (
-            [
-                CustomDimension(
-                    f"{name}-consent-{scope}",
-                    CustomDimensionArgs(site_id=site_id, name=dim_name, scope=scope, active=True),
-                    child,
-                )
-                for scope, dim_name in EXPORT_DIMENSIONS.items()
-            ]
-            if args.exports_needed
-            else []
+        # Listed after the export dimensions exist, so the first report already sees them (requirement #12).
+        self.live_dimensions = SiteCustomDimensions(
+            f"{name}-dimensions",
+            SiteCustomDimensionsArgs(site_id=site_id),
+            pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=list(self.export_dimensions))),
         )
         self.opt_out_form = OptOutForm(f"{name}-opt-out", opts=child)
 
-        facts = PolicyFacts(
-            site_name=args.site_name,
-            hosting_region=args.attestations.hosting_region or "EU",
-            retention_months=args.attestations.retention_months or MAX_RETENTION_MONTHS,
-        )
-        self.site_id = site_id
-        self.opt_out_code = self.opt_out_form.code
-        # The OpenAPI files this project is built to publish no installation-code path (see README).
-        self.installation_code = pulumi.Output.from_input(None)
-        self.privacy_policy = pulumi.Output.from_input(privacy_policy_paragraphs(facts))
-        self.consent_message = pulumi.Output.from_input(dict(args.consent_messages))
-
-        live = pulumi.Output.all(
-            tracker=pulumi.Output.all(
-                ip=self.tracker.ip_masking_level,
-                enrich=self.tracker.use_masked_ip_for_enrichment,
-                urls=self.tracker.exclude_unknown_urls,
-                fp=self.tracker.fingerprinting_across_websites,
-                geo=self.tracker.geolocation_level,
+    def _consent_template(
+        self, name: str, args: CnilExemptSiteArgs, language: str, child: pulumi.ResourceOptions
+    ) -> ConsentTemplate:
+        return ConsentTemplate(
+            f"{name}-consent-{language}",
+            ConsentTemplateArgs(
+                site_id=self.site.id,
+                language=language,
+                title=args.consent_titles.get(language) or DEFAULT_CONSENT_TITLES.get(language, args.site_name),
+                message=args.consent_messages[language],
+                accept_label=DEFAULT_ACCEPT_LABELS.get(language, DEFAULT_ACCEPT_LABELS["en"]),
+                reject_label=DEFAULT_REJECT_LABELS.get(language, DEFAULT_REJECT_LABELS["en"]),
+                privacy_policy_url=args.privacy_policy_url,
+                mode=args.consent_template_mode,
             ),
-            privacy=pulumi.Output.all(
-                gdpr=self.privacy.gdpr,
-                anon=self.privacy.gdpr_data_anonymization,
-                mode=self.privacy.gdpr_data_anonymization_mode,
-                cookie=self.privacy.privacy_cookie_expiration_period,
-            ),
-            consent_type=self.piwik_tag.consent_type,
-            templates=pulumi.Output.all(*[t.pending_manual_step for t in self.consent_templates]),
-            dimensions=pulumi.Output.all(*[d.dimension_id for d in self.export_dimensions]),
+            child,
         )
-        rows = live.apply(lambda v: [r.as_dict() for r in report_rows(args, v)])
-        self.compliance_report = rows
-        self.compliance_report_markdown = rows.apply(
-            lambda r: render_markdown(f"CNIL exemption — {args.site_name}", r, OPEN_QUESTIONS)
-        )
-        # Only the id is registered on the component: the other outputs are attributes for the program to export
-        # as it sees fit, so the state does not store every report and text twice (bench: state per site).
-        self.register_outputs({"site_id": self.site_id})
 
+    def live_values(self) -> pulumi.Output[dict[str, Any]]:
+        """The resources' outputs in the shape compliance.judge_site takes (the properties the RULES judge)."""
 
-def _number(value: Any) -> int | None:
-    """Numbers come back from the engine as floats (30 -> 30.0); None when absent."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return int(value)
+        def judged(resource: pulumi.Resource, kind: str, *extra: str) -> pulumi.Output[dict[str, Any]]:
+            return pulumi.Output.all(**{p: getattr(resource, p) for p in (*properties_judged(kind), *extra)})
 
-
-def report_rows(args: CnilExemptSiteArgs, live: Mapping[str, Any]) -> list[ReportRow]:
-    """One row per requirement of cnil-exemption.md §2, from the values the API answered (``live``)."""
-    tracker, privacy = live["tracker"], live["privacy"]
-    att = args.attestations
-    rows: list[ReportRow] = []
-
-    def api(key: str, ok: bool, detail: str) -> None:
-        # A value the API answered that is not the one declared is reported, never hidden.
-        rows.append(row(key, Status.ENFORCED if ok else Status.PENDING, detail if ok else f"NOT HELD: {detail}"))
-
-    def attested(key: str, value: Any, yes: str, todo: str) -> None:
-        rows.append(row(key, Status.ATTESTED, yes) if value else row(key, Status.PENDING, todo))
-
-    ip = _number(tracker["ip"])
-    api(
-        "ip-masking",
-        ip is not None and ip >= 1,
-        f"app tracker setting anonymize_visitor_ip_level = {ip} (the account-wide value: CnilAccount)",
-    )
-    api("masked-ip-enrichment", tracker["enrich"] is True, "fingerprint_based_on_anonymized_ip = true")
-    api("ask-consent", privacy["gdpr"] is True, "app gdpr = true")
-    api(
-        "cookieless-without-consent",
-        privacy["anon"] is True and privacy["mode"] == "no_device_storage",
-        f"gdprDataAnonymization = {json.dumps(privacy['anon'])}, gdprDataAnonymizationMode = {privacy['mode']}",
-    )
-    api(
-        "exact-url-matching",
-        tracker["urls"] is True,
-        'exclude_unknown_urls = true with the site\'s urls (a "starts with" rule: no exact-match field is published)',
-    )
-    api(
-        "piwik-tag-consent-type",
-        live["consent_type"] == "analytics",
-        f"Piwik PRO tag consent_type = {live['consent_type']}, Tag Manager draft published",
-    )
-    templates = list(live["templates"])
-    if args.consent_template_mode == "manual" or any(templates):
-        rows.append(
-            row(
-                "consent-message",
-                Status.PENDING,
-                "paste the consent message (output consent_message) in the Consent Manager template; "
-                "the step and texts are in each ConsentTemplate's manual_instructions",
+        templates = [
+            pulumi.Output.all(
+                language=t.language, message=t.message, mode=t.mode, pending_manual_step=t.pending_manual_step
             )
+            for t in self.consent_templates
+        ]
+        return pulumi.Output.all(
+            TrackerSettings=judged(self.tracker, "TrackerSettings"),
+            SitePrivacy=judged(self.privacy, "SitePrivacy"),
+            TagConsentType=judged(self.piwik_tag, "TagConsentType", "template", "tag_id", "tag_name"),
+            CustomDimension=self.live_dimensions.dimensions,
+            ConsentTemplate=pulumi.Output.all(*templates),
         )
-    else:
-        rows.append(
-            row(
-                "consent-message",
-                Status.ENFORCED,
-                f"consent form templates set for {', '.join(sorted(args.consent_messages))} (API not "
-                "published by Piwik PRO: the emulator's own paths)",
-            )
-        )
-    attested(
-        "privacy-policy",
-        att.privacy_policy_published,
-        "privacy policy published with the generated paragraph",
-        "publish the generated paragraph (output privacy_policy), then attest privacy_policy_published",
-    )
-    attested(
-        "opt-out",
-        att.opt_out_form_published,
-        "opt-out form published on the privacy policy page",
-        "paste the opt-out form code (output opt_out_code), then attest opt_out_form_published",
-    )
-    attested(
-        "dpa", att.dpa_signed, "DPA signed (attested)", "sign the DPA (legal+dpa@piwik.pro), then attest dpa_signed"
-    )
-    attested(
-        "no-integrations",
-        att.integrations_off,
-        "integrations off (attested)",
-        "check Analytics → Settings → Integrations, then attest integrations_off",
-    )
-    rows.append(
-        row(
-            "no-identifiers",
-            Status.CHECKED,
-            "no custom dimension declared by this site names or extracts an identifier",
-        )
-    )
-    attested(
-        "no-exports",
-        att.no_export_credentials,
-        "no export-capable API credentials (attested)",
-        "remove API credentials with export access, then attest no_export_credentials",
-    )
-    if args.exports_needed:
-        dims = [d for d in live["dimensions"] if d]
-        api(
-            "export-dimensions",
-            len(dims) == len(EXPORT_DIMENSIONS),
-            f"session- and event-scope dimensions {', '.join(map(str, dims))}",
-        )
-    else:
-        rows.append(row("export-dimensions", Status.NOT_APPLICABLE, "exports_needed is false"))
-    attested(
-        "session-log-hidden",
-        att.session_log_hidden,
-        "session log hidden (attested)",
-        "check that Analytics → Reports → Session log is hidden, then attest session_log_hidden",
-    )
-    cookie = _number(privacy["cookie"])
-    api(
-        "cookie-lifetime",
-        cookie is not None and cookie <= MAX_COOKIE_LIFETIME_SECONDS,
-        f"privacyCookieExpirationPeriod = {cookie} s (at most {MAX_COOKIE_LIFETIME_SECONDS})",
-    )
-    api("no-cross-site-fingerprinting", tracker["fp"] is False, "enable_fingerprinting_across_websites = false")
-    api(
-        "geolocation-city",
-        tracker["geo"] not in (None, "none"),
-        f"anonymize_visitor_geolocation_level = {tracker['geo']}",
-    )
-    attested(
-        "retention",
-        att.retention_months,
-        f"data kept {att.retention_months} months (attested; plan-bound)",
-        "check the plan's retention (≤ 25 months), then attest retention_months",
-    )
-    attested(
-        "hosting",
-        att.hosting_region,
-        f"hosted in {att.hosting_region} (attested)",
-        "state the account's hosting region in attestations.hosting_region",
-    )
-    return rows

@@ -1,21 +1,53 @@
-"""The CNIL consent exemption as data: the seed guide's requirements and the rules that break them.
+"""The CNIL consent exemption as data: the requirements, the rules that break them, and the one judge of both.
 
-This module is the single source of the compliance rules. The CnilExemptSite component uses it to refuse a
-non-compliant configuration before anything is sent; the CrossGuard policy pack (policy/) uses it to stop a
-stack whose resources would break the exemption; the PR renderer uses it for the compliance delta. It imports
-nothing from Pulumi so that all three can load it cheaply.
+This module is the single source of the compliance rules (docs/cnil-exemption.md). The CnilExemptSite component
+uses them to refuse a non-compliant configuration before anything is sent and to report on the live values; the
+CrossGuard policy pack (policy/) uses them to stop a stack whose resources would break the exemption; the PR
+renderer uses them for the compliance delta; command-line tools use :func:`judge_site` on values they read over
+the API. It imports nothing from Pulumi so that all of them can load it cheaply.
 
 Rules speak in the resources' own property names (``ip_masking_level`` of TrackerSettings, ``gdpr`` of
-SitePrivacy, ...), so a rule can be applied to a component's inputs and to a resource's properties alike.
+SitePrivacy, ...), so a rule can be applied to a component's inputs and to a resource's live outputs alike.
+
+The judge's contract (what :func:`judge_site` takes and returns)
+-----------------------------------------------------------------
+
+``judge_site(live, declared)`` returns one :class:`ReportRow` per entry of :data:`REQUIREMENTS`, broken rows first.
+
+* ``live`` maps a resource short type to its live output properties, in the resources' property names:
+  a single mapping for ``"TrackerSettings"``, ``"SitePrivacy"`` and ``"TagConsentType"``; a list of mappings for
+  ``"CustomDimension"`` (*every* dimension of the app, as SiteCustomDimensions lists them, with ``name``,
+  ``scope``, ``active``, ``extractions``, ``dimension_id``) and ``"ConsentTemplate"`` (``language``, ``message``,
+  ``mode``, ``pending_manual_step``). A type that was not read is left out; a property not read is left out or
+  ``None``.
+* ``declared`` (:class:`Declared`) holds what no API answers: the site name, the attestations, ``exports_needed``,
+  ``consent_template_mode``, the consent languages, the component's own export dimensions and the judging
+  :class:`Options` (identifier patterns).
+* The status of a row backed by rules is the verdict of :data:`RULES` on the live values: ``broken`` when a live
+  value breaks a rule (the row's ``violations`` name the rule, resource, property and live value), otherwise
+  ``enforced by API`` (``checked`` for a requirement that is only checked) when every value the rules need was
+  read, otherwise ``not read``. An absent or unknown value never makes a row enforced or checked. Inactive
+  custom dimensions collect nothing and are not judged (the API cannot delete one: removing means deactivating).
+* Rows that no rule backs are judged by :data:`ROW_JUDGES` (consent texts, export dimensions) or by their
+  attestation (``Requirement.attestation``); an attestation stated ``False`` is ``broken``.
+
+The tables are data: a new requirement is a :class:`Requirement` entry, a new rule a :class:`Rule` entry (its
+``check(value, props, options)`` returns why a value breaks the requirement), a requirement judged otherwise a
+:data:`ROW_JUDGES` entry. :meth:`Violation.text` is the one message formatter of a broken rule.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
+
+from pydantic import ConfigDict
+
+from piwik_resources.unknown import is_known
 
 #: Trackers may live at most 13 months (CNIL deliberation 2020-091, art. 5): 13 x 30 days x 86,400 s.
 MAX_COOKIE_LIFETIME_SECONDS = 33_696_000
@@ -24,7 +56,7 @@ MAX_RETENTION_MONTHS = 25
 
 
 class How(StrEnum):
-    """How the project can make a requirement hold (cnil-exemption.md §2, "Kinds")."""
+    """How the project can make a requirement hold (docs/cnil-exemption.md §2)."""
 
     API = "API"
     CHECK = "check"
@@ -33,22 +65,41 @@ class How(StrEnum):
 
 
 class Status(StrEnum):
-    """A requirement's status in a site's compliance report."""
+    """A requirement's status in a site's compliance report (a report shows broken rows first)."""
 
+    BROKEN = "broken"
+    NOT_READ = "not read"
+    PENDING = "pending manual step"
     ENFORCED = "enforced by API"
     CHECKED = "checked"
     ATTESTED = "attested"
-    PENDING = "pending manual step"
     NOT_APPLICABLE = "not applicable"
 
 
 @dataclass(frozen=True)
 class Requirement:
+    """One requirement of the exemption (docs/cnil-exemption.md §2).
+
+    ``attestation`` names the :class:`Attestations` field that states it when no API can; ``done`` (may use
+    ``{value}``) and ``todo`` are the report's texts for it attested and not yet; ``refuse_false`` says that the
+    attestation stated ``False`` breaks the exemption. ``note`` is added to the detail of a rule-backed row.
+    """
+
     number: int
     key: str
     title: str
     seed_section: str
     how: tuple[How, ...]
+    attestation: str | None = None
+    done: str = ""
+    todo: str = ""
+    refuse_false: bool = False
+    note: str = ""
+
+    @property
+    def reference(self) -> str:
+        """How a message cites the requirement."""
+        return f"seed requirement #{self.number}, {self.title} — {self.seed_section}"
 
 
 REQUIREMENTS: tuple[Requirement, ...] = (
@@ -58,6 +109,7 @@ REQUIREMENTS: tuple[Requirement, ...] = (
         "Mask IP addresses (at least 1 byte)",
         "Administration → Plate-forme → Paramètres de confidentialité → Masquer les adresses IP",
         (How.API, How.CHECK),
+        note="the app's own value; the account-wide one is CnilAccount's",
     ),
     Requirement(
         2,
@@ -88,6 +140,7 @@ REQUIREMENTS: tuple[Requirement, ...] = (
         "Track only the site's own URLs (exact URL matching)",
         "Sites Web et applications → Paramètres → Suivi → Correspondance exacte des URL lors du suivi",
         (How.API,),
+        note='with the site\'s urls: a "starts with" rule, no exact-match field is published',
     ),
     Requirement(
         6,
@@ -95,6 +148,7 @@ REQUIREMENTS: tuple[Requirement, ...] = (
         "The Piwik PRO tag's consent type is Analytics",
         "Gestionnaire de balises → Balises → balise Piwik PRO → Paramètres de balise avancés → Type de consentement",
         (How.API,),
+        note="the draft is published after each change; whether the published version holds it is not read",
     ),
     Requirement(
         7,
@@ -109,6 +163,9 @@ REQUIREMENTS: tuple[Requirement, ...] = (
         "Privacy policy names Piwik PRO, the hosting, retention ≤ 25 months, opt-out",
         "Votre politique de protection des données",
         (How.TEXT, How.ATTEST),
+        attestation="privacy_policy_published",
+        done="privacy policy published with the generated paragraph (attested)",
+        todo="publish the generated paragraph (output privacy_policy), then attest privacy_policy_published",
     ),
     Requirement(
         9,
@@ -116,6 +173,9 @@ REQUIREMENTS: tuple[Requirement, ...] = (
         "Visitors can object (opt-out form on the privacy policy page)",
         "Administration → Plate-forme → Générateur de messages de retrait",
         (How.API, How.TEXT),
+        attestation="opt_out_form_published",
+        done="opt-out form published on the privacy policy page (attested; its code is read over the API)",
+        todo="paste the opt-out form code (output opt_out_code), then attest opt_out_form_published",
     ),
     Requirement(
         10,
@@ -123,6 +183,10 @@ REQUIREMENTS: tuple[Requirement, ...] = (
         "Data Processing Agreement signed with Piwik PRO",
         "Conditions préalables → Signature de DPA",
         (How.ATTEST,),
+        attestation="dpa_signed",
+        done="DPA signed (attested)",
+        todo="sign the DPA (legal+dpa@piwik.pro), then attest dpa_signed",
+        refuse_false=True,
     ),
     Requirement(
         11,
@@ -130,6 +194,10 @@ REQUIREMENTS: tuple[Requirement, ...] = (
         "No integration with other data sources",
         "Intégration avec d'autres sources de données (Analytics → Paramètres → Integrations)",
         (How.ATTEST, How.CHECK),
+        attestation="integrations_off",
+        done="integrations off (attested; identifying dimensions are judged in #12)",
+        todo="check Analytics → Settings → Integrations, then attest integrations_off",
+        refuse_false=True,
     ),
     Requirement(
         12,
@@ -137,6 +205,7 @@ REQUIREMENTS: tuple[Requirement, ...] = (
         "No custom dimension or other identifier for non-consenting visitors",
         "Intégration avec d'autres sources de données (dimensions personnalisées, identifiants)",
         (How.CHECK,),
+        note="the Piwik PRO tag's user id is not read",
     ),
     Requirement(
         13,
@@ -144,6 +213,10 @@ REQUIREMENTS: tuple[Requirement, ...] = (
         "No export of exempt data; export-capable API credentials removed",
         "Exportations de données (Panel d'utilisateurs → Identifiants API)",
         (How.ATTEST,),
+        attestation="no_export_credentials",
+        done="no export-capable API credentials (attested)",
+        todo="remove API credentials with export access, then attest no_export_credentials",
+        refuse_false=True,
     ),
     Requirement(
         14,
@@ -158,13 +231,19 @@ REQUIREMENTS: tuple[Requirement, ...] = (
         "Session log hidden (Analytics → Rapports)",
         "Exportations de données (Journal de session caché par défaut)",
         (How.ATTEST,),
+        attestation="session_log_hidden",
+        done="session log hidden (attested)",
+        todo="check that Analytics → Reports → Session log is hidden, then attest session_log_hidden",
+        refuse_false=True,
     ),
     Requirement(
         16,
         "cookie-lifetime",
-        "Cookies live at most 13 months and are not extended",
+        "The privacy cookie (the visitor's consent record) lives at most 13 months",
         "Lignes directrices CNIL 2020-091 art. 5 (durée de vie des traceurs)",
         (How.API, How.CHECK),
+        note="the app's privacy cookie; the Piwik PRO tag's visitor cookie is not read here; whether Piwik PRO "
+        "extends a cookie on each visit is not published",
     ),
     Requirement(
         17,
@@ -186,6 +265,9 @@ REQUIREMENTS: tuple[Requirement, ...] = (
         "Collected data kept at most 25 months",
         "Votre politique de protection des données (période maximale de 25 mois)",
         (How.ATTEST,),
+        attestation="retention_months",
+        done="data kept {value} months (attested; plan-bound)",
+        todo="check the plan's retention (≤ 25 months), then attest retention_months",
     ),
     Requirement(
         20,
@@ -193,6 +275,9 @@ REQUIREMENTS: tuple[Requirement, ...] = (
         "Data hosted in the EU (as the privacy policy states)",
         "Votre politique de protection des données (données hébergées en France)",
         (How.ATTEST,),
+        attestation="hosting_region",
+        done="hosted in {value} (attested)",
+        todo="state the account's hosting region in attestations.hosting_region",
     ),
 )
 
@@ -200,9 +285,17 @@ BY_NUMBER: dict[int, Requirement] = {r.number: r for r in REQUIREMENTS}
 BY_KEY: dict[str, Requirement] = {r.key: r for r in REQUIREMENTS}
 
 
+def _short(value: Any, limit: int = 120) -> str:
+    """A value for a report: integers the wire made floats shown as integers, cut to ``limit`` characters."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 @dataclass(frozen=True)
 class Violation:
-    """One way a configuration breaks the exemption."""
+    """One way a value breaks the exemption; ``resource`` names the object when there are several (a dimension)."""
 
     rule: str
     requirement: Requirement
@@ -210,23 +303,99 @@ class Violation:
     property: str
     value: Any
     message: str
+    resource: str = ""
+
+    def text(self, as_property: str | None = None, *, where: bool = False) -> str:
+        """The one wording of a violation: ``property: why (seed requirement #n, …)``.
+
+        ``as_property`` names the property as the user wrote it (a component argument); ``where`` prefixes the
+        resource and the live value and appends the rule's name, for reports on live values.
+        """
+        core = f"{as_property or self.property}: {self.message} ({self.requirement.reference})"
+        if not where:
+            return core
+        subject = f"{self.resource_type} {self.resource}".rstrip()
+        return f"{subject} {self.property} = {_short(self.value)}: {self.message} [rule {self.rule}]"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "resource_type": self.resource_type,
+            "resource": self.resource,
+            "property": self.property,
+            "value": self.value,
+            "message": self.message,
+        }
 
     def __str__(self) -> str:
-        return (
-            f"{self.property}: {self.message} (seed requirement #{self.requirement.number}, "
-            f"{self.requirement.title} — {self.requirement.seed_section})"
-        )
+        return self.text()
 
 
-Check = Callable[[Any, Mapping[str, Any]], str | None]
+# --- Options and rules -----------------------------------------------------------------------------------------
+
+#: Patterns (case-insensitive regular expressions) of words that name a person or a device rather than a page:
+#: any of them in a custom dimension's name or extraction pattern means the dimension would attach an identifier
+#: to visitors who did not consent. Documented in docs/cnil-exemption.md; CnilExemptSiteArgs.identifier_patterns
+#: replaces the list.
+DEFAULT_IDENTIFIER_PATTERNS: tuple[str, ...] = (
+    r"(?:user|visitor|client|customer|member|account|device|cookie|crm|utilisateur|visiteur)[\s_.-]*"
+    r"(?:id|identifier|identifiant)\b",
+    r"(?:customer|client)[\s_.-]*(?:number|no|num|nr|numéro)\b",
+    r"\buser[\s_.-]*id",
+    r"\buid\b",
+    r"\bcrm\b",
+    r"e-?mail",
+    r"courriel",
+    r"\bmail\b",
+    r"phone",
+    r"t[ée]l[ée]phone",
+    r"\bip\b",
+    r"ip[\s_.-]*address",
+    r"adresse[\s_.-]*ip",
+    r"login",
+    r"username",
+    r"nom[\s_.-]*d[’']utilisateur",
+    r"fingerprint",
+    r"empreinte",
+    r"gclid",
+    r"fbclid",
+    r"msclkid",
+    r"\bsiret\b",
+    r"\bnir\b",
+)
+
+
+@lru_cache(maxsize=32)
+def _compiled(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+def identifier_in(text: str, patterns: Sequence[str] = DEFAULT_IDENTIFIER_PATTERNS) -> str | None:
+    """The identifier-like word in ``text``, if any."""
+    if not patterns:
+        return None
+    found = _compiled(tuple(patterns)).search(text or "")
+    return found.group(0) if found else None
+
+
+@dataclass(frozen=True)
+class Options:
+    """What a user may tune in the judging; handed to every rule's check."""
+
+    identifier_patterns: tuple[str, ...] = DEFAULT_IDENTIFIER_PATTERNS
+
+
+DEFAULT_OPTIONS = Options()
+
+Check = Callable[[Any, Mapping[str, Any], Options], str | None]
 
 
 @dataclass(frozen=True)
 class Rule:
     """A property of some resource types whose value can break one requirement.
 
-    ``check(value, props)`` returns why the value breaks the requirement, or None. It is only called with a
-    known, present value (unknown values during a preview and unmanaged properties are never judged).
+    ``check(value, props, options)`` returns why the value breaks the requirement, or None. It is only called with
+    a known, present value (unknown values during a preview and unmanaged properties are never judged).
     """
 
     name: str
@@ -240,36 +409,41 @@ class Rule:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _ip_masking(value: Any, _props: Mapping[str, Any]) -> str | None:
+def _number(value: Any) -> int | None:
+    """Numbers come back from the engine as floats (30 -> 30.0); None for anything else."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    if int(value) < 1:
-        return f"{int(value)} masks no byte of the IP address; the exemption needs 1, 2, 3 or 4"
+    return int(value)
+
+
+def _ip_masking(value: Any, _props: Mapping[str, Any], _options: Options) -> str | None:
+    level = _number(value)
+    if level is not None and level < 1:
+        return f"{level} masks no byte of the IP address; the exemption needs 1, 2, 3 or 4"
     return None
 
 
 def _must_be(expected: Any, why: str) -> Check:
-    def check(value: Any, _props: Mapping[str, Any]) -> str | None:
+    def check(value: Any, _props: Mapping[str, Any], _options: Options) -> str | None:
         return None if value == expected else f"{value!r} is not allowed: {why} (required: {expected!r})"
 
     return check
 
 
-def _cookie_lifetime(value: Any, _props: Mapping[str, Any]) -> str | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    if int(value) > MAX_COOKIE_LIFETIME_SECONDS:
-        return f"{int(value)} s is longer than 13 months; allowed: at most {MAX_COOKIE_LIFETIME_SECONDS} s (33,696,000)"
+def _cookie_lifetime(value: Any, _props: Mapping[str, Any], _options: Options) -> str | None:
+    seconds = _number(value)
+    if seconds is not None and seconds > MAX_COOKIE_LIFETIME_SECONDS:
+        return f"{seconds} s is longer than 13 months; allowed: at most {MAX_COOKIE_LIFETIME_SECONDS} s (33,696,000)"
     return None
 
 
-def _geolocation(value: Any, _props: Mapping[str, Any]) -> str | None:
+def _geolocation(value: Any, _props: Mapping[str, Any], _options: Options) -> str | None:
     if value == "none":
         return "'none' keeps the full precision of the location; allowed: City, Region, Country, Continent"
     return None
 
 
-def _consent_type(value: Any, props: Mapping[str, Any]) -> str | None:
+def _consent_type(value: Any, props: Mapping[str, Any], _options: Options) -> str | None:
     # Only the Piwik PRO tracking tag is held to "analytics": found by template (the default) or named so.
     template = props.get("template")
     if template not in (None, "piwik"):
@@ -279,37 +453,21 @@ def _consent_type(value: Any, props: Mapping[str, Any]) -> str | None:
     return None
 
 
-# Words that name a person or a device rather than a page: any of them in a custom dimension's name or
-# extraction pattern means the dimension would attach an identifier to visitors who did not consent.
-IDENTIFIER_PATTERN = re.compile(
-    r"(?ix)"
-    r"(?:user|visitor|client|customer|member|account|device|cookie|utilisateur|visiteur)[\s_.-]*(?:id|identifier|identifiant)\b"
-    r"|\buser[\s_.-]*id|\buid\b|e-?mail|courriel|\bmail\b|phone|t[ée]l[ée]phone|\bip\b|ip[\s_.-]*address|adresse[\s_.-]*ip"
-    r"|login|username|nom[\s_.-]*d[’']utilisateur|fingerprint|empreinte|gclid|fbclid|msclkid|\bsiret\b|\bnir\b"
-)
-
-
-def identifier_in(text: str) -> str | None:
-    """The identifier-like word in ``text``, if any."""
-    found = IDENTIFIER_PATTERN.search(text or "")
-    return found.group(0) if found else None
-
-
-def _dimension_name(value: Any, _props: Mapping[str, Any]) -> str | None:
-    word = identifier_in(str(value)) if isinstance(value, str) else None
+def _dimension_name(value: Any, _props: Mapping[str, Any], options: Options) -> str | None:
+    word = identifier_in(value, options.identifier_patterns) if isinstance(value, str) else None
     if word:
         return f"{value!r} looks like an identifier ({word!r}); dimensions of exempt data must not identify visitors"
     return None
 
 
-def _dimension_extractions(value: Any, _props: Mapping[str, Any]) -> str | None:
+def _dimension_extractions(value: Any, _props: Mapping[str, Any], options: Options) -> str | None:
     if not isinstance(value, list):
         return None
     for extraction in value:
         if not isinstance(extraction, Mapping):
             continue
         pattern = str(extraction.get("pattern", ""))
-        word = identifier_in(pattern)
+        word = identifier_in(pattern, options.identifier_patterns)
         if word:
             return (
                 f"the extraction pattern {pattern!r} targets an identifier ({word!r}); dimensions of exempt data "
@@ -390,7 +548,7 @@ RULES: tuple[Rule, ...] = (
         "cookie-lifetime",
         ("SitePrivacy",),
         "privacy_cookie_expiration_period",
-        "Cookies live at most 13 months",
+        "The privacy (consent-record) cookie lives at most 13 months",
         _cookie_lifetime,
     ),
     Rule(
@@ -429,17 +587,22 @@ def short_type(type_token: str) -> str:
     return type_token.removeprefix(DYNAMIC_TYPE_PREFIX)
 
 
-def is_known(value: Any) -> bool:
-    """False for values Pulumi does not know yet (preview) and for Pulumi Output objects."""
-    if value is None:
-        return False
-    if type(value).__name__ in ("Output", "Unknown"):
-        return False
-    # The engine's unknown sentinel as the Python SDK and the policy SDK both spell it.
-    return not (isinstance(value, str) and value == "04da6b54-80e4-46f7-96ec-b56ff0331ba9")
+def rules_for(requirement: str, rules: Iterable[Rule] = RULES) -> tuple[Rule, ...]:
+    return tuple(r for r in rules if r.requirement == requirement)
 
 
-def violations(resource_type: str, props: Mapping[str, Any], rules: Iterable[Rule] = RULES) -> list[Violation]:
+def properties_judged(resource_type: str, rules: Iterable[Rule] = RULES) -> tuple[str, ...]:
+    """The properties of ``resource_type`` that some rule judges (what a program must read to judge it)."""
+    return tuple(dict.fromkeys(r.property for r in rules if resource_type in r.resource_types))
+
+
+def violations(
+    resource_type: str,
+    props: Mapping[str, Any],
+    rules: Iterable[Rule] = RULES,
+    options: Options = DEFAULT_OPTIONS,
+    resource: str = "",
+) -> list[Violation]:
     """Every rule that the properties of one resource break (``resource_type`` may be a full type token)."""
     kind = short_type(resource_type)
     found: list[Violation] = []
@@ -449,10 +612,59 @@ def violations(resource_type: str, props: Mapping[str, Any], rules: Iterable[Rul
         value = props[rule.property]
         if not is_known(value):
             continue
-        reason = rule.check(value, props)
+        reason = rule.check(value, props, options)
         if reason:
-            found.append(Violation(rule.name, BY_KEY[rule.requirement], kind, rule.property, value, reason))
+            found.append(Violation(rule.name, BY_KEY[rule.requirement], kind, rule.property, value, reason, resource))
     return found
+
+
+# --- What no API answers -----------------------------------------------------------------------------------------
+
+# The stack config is validated against these dataclasses (stack_config.py): refuse unknown keys there.
+STRICT = ConfigDict(extra="forbid")
+
+
+@dataclass(frozen=True)
+class Attestations:
+    """What no API can set or read: the user states it; the compliance report shows it as attested.
+
+    ``None`` means "not yet attested" (a pending manual step); ``False`` is a refusal where the requirement says
+    ``refuse_false``, because it says the exemption is broken.
+    """
+
+    dpa_signed: bool | None = None
+    integrations_off: bool | None = None
+    no_export_credentials: bool | None = None
+    session_log_hidden: bool | None = None
+    retention_months: int | None = None
+    hosting_region: str | None = None
+    privacy_policy_published: bool | None = None
+    opt_out_form_published: bool | None = None
+
+    __pydantic_config__ = STRICT
+
+
+def attestation_problem(requirement: Requirement, value: Any) -> str | None:
+    """Why an attested value breaks ``requirement`` (shared by the component's refusals and the report)."""
+    if value is False and requirement.refuse_false:
+        return f"false, but the exemption needs: {requirement.title}"
+    if requirement.key == "retention" and value is not None and not 1 <= value <= MAX_RETENTION_MONTHS:
+        return f"{value}; allowed: 1 to {MAX_RETENTION_MONTHS}"
+    return None
+
+
+@dataclass(frozen=True)
+class Declared:
+    """What the judge needs and no API answers (see the module docstring)."""
+
+    site_name: str
+    attestations: Attestations = field(default_factory=Attestations)
+    exports_needed: bool = False
+    consent_template_mode: str = "manual"
+    consent_languages: tuple[str, ...] = ()
+    #: The component's own export dimensions: scope -> name.
+    export_dimensions: Mapping[str, str] = field(default_factory=dict)
+    options: Options = DEFAULT_OPTIONS
 
 
 # --- Reports ---------------------------------------------------------------------------------------------------
@@ -460,31 +672,209 @@ def violations(resource_type: str, props: Mapping[str, Any], rules: Iterable[Rul
 
 @dataclass(frozen=True)
 class ReportRow:
+    """One requirement's line in a report; ``violations`` are the live values that break it (status broken)."""
+
     number: int
     requirement: str
     status: Status
     seed_section: str
     detail: str
+    key: str = ""
+    rules: tuple[str, ...] = ()
+    violations: tuple[Violation, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         # The seed section is not repeated in every stack's state: render_markdown looks it up by number.
-        return {
+        out: dict[str, Any] = {
             "number": self.number,
             "requirement": self.requirement,
             "status": str(self.status),
             "detail": self.detail,
         }
+        if self.violations:
+            out["violations"] = [v.as_dict() for v in self.violations]
+        return out
 
 
-def row(key: str, status: Status, detail: str) -> ReportRow:
+def row(
+    key: str, status: Status, detail: str, rules: tuple[str, ...] = (), found: Sequence[Violation] = ()
+) -> ReportRow:
     req = BY_KEY[key]
-    return ReportRow(req.number, req.title, status, req.seed_section, detail)
+    return ReportRow(req.number, req.title, status, req.seed_section, detail, key, rules, tuple(found))
+
+
+def _subjects(live: Mapping[str, Any], kind: str) -> list[tuple[str, Mapping[str, Any]]] | None:
+    """The live objects of one type with a label each; inactive ones left out; None when the type was not read."""
+    value = live.get(kind)
+    if value is None:
+        return None
+    items = list(value) if isinstance(value, list | tuple) else [value]
+    out: list[tuple[str, Mapping[str, Any]]] = []
+    for item in items:
+        if not isinstance(item, Mapping) or item.get("active") is False:
+            continue
+        name = item.get("name") or item.get("language")
+        ident = item.get("dimension_id") or item.get("tag_id")
+        label = " ".join(part for part in (repr(name) if name else "", f"({ident})" if ident else "") if part)
+        out.append((label if isinstance(value, list | tuple) else "", item))
+    return out
+
+
+@dataclass
+class _Verdict:
+    found: list[Violation] = field(default_factory=list)
+    unread: list[str] = field(default_factory=list)
+    seen: list[str] = field(default_factory=list)
+
+
+def _apply(rule: Rule, live: Mapping[str, Any], options: Options, verdict: _Verdict) -> None:
+    read_any = False
+    for kind in rule.resource_types:
+        subjects = _subjects(live, kind)
+        if subjects is None:
+            continue
+        read_any = True
+        many = isinstance(live.get(kind), list | tuple)
+        for label, props in subjects:
+            value = props.get(rule.property)
+            if value is None and many:
+                continue  # a dimension without extractions has nothing to break
+            if not is_known(value):
+                verdict.unread.append(f"{kind}.{rule.property}")
+                continue
+            verdict.found += violations(kind, props, (rule,), options, label)
+            if not many:
+                verdict.seen.append(f"{kind}.{rule.property} = {_short(value)}")
+        if many:
+            names = ", ".join(label for label, _ in subjects) or "none"
+            verdict.seen.append(f"{len(subjects)} active {kind} of the app read and judged ({names})")
+    if not read_any:
+        verdict.unread.append(f"{'/'.join(rule.resource_types)}.{rule.property}")
+
+
+def judge_rules(requirement: Requirement, live: Mapping[str, Any], declared: Declared) -> ReportRow:
+    """The verdict of the requirement's RULES on the live values (see the module docstring)."""
+    rules = rules_for(requirement.key)
+    verdict = _Verdict()
+    for rule in rules:
+        _apply(rule, live, declared.options, verdict)
+    names = tuple(r.name for r in rules)
+    if verdict.found:
+        detail = "; ".join(v.text(where=True) for v in verdict.found)
+        return row(requirement.key, Status.BROKEN, detail, names, verdict.found)
+    if verdict.unread:
+        detail = "no live value read for " + ", ".join(dict.fromkeys(verdict.unread))
+        return row(requirement.key, Status.NOT_READ, detail, names)
+    status = Status.ENFORCED if How.API in requirement.how else Status.CHECKED
+    seen = list(dict.fromkeys(verdict.seen))
+    detail = "; ".join(seen + ([requirement.note] if requirement.note else []))
+    return row(requirement.key, status, detail, names)
+
+
+def judge_attestation(requirement: Requirement, _live: Mapping[str, Any], declared: Declared) -> ReportRow:
+    """An attested requirement: attested, pending, or broken when the statement itself breaks it."""
+    name = requirement.attestation or ""
+    value = getattr(declared.attestations, name, None)
+    problem = attestation_problem(requirement, value)
+    if problem:
+        found = Violation("attestation", requirement, "Attestations", f"attestations.{name}", value, problem)
+        return row(requirement.key, Status.BROKEN, found.text(), (), [found])
+    if value is not None and value is not False and value != "":
+        return row(requirement.key, Status.ATTESTED, requirement.done.format(value=value))
+    return row(requirement.key, Status.PENDING, requirement.todo)
+
+
+def judge_consent_message(requirement: Requirement, live: Mapping[str, Any], declared: Declared) -> ReportRow:
+    """#7: in ``api`` mode, every declared language has a live template with a message; ``manual`` is a step."""
+    if declared.consent_template_mode != "api":
+        detail = (
+            "paste the consent message (output consent_message) in the Consent Manager template; "
+            "the step and texts are in each ConsentTemplate's manual_instructions"
+        )
+        return row(requirement.key, Status.PENDING, detail)
+    templates = live.get("ConsentTemplate")
+    if templates is None:
+        return row(requirement.key, Status.NOT_READ, "no live consent template read")
+    by_language = {str(t.get("language")): t for t in templates if isinstance(t, Mapping)}
+    found: list[Violation] = []
+    for language in declared.consent_languages:
+        template = by_language.get(language, {})
+        message, pending = template.get("message"), template.get("pending_manual_step")
+        if not (isinstance(message, str) and message.strip()) or pending is not False:
+            why = "no consent form message is live for this language" + (" (manual step pending)" if pending else "")
+            rule = "cnil-consent-message-live"
+            found.append(Violation(rule, requirement, "ConsentTemplate", "message", message, why, repr(language)))
+    if found:
+        return row(requirement.key, Status.BROKEN, "; ".join(v.text(where=True) for v in found), (), found)
+    languages = ", ".join(declared.consent_languages) or "no language"
+    detail = f"consent form templates live for {languages} (API not published by Piwik PRO: the emulator's paths)"
+    return row(requirement.key, Status.ENFORCED, detail)
+
+
+def judge_export_dimensions(requirement: Requirement, live: Mapping[str, Any], declared: Declared) -> ReportRow:
+    """#14: when exports are needed, each export dimension is live, active and of its scope."""
+    if not declared.exports_needed:
+        return row(requirement.key, Status.NOT_APPLICABLE, "exports_needed is false")
+    dimensions = live.get("CustomDimension")
+    if dimensions is None:
+        return row(requirement.key, Status.NOT_READ, "the app's custom dimensions were not read")
+    found: list[Violation] = []
+    held: list[str] = []
+    for scope, name in declared.export_dimensions.items():
+        match = [d for d in dimensions if d.get("name") == name and d.get("scope") == scope]
+        active = [d for d in match if d.get("active") is True]
+        if active:
+            held.append(f"{scope} {name!r} ({active[0].get('dimension_id')})")
+            continue
+        why = f"no active {scope}-scope dimension {name!r} in the app" + (" (it is inactive)" if match else "")
+        value = match[0].get("active") if match else None
+        rule = "cnil-export-dimensions-live"
+        found.append(Violation(rule, requirement, "CustomDimension", "active", value, why, repr(name)))
+    if found:
+        return row(requirement.key, Status.BROKEN, "; ".join(v.text(where=True) for v in found), (), found)
+    return row(requirement.key, Status.ENFORCED, "live and active: " + ", ".join(held))
+
+
+RowJudge = Callable[[Requirement, Mapping[str, Any], Declared], ReportRow]
+
+#: Requirements judged by something other than their rules or their attestation.
+ROW_JUDGES: dict[str, RowJudge] = {
+    "consent-message": judge_consent_message,
+    "export-dimensions": judge_export_dimensions,
+}
+
+
+def judge(requirement: Requirement, live: Mapping[str, Any], declared: Declared) -> ReportRow:
+    """One requirement's row: its row judge, else its rules, else its attestation, else a manual step."""
+    if requirement.key in ROW_JUDGES:
+        return ROW_JUDGES[requirement.key](requirement, live, declared)
+    if rules_for(requirement.key):
+        return judge_rules(requirement, live, declared)
+    if requirement.attestation:
+        return judge_attestation(requirement, live, declared)
+    return row(requirement.key, Status.PENDING, requirement.todo or "no check exists: a manual step")
+
+
+def report_order(status: Any, number: Any) -> tuple[bool, int]:
+    """The sort key of a report row: broken rows first, then by requirement number."""
+    return (str(status) != Status.BROKEN, int(number))
+
+
+def in_report_order(rows: Iterable[ReportRow]) -> list[ReportRow]:
+    return sorted(rows, key=lambda r: report_order(r.status, r.number))
+
+
+def judge_site(
+    live: Mapping[str, Any], declared: Declared, requirements: Iterable[Requirement] = REQUIREMENTS
+) -> list[ReportRow]:
+    """Every requirement judged on the live values of one site (the contract is in the module docstring)."""
+    return in_report_order(judge(r, live, declared) for r in requirements)
 
 
 def render_markdown(title: str, rows: Iterable[Mapping[str, Any]], open_questions: Iterable[str] = ()) -> str:
-    """A compliance report as a Markdown table (rows as produced by ``ReportRow.as_dict``)."""
+    """A compliance report as a Markdown table (rows as produced by ``ReportRow.as_dict``), broken rows first."""
     lines = [f"### {title}", "", "| # | Requirement | Status | Seed section | Detail |", "|---|---|---|---|---|"]
-    for r in sorted(rows, key=lambda r: int(r["number"])):
+    for r in sorted(rows, key=lambda r: report_order(r["status"], r["number"])):
         detail = str(r["detail"]).replace("|", "\\|").replace("\n", " ")
         section = r.get("seed_section") or BY_NUMBER[int(r["number"])].seed_section
         lines.append(f"| {r['number']} | {r['requirement']} | {r['status']} | {section} | {detail} |")
@@ -499,4 +889,5 @@ OPEN_QUESTIONS: tuple[str, ...] = (
     "What the app flag `cnil: true` changes server-side is not documented.",
     "Whether a Consent Manager template API exists for an account is not documented (none is published).",
     'Whether the UI\'s "exact URL matching" is more than `exclude_unknown_urls` (a "starts with" rule).',
+    "Whether Piwik PRO extends a cookie's lifetime on each visit is not published.",
 )

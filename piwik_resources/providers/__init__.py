@@ -8,6 +8,7 @@ from .custom_dimension import CustomDimensionProvider
 from .engine import Adapter, Context, PiwikProvider, ProviderError
 from .opt_out_form import OptOutFormProvider
 from .site import SiteProvider
+from .site_custom_dimensions import SiteCustomDimensionsProvider
 from .site_privacy import SitePrivacyProvider
 from .tag_consent_type import TagConsentTypeProvider
 from .tracker_settings import GlobalTrackerSettingsProvider, TrackerSettingsProvider
@@ -21,6 +22,7 @@ __all__ = [
     "OptOutFormProvider",
     "PiwikProvider",
     "ProviderError",
+    "SiteCustomDimensionsProvider",
     "SitePrivacyProvider",
     "SiteProvider",
     "TagConsentTypeProvider",

@@ -5,27 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-# The engine's placeholder for a value not known during preview (pulumi.runtime.rpc.UNKNOWN). Spelled out here
-# so that importing this module does not pull in the gRPC runtime.
-UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+from piwik_resources.unknown import UNKNOWN, contains_unknown
 
 #: Key the Pulumi SDK adds to every dynamic resource's inputs and outputs; never a real property.
 PROVIDER_KEY = "__provider"
-
-
-def contains_unknown(value: Any) -> bool:
-    """True when ``value`` is, or contains at any depth, the preview-time unknown placeholder."""
-    # The SDK hands check/diff unknowns either as the sentinel string or, when it deserializes with
-    # keep_unknowns (pulumi 3.260 does in check), as a pulumi.output.Unknown instance.
-    if type(value).__name__ == "Unknown" and type(value).__module__ == "pulumi.output":
-        return True
-    if isinstance(value, str):
-        return value == UNKNOWN
-    if isinstance(value, Mapping):
-        return any(contains_unknown(v) for v in value.values())
-    if isinstance(value, list | tuple):
-        return any(contains_unknown(v) for v in value)
-    return False
 
 
 def normalize(value: Any) -> Any:
@@ -67,3 +50,6 @@ def short_repr(value: Any, limit: int = 80) -> str:
     """``repr`` cut to ``limit`` characters, for error messages."""
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+__all__ = ["PROVIDER_KEY", "UNKNOWN", "contains_unknown", "normalize", "pick", "same", "short_repr", "user_props"]

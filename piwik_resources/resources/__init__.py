@@ -7,6 +7,7 @@ and privacy attributes; TrackerSettings owns the app's tracker settings. See doc
 from .consent_template import ConsentTemplate, ConsentTemplateArgs
 from .custom_dimension import CustomDimension, CustomDimensionArgs, Extraction
 from .site import Site, SiteArgs
+from .site_custom_dimensions import SiteCustomDimensions, SiteCustomDimensionsArgs
 from .site_privacy import SitePrivacy, SitePrivacyArgs
 from .tag_consent_type import TagConsentType, TagConsentTypeArgs
 from .tracker_settings import (
@@ -26,6 +27,8 @@ __all__ = [
     "GlobalTrackerSettingsArgs",
     "Site",
     "SiteArgs",
+    "SiteCustomDimensions",
+    "SiteCustomDimensionsArgs",
     "SitePrivacy",
     "SitePrivacyArgs",
     "TagConsentType",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,8 +17,7 @@ from piwik_resources.components.compliance import (
     row,
     violations,
 )
-
-UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+from piwik_resources.unknown import UNKNOWN
 
 
 def test_every_requirement_of_the_seed_checklist_is_listed_once() -> None:
@@ -121,3 +121,14 @@ def test_markdown_report_lists_rows_in_seed_order_and_escapes_pipes() -> None:
     assert "sign \\| send" in lines[5]
     assert "- open?" in md
     assert BY_NUMBER[10].key == "dpa"
+
+
+def test_the_repository_documents_every_seed_requirement_and_its_rules() -> None:
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "cnil-exemption.md").read_text(encoding="utf-8")
+    rows = [line for line in doc.splitlines() if line.startswith("| ") and line.split("|")[1].strip().isdigit()]
+    numbers = [int(line.split("|")[1]) for line in rows]
+    assert numbers[:20] == list(range(1, 21)), "the seed's 20 requirements, in order"
+    documented = [r for r in REQUIREMENTS if r.number in numbers]
+    assert [
+        rule.name for r in documented for rule in RULES if rule.requirement == r.key and f"`{rule.name}`" not in doc
+    ] == []

@@ -1,6 +1,6 @@
 """The repository's own program and local stack, through the real engine, against the emulator.
 
-After `pulumi up` every API-settable requirement of cnil-exemption.md §2 holds in the emulator — read back
+After `pulumi up` every API-settable requirement of docs/cnil-exemption.md holds in the emulator — read back
 over HTTP, not from our outputs; a second `up` changes nothing and sends no write; `destroy` leaves no app.
 """
 
@@ -84,6 +84,8 @@ def test_local_stack_makes_every_site_exempt_and_is_idempotent(project_stack: St
     assert [n for n in range(1, 21) if n not in statuses] == []
     assert {statuses[n] for n in (1, 2, 3, 4, 5, 6, 7, 14, 16, 17, 18)} == {"enforced by API"}
     assert statuses[10] == "attested"
+    assert statuses[12] == "checked"  # the app's live dimensions were read and judged
+    assert "broken" not in statuses.values() and "not read" not in statuses.values()
     blog_statuses = {row["number"]: row["status"] for row in sites["blog"]["compliance_report"]}
     assert blog_statuses[7] == "pending manual step" and blog_statuses[10] == "pending manual step"
 

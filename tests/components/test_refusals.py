@@ -42,6 +42,10 @@ def test_the_defaults_are_compliant() -> None:
         ({"attestations": Attestations(no_export_credentials=False)}, "attestations.no_export_credentials", "#13"),
         ({"attestations": Attestations(session_log_hidden=False)}, "attestations.session_log_hidden", "#15"),
         ({"attestations": Attestations(retention_months=26)}, "attestations.retention_months", "#19"),
+        ({"identifier_patterns": []}, "identifier_patterns", "#12"),
+        ({"identifier_patterns": ["email", "("]}, "identifier_patterns", "not a regular expression"),
+        # The component's own export dimensions are judged with the site's identifier patterns too.
+        ({"exports_needed": True, "identifier_patterns": [r"\(session\)"]}, "exports_needed", "#12"),
     ],
 )
 def test_each_non_compliant_input_is_refused(change: dict[str, Any], prop: str, requirement: str) -> None:

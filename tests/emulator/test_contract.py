@@ -286,6 +286,7 @@ def _tour(emulator: Emulator) -> None:
     emulator.api("PUT", f"{cd}/{created['id']}/", json={"data": created})
     emulator.api("GET", f"/api/container-settings/v1/organization/{emulator.organization}/opt-out-code")
     emulator.api("DELETE", f"/api/apps/v2/{app_id}")
+    emulator.api("GET", "/api/audit-log/v1/entries", params={"limit": 100})
 
 
 def test_every_served_path_is_validated(emulator: Emulator, contract: ContractRecorder) -> None:

@@ -12,20 +12,10 @@ from typing import Any
 
 from piwik_resources.components import compliance
 
-from .model import UNKNOWN, Preview, ResourceChange, contains_secret, is_unknown
+from .model import UNKNOWN, Preview, ResourceChange, contains_secret, contains_unknown
 
-
-@dataclass(frozen=True)
-class Finding:
-    """One rule broken by one resource."""
-
-    requirement: compliance.Requirement
-    rule: str
-    resource_type: str
-    resource: str
-    prop: str
-    value: Any
-    message: str
+#: One rule broken by one resource: the rules' own Violation, with ``resource`` = the resource's name.
+Finding = compliance.Violation
 
 
 @dataclass(frozen=True)
@@ -94,11 +84,7 @@ def judgeable(props: Mapping[str, Any]) -> dict[str, Any]:
 def findings(resource: ResourceChange, props: Mapping[str, Any] | None) -> list[Finding]:
     if props is None:
         return []
-    kind = compliance.short_type(resource.type)
-    return [
-        Finding(v.requirement, v.rule, kind, resource.name, v.property, v.value, v.message)
-        for v in compliance.violations(resource.type, judgeable(props))
-    ]
+    return compliance.violations(resource.type, judgeable(props), resource=resource.name)
 
 
 def unjudged(resource: ResourceChange) -> list[Unjudged]:
@@ -113,7 +99,7 @@ def unjudged(resource: ResourceChange) -> list[Unjudged]:
         value = props[rule.property]
         if contains_secret(value):
             out.append(Unjudged(rule.name, kind, resource.name, rule.property, "the value is secret"))
-        elif is_unknown(value):
+        elif contains_unknown(value):
             out.append(Unjudged(rule.name, kind, resource.name, rule.property, "the value is known only after apply"))
     return out
 

@@ -15,11 +15,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
+# The engine's placeholder for a value not known until the update runs, and its detector: defined once.
+from piwik_resources.unknown import UNKNOWN as UNKNOWN
+from piwik_resources.unknown import contains_unknown as contains_unknown
+
 #: Pulumi's signature key for secret values in serialized state and events, and its value for secrets.
 SECRET_SIG: Final = "4dabf18193072939515e22adb298388d"
 SECRET_SIG_VALUE: Final = "1b47061264138c4ac30d75fd1eb44270"
-#: The engine's placeholder for a value not known until the update runs.
-UNKNOWN: Final = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 MASK: Final = "[secret]"
 PROVIDER_KEY: Final = "__provider"
 #: Property names whose values are never shown, whatever the engine marked.
@@ -95,10 +97,6 @@ def contains_secret(value: Any) -> bool:
     if isinstance(value, list | tuple):
         return any(contains_secret(v) for v in value)
     return False
-
-
-def is_unknown(value: Any) -> bool:
-    return isinstance(value, str) and value == UNKNOWN
 
 
 @dataclass(frozen=True)

@@ -65,7 +65,8 @@ def summary_table(preview: Preview) -> list[str]:
 
 
 def _finding(f: Finding) -> str:
-    return f"{f.resource_type} `{f.resource}` {_code(f.prop)} = {value_text(f.value)} (rule `{f.rule}`: {f.message})"
+    where = f"{f.resource_type} `{f.resource}` {_code(f.property)}"
+    return f"{where} = {value_text(f.value)} (rule `{f.rule}`: {f.message})"
 
 
 def _requirement(r: RequirementDelta) -> str:
@@ -73,7 +74,7 @@ def _requirement(r: RequirementDelta) -> str:
 
 
 def delta_lines(delta: ComplianceDelta) -> list[str]:
-    lines = ["### Compliance delta (CNIL consent exemption, cnil-exemption.md §2)", ""]
+    lines = ["### Compliance delta (CNIL consent exemption, docs/cnil-exemption.md)", ""]
     if not delta.changed and not delta.still_broken:
         lines.append("No requirement changes status: every rule of the policy pack holds before and after.")
     for r in delta.changed:

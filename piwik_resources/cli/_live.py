@@ -1,0 +1,247 @@
+"""A read-only live snapshot of a stack: every managed Piwik PRO object, declared (state) and live values, per site.
+
+The declared values are the outputs the stack's state holds for each resource (what the last `pulumi up` or
+refresh recorded); the live values are what the resource's own provider adapter reads now, through its
+``read(ctx, id, state)`` — the very code `pulumi refresh` runs, so the snapshot sees the API exactly as a refresh
+would. Nothing is written: no API write is sent (adapters' reads only GET) and the state is only exported
+(`pulumi stack export`), never imported. The client is built from the stack's `piwik:*` config (secrets
+decrypted in this process only), falling back to the PIWIK_* environment like the providers.
+
+Resources are grouped per site — the CnilExemptSite component they belong to (its name is the site's key) or,
+for a resource declared outside a component, its `site_id` — and account-wide ones (the global tracker settings)
+go to the account group. Each group offers ``declared``/``live`` in the shape ``compliance.judge_site`` takes (its
+module docstring has the contract; CnilExemptSite.live_values builds the same from a program's outputs): one
+property bag per single resource type, a list for the consent templates, and for ``CustomDimension`` every
+dimension of the app as SiteCustomDimensions lists them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from piwik_resources.api import PiwikClient, PiwikError, shared_pacing
+from piwik_resources.components.compliance import DYNAMIC_TYPE_PREFIX, short_type
+from piwik_resources.providers import PiwikProvider, ProviderError
+from piwik_resources.providers import opt_out_form as _opt_out_form  # noqa: F401 (registers OptOutForm)
+from piwik_resources.providers._connection import Connection, ConnectionNotConfigured, resolve_connection
+from piwik_resources.providers._values import same, user_props
+from piwik_resources.providers.engine import Adapter, Context
+
+from . import _pulumi
+
+#: Type token of the component that makes one site exempt (components/cnil_exempt_site.py).
+SITE_COMPONENT = "piwik:cnil:CnilExemptSite"
+#: The group of the account-wide resources.
+ACCOUNT = "account"
+#: Types judge_site takes as a list of property bags (one per resource).
+LISTED = frozenset({"ConsentTemplate"})
+#: Read-only listings: resource type -> (the type judge_site takes, the output holding the list).
+LISTINGS: dict[str, tuple[str, str]] = {"SiteCustomDimensions": ("CustomDimension", "dimensions")}
+#: Resources judged through a listing, not one by one (the component's own dimensions are in the app's list).
+NOT_JUDGED = frozenset({"CustomDimension"})
+#: The key by which Pulumi marks a secret value in a checkpoint (it stays encrypted in an export).
+_SECRET_SIG = "4dabf18193072939515e22adb298388d"
+
+
+class LiveSnapshotError(RuntimeError):
+    """The snapshot could not be taken; the message says why (never with a secret)."""
+
+
+def adapters() -> dict[str, Adapter[Any]]:
+    """Resource type -> its provider adapter, for every provider of piwik_resources.providers."""
+    found: dict[str, Adapter[Any]] = {}
+    pending: list[type[PiwikProvider]] = list(PiwikProvider.__subclasses__())
+    while pending:
+        provider = pending.pop()
+        pending.extend(provider.__subclasses__())
+        adapter = getattr(provider, "adapter", None)
+        if isinstance(adapter, Adapter):
+            found[adapter.resource_type] = adapter
+    return found
+
+
+@dataclass
+class ResourceSnapshot:
+    """One managed object: its declared (state) outputs and its live values (``None``: it is gone)."""
+
+    urn: str
+    type: str
+    name: str
+    id: str
+    declared: dict[str, Any]
+    live: dict[str, Any] | None
+    #: The adapter's input properties: the ones a program declares (and a drift can be about).
+    input_keys: tuple[str, ...] = ()
+    #: When the state last recorded this resource (ISO-8601, if the backend keeps it).
+    modified: str | None = None
+
+    def drift(self) -> list[tuple[str, Any, Any]]:
+        """(property, declared, live) of each declared input property whose live value differs."""
+        if self.live is None:
+            return [("(resource)", self.id, None)]
+        found = []
+        for key in self.input_keys:
+            if key not in self.declared or _is_secret(self.declared[key]):
+                continue
+            if not same(self.declared[key], self.live.get(key)):
+                found.append((key, self.declared[key], self.live.get(key)))
+        return found
+
+
+@dataclass
+class SiteSnapshot:
+    """The resources of one site (or of the account)."""
+
+    key: str
+    site_id: str | None
+    resources: list[ResourceSnapshot] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        for resource in self.resources:
+            if resource.type == "Site":
+                return str((resource.live or resource.declared).get("name") or self.key)
+        return self.key
+
+    def judged(self, which: str) -> dict[str, Any]:
+        """``which`` = "declared" or "live": the values in judge_site's shape (gone objects are left out)."""
+        out: dict[str, Any] = {}
+        for resource in self.resources:
+            props = resource.declared if which == "declared" else resource.live
+            if props is None:
+                continue
+            if resource.type in LISTINGS:
+                kind, key = LISTINGS[resource.type]
+                out[kind] = list(props.get(key) or [])
+            elif resource.type in LISTED:
+                out.setdefault(resource.type, []).append(props)
+            elif resource.type not in NOT_JUDGED:
+                out[resource.type] = props
+        return out
+
+    @property
+    def declared(self) -> dict[str, Any]:
+        return self.judged("declared")
+
+    @property
+    def live(self) -> dict[str, Any]:
+        return self.judged("live")
+
+
+@dataclass
+class StackSnapshot:
+    stack: str
+    sites: list[SiteSnapshot]
+
+    def resources(self) -> Iterator[ResourceSnapshot]:
+        for site in self.sites:
+            yield from site.resources
+
+
+def _is_secret(value: Any) -> bool:
+    return isinstance(value, Mapping) and _SECRET_SIG in value
+
+
+def _component_names(resources: list[Mapping[str, Any]]) -> dict[str, str]:
+    """URN of each CnilExemptSite component -> its name (the site key)."""
+    return {r["urn"]: r["urn"].rsplit("::", 1)[-1] for r in resources if r.get("type") == SITE_COMPONENT}
+
+
+def managed_resources(state: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The checkpoint's live (not pending-delete) Piwik PRO resources, in state order."""
+    resources = (state.get("deployment") or {}).get("resources") or []
+    return [
+        r
+        for r in resources
+        if str(r.get("type", "")).startswith(DYNAMIC_TYPE_PREFIX) and r.get("id") and not r.get("delete")
+    ]
+
+
+def _group_key(resource: Mapping[str, Any], components: Mapping[str, str]) -> tuple[str, str | None]:
+    outputs = resource.get("outputs") or {}
+    found = resource["id"] if short_type(resource["type"]) == "Site" else outputs.get("site_id")
+    site_id = str(found) if found else None
+    parent = str(resource.get("parent") or "")
+    if parent in components:
+        return components[parent], site_id
+    if site_id:
+        return site_id, site_id
+    return ACCOUNT, None
+
+
+def connection_of(config: Mapping[str, Any]) -> Connection:
+    """The Piwik PRO connection of a stack (its `piwik:*` config, then PIWIK_* environment variables)."""
+    try:
+        return resolve_connection(config)
+    except (ConnectionNotConfigured, ValueError) as err:  # no credentials, or a bad pacing setting
+        raise LiveSnapshotError(str(err)) from None
+
+
+class _ClientContext(Context):
+    """The adapters' context with the snapshot's own client (its pacing, token and stats are the snapshot's)."""
+
+    def __init__(self, client: PiwikClient) -> None:
+        super().__init__(lambda: Connection(client.base_url, client.client_id, "not used"))
+        self._client = client
+
+
+def _read(adapter: Adapter[Any], ctx: Context, resource: Mapping[str, Any]) -> dict[str, Any] | None:
+    state = user_props(resource.get("outputs") or {})
+    try:
+        live = adapter.read(ctx, str(resource["id"]), state)
+    except (PiwikError, ProviderError) as err:
+        raise LiveSnapshotError(f"{short_type(resource['type'])} {resource['id']}: read failed: {err}") from None
+    return None if live is None else user_props(live)
+
+
+def snapshot(stack: str, state: Mapping[str, Any], client: PiwikClient) -> StackSnapshot:
+    """Read every managed resource of ``state`` with ``client``, grouped per site (by key, account group last)."""
+    known = adapters()
+    resources = managed_resources(state)
+    components = _component_names((state.get("deployment") or {}).get("resources") or [])
+    ctx = _ClientContext(client)
+    groups: dict[str, SiteSnapshot] = {}
+    for resource in resources:
+        kind = short_type(resource["type"])
+        adapter = known.get(kind)
+        if adapter is None:
+            continue  # a resource type this version does not know: nothing to read it with
+        key, site_id = _group_key(resource, components)
+        group = groups.setdefault(key, SiteSnapshot(key, site_id))
+        group.site_id = group.site_id or site_id
+        declared = user_props(resource.get("outputs") or {})
+        group.resources.append(
+            ResourceSnapshot(
+                urn=resource["urn"],
+                type=kind,
+                name=resource["urn"].rsplit("::", 1)[-1],
+                id=str(resource["id"]),
+                declared=declared,
+                live=_read(adapter, ctx, resource),
+                input_keys=adapter.input_keys(),
+                modified=resource.get("modified"),
+            )
+        )
+    ordered = sorted(groups.values(), key=lambda g: (g.key == ACCOUNT, g.key))  # stable output: by key
+    return StackSnapshot(stack, ordered)
+
+
+def live_snapshot(stack: str, cwd: Path | None = None) -> StackSnapshot:
+    """The stack's snapshot: its state and config from the Pulumi CLI, its live values from Piwik PRO."""
+    state = _pulumi.stack_state(stack, cwd)
+    conn = connection_of(_pulumi.stack_config(stack, cwd))
+    with client_for(conn) as client:
+        return snapshot(stack, state, client)
+
+
+def client_for(conn: Connection) -> PiwikClient:
+    """A client of its own (not the providers' process-wide one), paced as the stack's config says."""
+    pacing = shared_pacing(
+        f"{conn.base_url}|{conn.reads_per_minute}|{conn.writes_per_minute}",
+        reads_per_minute=conn.reads_per_minute,
+        writes_per_minute=conn.writes_per_minute,
+    )
+    return PiwikClient(conn.base_url, conn.client_id, conn.client_secret, pacing=pacing)

@@ -1,0 +1,269 @@
+"""`piwik-cnil watch --stack NAME`: drift on live values, the requirements it breaks, and who made each change.
+
+Read-only (docs/watch.md): the stack's state and config come from the Pulumi CLI (`pulumi stack export`,
+`pulumi config`), the live values from each resource's provider adapter (cli/_live.py), the verdicts from
+compliance.judge_site (the same RULES as the report, the refusals and the policy pack), and the attribution from
+Piwik PRO's audit log. Nothing is written to Piwik PRO or to the state.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import click
+
+from piwik_resources.api import AuditLogEntry, AuthError, PiwikClient, PiwikError
+from piwik_resources.components.cnil_exempt_site import declared_of
+from piwik_resources.components.compliance import (
+    REQUIREMENTS,
+    Declared,
+    ReportRow,
+    Status,
+    judge_site,
+    rules_for,
+)
+from piwik_resources.components.stack_config import NAMESPACE, StackConfigError, parse
+from piwik_resources.providers._values import same
+
+from . import _live, _pulumi, main
+from . import _watch_render as render
+
+#: Exit codes (also in --help and docs/watch.md).
+EXIT_COMPLIANT = 0
+EXIT_BROKEN = 1
+EXIT_USAGE = 2
+EXIT_DRIFT = 3
+#: The audit log is read back this far before the oldest state record (clock skew between machines).
+AUDIT_SLACK = timedelta(minutes=5)
+#: At most this many audit entries are read (pages of 100): a busy account's log is not read to its start.
+AUDIT_MAX_ENTRIES = 1000
+#: Requirements an account-wide resource (the global tracker settings) is judged on.
+ACCOUNT_REQUIREMENTS = tuple(
+    r for r in REQUIREMENTS if any("GlobalTrackerSettings" in rule.resource_types for rule in rules_for(r.key))
+)
+
+
+class WatchError(click.ClickException):
+    """A usage or configuration problem: the message and exit code 2."""
+
+    exit_code = EXIT_USAGE
+
+
+# --- what the watch found -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Drift:
+    resource: _live.ResourceSnapshot
+    property: str
+    declared: Any
+    live: Any
+    audit: list[AuditLogEntry] = field(default_factory=list)
+
+
+@dataclass
+class Change:
+    """A requirement whose status differs between the declared and the live values."""
+
+    before: ReportRow
+    after: ReportRow
+
+
+@dataclass
+class SiteWatch:
+    site: _live.SiteSnapshot
+    drifts: list[Drift]
+    changes: list[Change]
+    broken: list[ReportRow]
+
+
+@dataclass
+class WatchReport:
+    stack: str
+    sites: list[SiteWatch]
+    #: None when the audit log was read; otherwise why it could not be.
+    audit_problem: str | None = None
+
+    @property
+    def exit_code(self) -> int:
+        if any(s.broken for s in self.sites):
+            return EXIT_BROKEN
+        if any(s.drifts for s in self.sites):
+            return EXIT_DRIFT
+        return EXIT_COMPLIANT
+
+    @property
+    def verdict(self) -> str:
+        return {EXIT_BROKEN: "compliance broken", EXIT_DRIFT: "drift, still compliant"}.get(
+            self.exit_code, "compliant, no drift"
+        )
+
+
+# --- judging ---------------------------------------------------------------------------------------------------
+
+
+def declared_sites(config: Mapping[str, Any]) -> dict[str, Declared]:
+    """Site key -> what judge_site needs from the stack's `piwik-cnil:*` config (what no API answers)."""
+    raw = {key: config[f"{NAMESPACE}:{key}"] for key in ("sites", "account") if f"{NAMESPACE}:{key}" in config}
+    if not raw:
+        return {}  # a program without this project's config: sites are judged on their live values alone
+    try:
+        parsed = parse(raw)
+    except StackConfigError as err:
+        raise WatchError(f"the stack config cannot be read:\n{err}") from None
+    return {s.key: declared_of(s.args) for s in parsed.sites}
+
+
+def judge(site: _live.SiteSnapshot, declared: Declared | None) -> tuple[list[ReportRow], list[ReportRow]]:
+    """(rows on the declared values, rows on the live values), by the one judge of every requirement."""
+    if site.key == _live.ACCOUNT:
+        context, requirements = Declared(site_name="account"), ACCOUNT_REQUIREMENTS
+    else:
+        context, requirements = declared or Declared(site_name=site.name), REQUIREMENTS
+    return (
+        judge_site(site.declared, context, requirements),
+        judge_site(site.live, context, requirements),
+    )
+
+
+def watch_site(site: _live.SiteSnapshot, declared: Declared | None, audit: list[AuditLogEntry] | None) -> SiteWatch:
+    before, after = judge(site, declared)
+    by_number = {r.number: r for r in before}
+    changes = [Change(by_number[r.number], r) for r in after if by_number[r.number].status != r.status]
+    drifts = [
+        Drift(resource, prop, old, new, attribute(resource, prop, new, site.site_id, audit or []))
+        for resource in site.resources
+        for prop, old, new in resource.drift()
+    ]
+    return SiteWatch(site, drifts, changes, [r for r in after if r.status == Status.BROKEN])
+
+
+# --- attribution -----------------------------------------------------------------------------------------------
+
+
+def _parse_time(text: str | None) -> datetime | None:
+    """A state timestamp (RFC 3339, nanoseconds allowed) to the second, or None."""
+    found = re.match(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)", text or "")
+    return datetime.fromisoformat(found.group(1)).replace(tzinfo=UTC) if found else None
+
+
+def api_attribute(resource: _live.ResourceSnapshot, prop: str) -> str:
+    """The API's name of a resource property (the audit log's event types and payloads use it)."""
+    fields: Mapping[str, str] = getattr(_live.adapters().get(resource.type), "fields", {}) or {}
+    return fields.get(prop, prop)
+
+
+def attribute(
+    resource: _live.ResourceSnapshot, prop: str, live: Any, site_id: str | None, audit: Iterable[AuditLogEntry]
+) -> list[AuditLogEntry]:
+    """The audit entries that explain a drift, newest first: same subject, same field, after the last record,
+    and (when the payload carries it) setting the value now live."""
+    name = api_attribute(resource, prop)
+    since = _parse_time(resource.modified)
+    found = []
+    for entry in audit:
+        if site_id is not None and entry.subject_id != site_id:
+            continue
+        if not (entry.type.rsplit(".", 1)[-1] == name or name in entry.payload):
+            continue
+        if since is not None and entry.created_at < since:
+            continue
+        if name in entry.payload and not same(entry.payload[name], live):
+            continue
+        found.append(entry)
+    return found
+
+
+def read_audit(client: PiwikClient, snapshot: _live.StackSnapshot) -> tuple[list[AuditLogEntry] | None, str | None]:
+    """(entries since the oldest state record, None) or (None, why the audit log could not be read)."""
+    stamps = [t for t in (_parse_time(r.modified) for r in snapshot.resources()) if t is not None]
+    since = min(stamps) - AUDIT_SLACK if stamps else None
+    entries: list[AuditLogEntry] = []
+    try:
+        for entry in client.audit_log.entries(date_from=since):
+            entries.append(entry)
+            if len(entries) >= AUDIT_MAX_ENTRIES:
+                break
+    except AuthError as err:
+        if err.status == 403:
+            return None, f"the audit log is not readable with these credentials (HTTP 403: {err.detail or err})"
+        return None, f"the audit log could not be read: {err}"
+    except PiwikError as err:
+        return None, f"the audit log could not be read: {err}"
+    return entries, None
+
+
+# --- the run ---------------------------------------------------------------------------------------------------
+
+
+def _pulumi_problem(stack: str, err: _pulumi.PulumiCliError) -> WatchError:
+    text = str(err)
+    lowered = text.lower()
+    if "no stack named" in lowered or "stack not found" in lowered or "does not exist" in lowered:
+        return WatchError(f"unknown stack {stack!r}: `pulumi stack ls` lists the stacks of this project ({text})")
+    if "login" in lowered or "access_token" in lowered or "logged in" in lowered:
+        return WatchError(
+            f"no backend login: run `pulumi login` (or set PULUMI_BACKEND_URL / PULUMI_ACCESS_TOKEN) so that "
+            f"the stack {stack!r} can be read ({text})"
+        )
+    return WatchError(text)
+
+
+def run_watch(stack: str, cwd: Path | None = None) -> WatchReport:
+    """Everything the command does except printing; raises WatchError for a usage or configuration problem."""
+    try:
+        state = _pulumi.stack_state(stack, cwd)
+        config = _pulumi.stack_config(stack, cwd)
+    except _pulumi.PulumiCliError as err:
+        raise _pulumi_problem(stack, err) from None
+    declared = declared_sites(config)
+    try:
+        conn = _live.connection_of(config)
+        with _live.client_for(conn) as client:
+            snap = _live.snapshot(stack, state, client)
+            if not snap.sites:
+                raise WatchError(f"the stack {stack!r} holds no Piwik PRO resource: nothing to watch (run `pulumi up`)")
+            audit, problem = read_audit(client, snap)
+    except (_live.LiveSnapshotError, PiwikError) as err:
+        raise WatchError(str(err)) from None
+    sites = [watch_site(site, declared.get(site.key), audit) for site in snap.sites]
+    return WatchReport(stack, sites, problem)
+
+
+_EXIT_HELP = (
+    f"Exit codes: {EXIT_COMPLIANT} compliant and no drift; {EXIT_DRIFT} drift, still compliant; "
+    f"{EXIT_BROKEN} compliance broken; {EXIT_USAGE} usage or configuration error (unknown stack, no backend "
+    "login, no Piwik PRO credentials)."
+)
+
+
+@main.command("watch", epilog=_EXIT_HELP)
+@click.option("--stack", "stack", required=True, help="The stack to watch, as `pulumi --stack NAME` names it.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--markdown", "as_markdown", is_flag=True, help="Print the report as Markdown (an issue body).")
+def watch(stack: str, as_json: bool, as_markdown: bool) -> None:
+    """Find drift on the live values of STACK, judge every requirement, and name who made each change.
+
+    Run it in the Pulumi project directory, on the stack's backend, like `pulumi`. Reads only: nothing is
+    written to Piwik PRO or to the stack's state. Tag Manager changes are not in Piwik PRO's audit log
+    ("no audit entry").
+    """
+    if as_json and as_markdown:
+        raise click.UsageError("--json and --markdown exclude each other: choose one")
+    report = run_watch(stack)
+    if as_json:
+        click.echo(json.dumps(render.as_json(report), indent=2, default=str))
+    elif as_markdown:
+        click.echo(render.as_markdown(report))
+    else:
+        click.echo(render.as_text(report))
+        if report.audit_problem:
+            click.echo(f"warning: {report.audit_problem}; changes are shown without attribution", err=True)
+    sys.exit(report.exit_code)

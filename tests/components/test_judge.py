@@ -1,0 +1,239 @@
+"""compliance.judge_site: each row's status is the verdict of the shared rules on *live* values.
+
+For every requirement, a live value that breaks it (while the declared value is compliant) makes its row
+``broken`` and names the rule, the resource, the property and the value; absent or unknown values are never
+``enforced``; broken rows come first.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+from piwik_resources.components.cnil_exempt_site import EXPORT_DIMENSIONS, CnilExemptSiteArgs, declared_of
+from piwik_resources.components.compliance import (
+    REQUIREMENTS,
+    ROW_JUDGES,
+    Attestations,
+    Declared,
+    Options,
+    Status,
+    judge_site,
+    render_markdown,
+    rules_for,
+)
+from piwik_resources.unknown import UNKNOWN
+
+ALL_ATTESTED = Attestations(
+    dpa_signed=True,
+    integrations_off=True,
+    no_export_credentials=True,
+    session_log_hidden=True,
+    retention_months=25,
+    hosting_region="FR",
+    privacy_policy_published=True,
+    opt_out_form_published=True,
+)
+ARGS = CnilExemptSiteArgs(
+    site_name="Shop",
+    urls=["https://shop.example.fr"],
+    consent_template_mode="api",
+    exports_needed=True,
+    attestations=ALL_ATTESTED,
+)
+DECLARED = declared_of(ARGS)
+
+
+def dimension(dim_id: str, name: str, scope: str = "event", active: bool = True, **extra: Any) -> dict[str, Any]:
+    return {"dimension_id": dim_id, "name": name, "scope": scope, "active": active, "extractions": [], **extra}
+
+
+def compliant_live() -> dict[str, Any]:
+    """What the emulator answers for a site made by CnilExemptSite with ARGS."""
+    return {
+        "TrackerSettings": {
+            "ip_masking_level": 2.0,  # numbers cross the wire as floats
+            "use_masked_ip_for_enrichment": True,
+            "exclude_unknown_urls": True,
+            "fingerprinting_across_websites": False,
+            "geolocation_level": "City",
+        },
+        "SitePrivacy": {
+            "gdpr": True,
+            "gdpr_data_anonymization": True,
+            "gdpr_data_anonymization_mode": "no_device_storage",
+            "privacy_cookie_expiration_period": 31_536_000,
+        },
+        "TagConsentType": {"consent_type": "analytics", "template": "piwik", "tag_id": "tag-1"},
+        "CustomDimension": [
+            dimension("d-1", EXPORT_DIMENSIONS["session"], "session"),
+            dimension("d-2", EXPORT_DIMENSIONS["event"], "event"),
+        ],
+        "ConsentTemplate": [
+            {"language": lang, "message": "Nous collecterons…", "mode": "api", "pending_manual_step": False}
+            for lang in ("en", "fr")
+        ],
+    }
+
+
+def statuses(live: dict[str, Any], declared: Declared = DECLARED) -> dict[int, Status]:
+    return {r.number: r.status for r in judge_site(live, declared)}
+
+
+def test_a_compliant_live_site_is_enforced_checked_and_attested() -> None:
+    got = statuses(compliant_live())
+    assert {got[n] for n in (1, 2, 3, 4, 5, 6, 7, 14, 16, 17, 18)} == {Status.ENFORCED}
+    assert got[12] == Status.CHECKED
+    assert {got[n] for n in (8, 9, 10, 11, 13, 15, 19, 20)} == {Status.ATTESTED}
+    assert sorted(got) == list(range(1, 21))
+
+
+def _set(path: str, value: Any) -> Any:
+    def change(live: dict[str, Any]) -> None:
+        kind, prop = path.split(".")
+        live[kind][prop] = value
+
+    return change
+
+
+def _add_dimension(**dim: Any) -> Any:
+    def change(live: dict[str, Any]) -> None:
+        live["CustomDimension"].append(dimension("d-hand", **dim))
+
+    return change
+
+
+def _drop_template(live: dict[str, Any]) -> None:
+    live["ConsentTemplate"] = [t for t in live["ConsentTemplate"] if t["language"] != "fr"]
+
+
+def _deactivate_export_dimension(live: dict[str, Any]) -> None:
+    live["CustomDimension"][1]["active"] = False
+
+
+# One live value per requirement that a rule or a row judge backs, each breaking it while the declaration holds.
+LIVE_BREAKS: list[tuple[int, Any, str, str]] = [
+    (1, _set("TrackerSettings.ip_masking_level", 0.0), "cnil-ip-masking", "ip_masking_level"),
+    (2, _set("TrackerSettings.use_masked_ip_for_enrichment", False), "cnil-masked-ip-enrichment", "use_masked"),
+    (3, _set("SitePrivacy.gdpr", False), "cnil-ask-consent", "gdpr"),
+    (4, _set("SitePrivacy.gdpr_data_anonymization", False), "cnil-collect-without-consent", "gdpr_data_anon"),
+    (
+        4,
+        _set("SitePrivacy.gdpr_data_anonymization_mode", "session_cookie_id"),
+        "cnil-cookieless-without-consent",
+        "'session_cookie_id'",
+    ),
+    (5, _set("TrackerSettings.exclude_unknown_urls", False), "cnil-exact-url-matching", "exclude_unknown_urls"),
+    (6, _set("TagConsentType.consent_type", "not_require_consent"), "cnil-piwik-tag-consent-type", "consent_type"),
+    (7, _drop_template, "cnil-consent-message-live", "'fr'"),
+    (12, _add_dimension(name="Customer e-mail"), "cnil-dimension-name-identifier", "'Customer e-mail' (d-hand)"),
+    (
+        12,
+        _add_dimension(name="Page", extractions=[{"target": "page_url_regex", "pattern": r"email=([^&]+)"}]),
+        "cnil-dimension-extraction-identifier",
+        "'Page' (d-hand)",
+    ),
+    (14, _deactivate_export_dimension, "cnil-export-dimensions-live", EXPORT_DIMENSIONS["event"]),
+    (16, _set("SitePrivacy.privacy_cookie_expiration_period", 40_000_000.0), "cnil-cookie-lifetime", "40000000"),
+    (
+        17,
+        _set("TrackerSettings.fingerprinting_across_websites", True),
+        "cnil-no-cross-site-fingerprinting",
+        "fingerprinting",
+    ),
+    (18, _set("TrackerSettings.geolocation_level", "none"), "cnil-geolocation-city", "geolocation_level"),
+]
+
+
+@pytest.mark.parametrize(("number", "change", "rule", "named"), LIVE_BREAKS, ids=[b[2] for b in LIVE_BREAKS])
+def test_a_live_value_that_breaks_a_rule_makes_its_row_broken(number: int, change: Any, rule: str, named: str) -> None:
+    live = compliant_live()
+    change(live)
+    rows = judge_site(live, DECLARED)
+    broken = [r for r in rows if r.status == Status.BROKEN]
+    assert [r.number for r in broken] == [number]
+    assert rows[0] is broken[0], "a broken row is shown first"
+    (violation,) = broken[0].violations
+    assert violation.rule == rule
+    assert named in broken[0].detail and rule in broken[0].detail
+    as_dict = broken[0].as_dict()
+    assert as_dict["status"] == "broken" and as_dict["violations"][0]["rule"] == rule
+    assert as_dict["violations"][0]["property"] == violation.property
+
+
+def test_every_live_backed_requirement_has_a_live_break_test() -> None:
+    backed = {r.number for r in REQUIREMENTS if rules_for(r.key) or r.key in ROW_JUDGES}
+    assert backed == {b[0] for b in LIVE_BREAKS}
+    every_rule = {rule.name for r in REQUIREMENTS for rule in rules_for(r.key)}
+    assert every_rule <= {b[2] for b in LIVE_BREAKS}
+
+
+ATTESTED_BREAKS = [
+    (10, Attestations(dpa_signed=False)),
+    (11, Attestations(integrations_off=False)),
+    (13, Attestations(no_export_credentials=False)),
+    (15, Attestations(session_log_hidden=False)),
+    (19, Attestations(retention_months=36)),
+]
+
+
+@pytest.mark.parametrize(("number", "attestations"), ATTESTED_BREAKS)
+def test_an_attestation_that_breaks_its_requirement_makes_the_row_broken(number: int, attestations: Any) -> None:
+    declared = Declared(site_name="Shop", attestations=attestations)
+    rows = judge_site(compliant_live(), declared)
+    assert rows[0].number == number and rows[0].status == Status.BROKEN
+    assert rows[0].violations[0].property.startswith("attestations.")
+
+
+@pytest.mark.parametrize("number", sorted({r.number for r in REQUIREMENTS if rules_for(r.key)}))
+@pytest.mark.parametrize("how", ["type not read", "property absent", "property unknown"])
+def test_a_value_not_read_is_never_enforced(number: int, how: str) -> None:
+    requirement = next(r for r in REQUIREMENTS if r.number == number)
+    live = compliant_live()
+    for rule in rules_for(requirement.key):
+        kind = next(k for k in rule.resource_types if k in compliant_live())
+        if kind not in live:
+            continue
+        if how == "type not read" or (how == "property absent" and isinstance(live[kind], list)):
+            # A listed object without the property has nothing to break: only an unread list is unread.
+            live.pop(kind, None)
+        elif isinstance(live[kind], list):
+            live[kind].append(dimension("d-x", UNKNOWN))
+        else:
+            live[kind][rule.property] = UNKNOWN if how == "property unknown" else None
+    got = statuses(live)
+    assert got[number] == Status.NOT_READ
+
+
+def test_an_inactive_hand_made_dimension_is_not_judged() -> None:
+    live = compliant_live()
+    live["CustomDimension"].append(dimension("d-old", "User ID", active=False))
+    assert statuses(live)[12] == Status.CHECKED
+
+
+def test_the_identifier_patterns_are_configurable() -> None:
+    live = compliant_live()
+    live["CustomDimension"].append(dimension("d-zip", "Zip code"))
+    assert statuses(live)[12] == Status.CHECKED
+    strict = declared_of(CnilExemptSiteArgs(site_name="Shop", urls=["https://s.fr"], identifier_patterns=[r"\bzip\b"]))
+    assert strict.options == Options(identifier_patterns=(r"\bzip\b",))
+    assert statuses(live, strict)[12] == Status.BROKEN
+
+
+def test_declared_but_unread_rows_stay_pending_or_not_applicable() -> None:
+    manual = Declared(site_name="Blog")
+    got = statuses(copy.deepcopy(compliant_live()), manual)
+    assert got[7] == Status.PENDING  # manual consent template: a pending step, whatever is live
+    assert got[14] == Status.NOT_APPLICABLE
+    assert {got[n] for n in (8, 9, 10, 11, 13, 15, 19, 20)} == {Status.PENDING}
+
+
+def test_markdown_shows_broken_rows_first() -> None:
+    live = compliant_live()
+    live["SitePrivacy"]["gdpr"] = False
+    md = render_markdown("Shop", [r.as_dict() for r in judge_site(live, DECLARED)])
+    first = md.splitlines()[4]
+    assert first.startswith("| 3 | Ask visitors for consent | broken |")
+    assert "SitePrivacy gdpr = False" in first and "[rule cnil-ask-consent]" in first
