@@ -123,6 +123,8 @@ PIWIK_OPTION_TYPES: dict[str, type | tuple[type, ...]] = {
     "piwik_custom_variables": list,
     "piwik_custom_dimensions": list,
 }
+# Options whose schema is "a string of minLength 1 or a variable reference": an empty string is refused.
+PIWIK_NON_EMPTY_OPTIONS = ("user_id", "cookie_domain")
 PIWIK_READ_ONLY_OPTIONS = ("tracker_domains", "tracker_php_url", "tracker_js_url", "tracker_site_id")
 # Writable tag attributes (create); `template` and `tag_type` are create-only.
 _ATTRIBUTE_TYPES: dict[str, type | tuple[type, ...]] = {
@@ -409,6 +411,8 @@ def _check_piwik_options(options: dict[str, Any], pointer: str) -> None:
                 property=key,
             )
         _check_type(value, PIWIK_OPTION_TYPES[key], f"{pointer}/{key}")
+        if key in PIWIK_NON_EMPTY_OPTIONS and value == "":
+            raise invalid("The attribute length should be at least 1", f"{pointer}/{key}", "minLength")
     if options.get("content_tracking") not in (
         None,
         "trackAllContentImpressions",

@@ -10,6 +10,7 @@ import json
 import os
 import shutil
 import subprocess
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -39,8 +40,9 @@ def find_pulumi() -> Path:
     )
 
 
-def _env(pulumi: Path) -> dict[str, str]:
-    env = dict(os.environ)
+def _env(pulumi: Path, base: Mapping[str, str] | None = None) -> dict[str, str]:
+    """``base`` (default: this process's environment) made fit to run ``pulumi``."""
+    env = dict(os.environ if base is None else base)
     # The toolchain's language host and provider launchers sit beside the CLI it built.
     env["PATH"] = f"{pulumi.parent}{os.pathsep}{env.get('PATH', '')}"
     env.setdefault("PULUMI_SKIP_UPDATE_CHECK", "true")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 from urllib.parse import urlparse
 
@@ -30,6 +31,8 @@ from piwik_resources.resources import (
     SiteCustomDimensionsArgs,
     SitePrivacy,
     SitePrivacyArgs,
+    SiteTags,
+    SiteTagsArgs,
     TagConsentType,
     TagConsentTypeArgs,
     TrackerSettings,
@@ -39,6 +42,10 @@ from piwik_resources.resources.opt_out_form import OptOutForm
 
 from .compliance import (
     BY_KEY,
+    CAMPAIGN_PARAM_SETTINGS,
+    CAMPAIGN_URL_EXCLUSIONS,
+    CNIL_PROFILES,
+    DEFAULT_CNIL_PROFILE,
     DEFAULT_IDENTIFIER_PATTERNS,
     MAX_COOKIE_LIFETIME_SECONDS,
     MAX_RETENTION_MONTHS,
@@ -65,6 +72,22 @@ from .texts import (
 
 TYPE_TOKEN = "piwik:cnil:CnilExemptSite"
 DEFAULT_COOKIE_LIFETIME_SECONDS = 31_536_000  # the Apps API's default: 12 months
+#: The Piwik PRO tag's visitor cookie: 12 months unless the user asks for up to 13 (the API publishes no default).
+DEFAULT_VISITOR_COOKIE_TIMEOUT = 31_536_000
+#: The API's initial global exclusions (session ids and the like), kept when the campaign keys are added: the
+#: setting is replaced as a whole, and these keep identifiers out of the tracked URLs too.
+KEPT_URL_EXCLUSIONS = (
+    "fb_xd_fragment",
+    "fb_comment_id",
+    "phpsessid",
+    "jsessionid",
+    "sessionid",
+    "aspsessionid",
+    "doing_wp_cron",
+    "sid",
+    "pk_vid",
+)
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 CONSENT_TEMPLATE_MODES = ("api", "manual")
 #: Names of the export dimensions (seed: « une dimension personnalisée au niveau de session et d'évènement »).
 EXPORT_DIMENSIONS = {"session": "Consentement (session)", "event": "Consentement (évènement)"}
@@ -102,6 +125,12 @@ class CnilExemptSiteArgs:
     #: Regular expressions (case-insensitive) that mark a custom dimension's name or extraction pattern as an
     #: identifier (requirement #12); ``None`` = compliance.DEFAULT_IDENTIFIER_PATTERNS (docs/cnil-exemption.md).
     identifier_patterns: Sequence[str] | None = None
+    #: ``cnil-2025`` (default): the CNIL's criteria since July 2025, strict reading (campaign parameters
+    #: collected for nobody); ``seed-2021``: the seed guide's programme, campaign parameters left alone
+    #: (compliance.PROFILE_NOTES, docs/cnil-criteria.md).
+    cnil_profile: str = DEFAULT_CNIL_PROFILE
+    #: Lifetime of the Piwik PRO tag's visitor cookie (the analytics tracker), in seconds: at most 33,696,000.
+    visitor_cookie_timeout: int = DEFAULT_VISITOR_COOKIE_TIMEOUT
 
     __pydantic_config__ = STRICT
 
@@ -113,7 +142,7 @@ GEOLOCATION_LEVELS = GEOLOCATION_LEVEL_VALUES  # the API enumeration, spelled on
 
 def _site_props(args: CnilExemptSiteArgs) -> dict[str, dict[str, Any]]:
     """The properties this component gives each resource (also what the compliance rules are checked on)."""
-    return {
+    props: dict[str, dict[str, Any]] = {
         "SitePrivacy": {
             "gdpr": True,
             "gdpr_data_anonymization": True,
@@ -128,8 +157,20 @@ def _site_props(args: CnilExemptSiteArgs) -> dict[str, dict[str, Any]]:
             "fingerprinting_across_websites": False,
             "geolocation_level": args.geolocation_level,
         },
-        "TagConsentType": {"consent_type": "analytics", "template": "piwik"},
+        "TagConsentType": {
+            "consent_type": "analytics",
+            "template": "piwik",
+            "visitor_cookie_timeout": args.visitor_cookie_timeout,
+            "cross_domain_tracking": False,
+            "respect_visitors_privacy": True,
+        },
     }
+    if args.cnil_profile == "cnil-2025":
+        # The strict reading (compliance.PROFILE_NOTES): no campaign data read from URLs, for any visitor, and the
+        # campaign keys removed from the URLs kept; seed-2021 leaves these settings as the account has them.
+        props["TrackerSettings"].update({key: [] for key in CAMPAIGN_PARAM_SETTINGS})
+        props["TrackerSettings"]["excluded_url_query_parameters"] = [*KEPT_URL_EXCLUSIONS, *CAMPAIGN_URL_EXCLUSIONS]
+    return props
 
 
 def options_of(args: CnilExemptSiteArgs) -> Options:
@@ -147,6 +188,7 @@ def declared_of(args: CnilExemptSiteArgs) -> Declared:
         consent_languages=tuple(sorted(args.consent_messages)),
         export_dimensions=dict(EXPORT_DIMENSIONS) if args.exports_needed else {},
         options=options_of(args),
+        cnil_profile=args.cnil_profile,
     )
 
 
@@ -194,7 +236,31 @@ def _argument_problems(args: CnilExemptSiteArgs) -> list[str]:
         problems.append(
             f"cookie_lifetime_seconds: {args.cookie_lifetime_seconds}; allowed: 0 to {MAX_COOKIE_LIFETIME_SECONDS}"
         )
-    return problems + _pattern_problems(args.identifier_patterns)
+    if args.visitor_cookie_timeout < 1:
+        problems.append(
+            f"visitor_cookie_timeout: {args.visitor_cookie_timeout}; allowed: 1 to {MAX_COOKIE_LIFETIME_SECONDS} s"
+        )
+    return problems + _profile_problems(args) + _pattern_problems(args.identifier_patterns)
+
+
+def _profile_problems(args: CnilExemptSiteArgs) -> list[str]:
+    problems: list[str] = []
+    if args.cnil_profile not in CNIL_PROFILES:
+        problems.append(f"cnil_profile: {args.cnil_profile!r} is not allowed; allowed: {', '.join(CNIL_PROFILES)}")
+    attested_on = args.attestations.attested_on
+    if attested_on is not None and not (ISO_DATE.match(attested_on) and _is_date(attested_on)):
+        problems.append(f"attestations.attested_on: {attested_on!r} is not a date; allowed: YYYY-MM-DD")
+    if args.attestations.attested_by is not None and not args.attestations.attested_by.strip():
+        problems.append("attestations.attested_by: must not be empty (a name or role, e.g. the DPO)")
+    return problems
+
+
+def _is_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def refusals(args: CnilExemptSiteArgs) -> list[str]:
@@ -252,7 +318,7 @@ class CnilExemptSite(pulumi.ComponentResource):
         rows = self.live_values().apply(lambda live: [r.as_dict() for r in judge_site(live, declared)])
         self.compliance_report = rows
         self.compliance_report_markdown = rows.apply(
-            lambda r: render_markdown(f"CNIL exemption — {args.site_name}", r, OPEN_QUESTIONS)
+            lambda r: render_markdown(f"CNIL exemption — {args.site_name}", r, OPEN_QUESTIONS, args.cnil_profile)
         )
         # Only the id is registered on the component: the other outputs are attributes for the program to export
         # as it sees fit, so the state does not store every report and text twice (bench: state per site).
@@ -300,7 +366,15 @@ class CnilExemptSite(pulumi.ComponentResource):
             SiteCustomDimensionsArgs(site_id=site_id),
             pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=list(self.export_dimensions))),
         )
+        # Every tag of the container, read live (requirement #22: a tag added by hand shows at the next refresh).
+        self.live_tags = SiteTags(
+            f"{name}-tags", SiteTagsArgs(site_id=site_id), pulumi.ResourceOptions.merge(child, self._after_tag())
+        )
         self.opt_out_form = OptOutForm(f"{name}-opt-out", opts=child)
+
+    def _after_tag(self) -> pulumi.ResourceOptions:
+        # Listed once the Piwik PRO tag is set, so the first report sees the tag as this stack left it.
+        return pulumi.ResourceOptions(depends_on=[self.piwik_tag])
 
     def _consent_template(
         self, name: str, args: CnilExemptSiteArgs, language: str, child: pulumi.ResourceOptions
@@ -338,4 +412,5 @@ class CnilExemptSite(pulumi.ComponentResource):
             TagConsentType=judged(self.piwik_tag, "TagConsentType", "template", "tag_id", "tag_name"),
             CustomDimension=self.live_dimensions.dimensions,
             ConsentTemplate=pulumi.Output.all(*templates),
+            SiteTags=judged(self.live_tags, "SiteTags"),
         )

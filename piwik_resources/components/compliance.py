@@ -2,7 +2,7 @@
 
 This module is the single source of the compliance rules (docs/cnil-exemption.md). The CnilExemptSite component
 uses them to refuse a non-compliant configuration before anything is sent and to report on the live values; the
-CrossGuard policy pack (policy/) uses them to stop a stack whose resources would break the exemption; the PR
+CrossGuard policy pack (policy_pack/) uses them to stop a stack whose resources would break the exemption; the PR
 renderer uses them for the compliance delta; command-line tools use :func:`judge_site` on values they read over
 the API. It imports nothing from Pulumi so that all of them can load it cheaply.
 
@@ -55,6 +55,34 @@ MAX_COOKIE_LIFETIME_SECONDS = 33_696_000
 MAX_RETENTION_MONTHS = 25
 
 
+#: The criteria profiles a site can be judged under (CnilExemptSiteArgs.cnil_profile; docs/cnil-criteria.md).
+CNIL_PROFILES = ("cnil-2025", "seed-2021")
+DEFAULT_CNIL_PROFILE = "cnil-2025"
+#: Why a profile reads the criteria as it does; the report prints the note of the site's profile.
+PROFILE_NOTES: dict[str, str] = {
+    "cnil-2025": (
+        "the CNIL's criteria since 4 July 2025, strict reading: campaign parameters are collected for nobody, "
+        "because tracker settings apply to every visitor of the app and Piwik PRO does not publish whether its "
+        "cookieless mode drops campaign data for visitors who did not consent; consenting visitors lose campaign "
+        "attribution too"
+    ),
+    "seed-2021": (
+        "the seed guide's 2021 programme where it differs from the 2025 criteria: campaign parameters and the "
+        "referring page are left as the account has them, so consenting visitors keep campaign attribution; the "
+        "2025 rows on campaign identifiers and referrers are not applied (not applicable) and the site is not "
+        "judged against them"
+    ),
+}
+SEED_GUIDE = "Seed guide (Piwik PRO's configuration guide for the CNIL's 2021 programme)"
+CNIL_PAGE = "CNIL page « Cookies : solutions pour les outils de mesure d'audience » (updated 4 July 2025)"
+CNIL_TOOL = "CNIL self-assessment tool (July 2025) as restated by a law firm and vendors"
+SOURCE_QUALITY = (
+    "[P] the CNIL's own page or deliberation; [S] a restatement (the seed guide, or a law firm's or vendor's "
+    "reading of the CNIL's self-assessment tool): the best current reading, not the CNIL's words"
+)
+CNIL_2020_091 = "CNIL deliberation 2020-091 art. 5 and the CNIL page (trackers at most 13 months, not extended)"
+
+
 class How(StrEnum):
     """How the project can make a requirement hold (docs/cnil-exemption.md §2)."""
 
@@ -95,6 +123,20 @@ class Requirement:
     todo: str = ""
     refuse_false: bool = False
     note: str = ""
+    #: Where the requirement comes from and how good that source is (docs/cnil-criteria.md): ``[P]`` the CNIL's
+    #: own page or deliberation, ``[S]`` a restatement (the seed guide, a vendor's or a law firm's reading of the
+    #: CNIL's self-assessment tool: best current reading, never the CNIL's words). Empty = the seed guide section.
+    source: str = ""
+    quality: str = "[S]"
+    #: The criteria profiles (CnilExemptSiteArgs.cnil_profile) that hold a site to this requirement.
+    profiles: tuple[str, ...] = ("cnil-2025", "seed-2021")
+    #: Live properties (``Kind.property``) the report shows as read without judging them.
+    reads: tuple[str, ...] = ()
+
+    @property
+    def cited_source(self) -> str:
+        """The source as a report cites it (the seed guide's section when no other source is named)."""
+        return self.source or f"{SEED_GUIDE}: {self.seed_section}"
 
     @property
     def reference(self) -> str:
@@ -239,11 +281,14 @@ REQUIREMENTS: tuple[Requirement, ...] = (
     Requirement(
         16,
         "cookie-lifetime",
-        "The privacy cookie (the visitor's consent record) lives at most 13 months",
+        "The analytics visitor cookie lives at most 13 months",
         "Lignes directrices CNIL 2020-091 art. 5 (durée de vie des traceurs)",
         (How.API, How.CHECK),
-        note="the app's privacy cookie; the Piwik PRO tag's visitor cookie is not read here; whether Piwik PRO "
-        "extends a cookie on each visit is not published",
+        note="whether Piwik PRO extends the visitor cookie on each visit is not published; the consent-record "
+        "cookie is #21",
+        source=f"{CNIL_2020_091}; field: Tag Manager, Piwik PRO tag template_options.visitor_cookie_timeout, "
+        '"Visitor cookie timeout in seconds"',
+        quality="[P]",
     ),
     Requirement(
         17,
@@ -251,6 +296,18 @@ REQUIREMENTS: tuple[Requirement, ...] = (
         "No identifier shared across websites (no fingerprinting)",
         "Lignes directrices CNIL 2020-091 art. 5 (pas de suivi inter-sites)",
         (How.API, How.CHECK),
+        note="2025 criterion (a fingerprint or hash has a site-specific and a time component): how Piwik PRO "
+        "builds its session hash is not published; use_session_hash, use_anonymous_session_hash and "
+        "tracking_fingerprint_disabled are shown when a TrackerSettings manages them",
+        source=f"{CNIL_PAGE}: no identifier shared by several sites; tracker setting "
+        'enable_fingerprinting_across_websites, "tracker will try to generate unified visitor_id even when user '
+        'visits different websites"',
+        quality="[P]",
+        reads=(
+            "TrackerSettings.use_anonymous_session_hash",
+            "TrackerSettings.use_session_hash",
+            "TrackerSettings.tracking_fingerprint_disabled",
+        ),
     ),
     Requirement(
         18,
@@ -278,6 +335,121 @@ REQUIREMENTS: tuple[Requirement, ...] = (
         attestation="hosting_region",
         done="hosted in {value} (attested)",
         todo="state the account's hosting region in attestations.hosting_region",
+    ),
+    # --- The CNIL's criteria since July 2025 beyond the seed's 20 (docs/cnil-criteria.md) -------------------
+    Requirement(
+        21,
+        "consent-cookie-lifetime",
+        "The privacy cookie (the visitor's consent record) lives at most 13 months",
+        "Sites Web et applications → Paramètres → Confidentialité (cookie de confidentialité)",
+        (How.API, How.CHECK),
+        source=f"{CNIL_2020_091}; field: Apps API privacyCookieExpirationPeriod, "
+        '"Privacy cookie expiration period (in seconds, default is one year)"',
+        quality="[P]",
+    ),
+    Requirement(
+        22,
+        "no-marketing-without-consent",
+        "No marketing, A/B-testing or heatmap tag fires without consent",
+        "Gestionnaire de balises → Balises (type de consentement de chaque balise)",
+        (How.CHECK,),
+        note="every tag of the app's container, read over the API; the templates judged are "
+        "docs/cnil-criteria.md's list",
+        source=f"{CNIL_TOOL}: marketing measurement (channels, campaigns, conversions) and A/B cohorts off for "
+        f"visitors who did not consent; {CNIL_PAGE}: purpose strictly limited to audience measurement",
+    ),
+    Requirement(
+        23,
+        "no-campaign-identifiers",
+        "No campaign or CRM identifiers taken from URLs",
+        "Paramètres de suivi → Paramètres de campagne / Paramètres d'URL exclus",
+        (How.API, How.CHECK),
+        note="applies to every visitor, consenting or not (see the profile note)",
+        source=f"{CNIL_TOOL}: no customer/CRM identifier, UTM or campaign identifier taken from URLs; tracker "
+        'settings campaign_*_params, "URL query parameters that could contain name of the campaign" (and keyword, '
+        "source, medium, content, id)",
+        profiles=("cnil-2025",),
+    ),
+    Requirement(
+        24,
+        "few-event-types",
+        "Only a few event types (page views, interactions, load / scroll / reading time) without consent",
+        "Le champ d'application (mesures strictement nécessaires)",
+        (How.CHECK,),
+        note="goal-conversion, e-commerce and video tags judged on the live container; the app's "
+        "eCommerceTracking switch is not read",
+        source=f"{CNIL_TOOL}: at most a few event types; seed guide: the seven strictly necessary measures",
+    ),
+    Requirement(
+        25,
+        "referrer-host-only",
+        "Referrers reduced to their host",
+        "Le champ d'application (référents par page)",
+        (How.ATTEST,),
+        attestation="referrer_host_only",
+        done="referrers reduced to their host (attested; no published field)",
+        todo="check that reports keep only the referring host, then attest referrer_host_only",
+        refuse_false=True,
+        source=f"{CNIL_TOOL}: referrer reduced to its host (the seed's scope list allows the referring page)",
+        profiles=("cnil-2025",),
+    ),
+    Requirement(
+        26,
+        "aggregated-reports",
+        "Reports aggregated; no single-visitor path, no session replay",
+        "Exportations de données (journal de session)",
+        (How.ATTEST,),
+        attestation="reports_aggregated",
+        done="reports aggregated, no single-visitor path (attested; heatmap and replay tags are judged in #22)",
+        todo="check that no report shows a single visitor's path, then attest reports_aggregated",
+        refuse_false=True,
+        source=f"{CNIL_TOOL}: reports aggregated (rounded, or an anonymity analysis); no single-user path, no "
+        "session replay",
+    ),
+    Requirement(
+        27,
+        "first-party-trackers",
+        "First-party trackers only, scoped to the site (no cross-domain tracking)",
+        "Gestionnaire de balises → balise Piwik PRO → Suivi inter-domaines",
+        (How.API, How.CHECK),
+        source=f"{CNIL_PAGE}: no tracking across sites or apps; field: Tag Manager, Piwik PRO tag "
+        'template_options.cross_domain_tracking, "Enables cross domain tracking"',
+        quality="[P]",
+    ),
+    Requirement(
+        28,
+        "tag-respects-opt-out",
+        "The Piwik PRO tag respects the visitor's opt-out (and Do Not Track)",
+        "Gestionnaire de balises → balise Piwik PRO → Respecter la vie privée des visiteurs",
+        (How.API, How.CHECK),
+        source=f"{CNIL_TOOL}: an opt-out that lasts; field: Tag Manager tag respect_visitors_privacy, "
+        '"Flag describing whether tag should respect visitors privacy settings (DNT header, opt-out)"',
+    ),
+    Requirement(
+        29,
+        "no-vendor-reuse",
+        "No pooling of clients' data and no reuse by Piwik PRO for any purpose",
+        "Conditions préalables → Signature de DPA",
+        (How.ATTEST,),
+        attestation="no_vendor_reuse",
+        done="no pooling and no reuse by the vendor (attested; the DPA is #10)",
+        todo="check the DPA's terms on pooling and reuse, then attest no_vendor_reuse",
+        refuse_false=True,
+        source=f"{CNIL_TOOL}: DPA; no pooling of clients' data; no reuse by the vendor",
+    ),
+    Requirement(
+        30,
+        "audience-only-purpose",
+        "Purpose limited to this site's audience, for the publisher alone; anonymous statistics, no cross-referencing",
+        "Conditions préalables",
+        (How.ATTEST,),
+        attestation="audience_only_purpose",
+        done="data used only for this site's audience statistics, by the publisher alone (attested)",
+        todo="check that the data serve only this site's audience statistics, then attest audience_only_purpose",
+        refuse_false=True,
+        source=f"{CNIL_PAGE}: purpose strictly limited to measuring this site's audience, for the publisher alone; "
+        "anonymous statistics only; no cross-referencing; no non-anonymous data to third parties",
+        quality="[P]",
     ),
 )
 
@@ -476,6 +648,150 @@ def _dimension_extractions(value: Any, _props: Mapping[str, Any], options: Optio
     return None
 
 
+def _piwik_tag_only(check: Check) -> Check:
+    """A check of the Piwik PRO tracking tag's own options (other templates have none of them)."""
+
+    def piwik_only(value: Any, props: Mapping[str, Any], options: Options) -> str | None:
+        return check(value, props, options) if props.get("template") in (None, "piwik") else None
+
+    return piwik_only
+
+
+#: Tag Manager templates of tags that measure marketing, run A/B tests or record heatmaps / sessions: none may
+#: fire without consent (requirement #22; the list is this project's reading of the template enum,
+#: docs/cnil-criteria.md).
+CONSENT_ONLY_TEMPLATES: dict[str, str] = {
+    **dict.fromkeys(
+        (
+            "google_adwords",
+            "facebook_retargeting_pixel",
+            "linkedin",
+            "bing_ads",
+            "doubleclick_floodlight",
+            "adroll",
+            "hub_spot",
+            "marketo",
+            "mautic",
+            "sales_manago",
+            "salesforce_pardot",
+        ),
+        "marketing",
+    ),
+    **dict.fromkeys(("ab_tasty", "optimizely", "visual_website_optimizer"), "A/B testing"),
+    **dict.fromkeys(("heatmaps", "crazy_egg", "hot_jar", "click_tale"), "heatmap / session recording"),
+}
+#: Templates that measure more than the few event types allowed without consent (requirement #24).
+EXTRA_EVENT_TEMPLATES: dict[str, str] = {
+    "piwik_goal_conversion": "goal conversion",
+    **dict.fromkeys(
+        (
+            "ecommerce_order",
+            "ecommerce_add_to_cart",
+            "ecommerce_remove_from_cart",
+            "ecommerce_product_detail_view",
+            "ecommerce_cart_update",
+        ),
+        "e-commerce",
+    ),
+    **dict.fromkeys(("video_html5", "video_youtube"), "video"),
+}
+NO_CONSENT = "not_require_consent"
+
+
+def _tags_firing_without_consent(templates: Mapping[str, str], what: str) -> Check:
+    """A check of a container's live tags: no active tag of ``templates`` fires without consent."""
+
+    def check(value: Any, _props: Mapping[str, Any], _options: Options) -> str | None:
+        if not isinstance(value, list):
+            return None
+        found = [
+            f"{t.get('name')!r} ({t.get('template')}, {templates[str(t.get('template'))]}, tag {t.get('tag_id')})"
+            for t in value
+            if isinstance(t, Mapping)
+            and t.get("template") in templates
+            and t.get("consent_type") == NO_CONSENT
+            and t.get("is_active") is not False
+        ]
+        if not found:
+            return None
+        return (
+            f"active tag(s) firing without consent ({NO_CONSENT}): {', '.join(found)}; {what} needs the visitor's "
+            "consent (set another consent type or deactivate the tag)"
+        )
+
+    return check
+
+
+#: The tracker settings that read campaign data from URLs; each must be empty under cnil-2025 (requirement #23).
+CAMPAIGN_PARAM_SETTINGS = (
+    "campaign_name_params",
+    "campaign_keyword_params",
+    "campaign_source_params",
+    "campaign_medium_params",
+    "campaign_content_params",
+    "campaign_id_params",
+)
+#: What CnilExemptSite adds to excluded_url_query_parameters (the API's url_query_parameter_to_exclude_from_url,
+#: which takes /regular expressions/) so that campaign and click keys never reach a stored URL either.
+CAMPAIGN_URL_EXCLUSIONS = ("/^(utm|pk|mtm|piwik|matomo)_/", "gclid", "fbclid", "msclkid", "dclid")
+#: Keys that must be excluded from URLs: the campaign settings' initial global values and the click ids.
+CAMPAIGN_KEYS = (
+    "utm_campaign",
+    "utm_term",
+    "utm_source",
+    "utm_medium",
+    "utm_content",
+    "utm_id",
+    "pk_campaign",
+    "pk_cpn",
+    "pk_kwd",
+    "pk_keyword",
+    "pk_source",
+    "pk_medium",
+    "pk_content",
+    "pk_cid",
+    "piwik_campaign",
+    "piwik_kwd",
+    "mtm_campaign",
+    "gclid",
+    "fbclid",
+    "msclkid",
+)
+
+
+def excluded_from_urls(key: str, entries: Iterable[Any]) -> bool:
+    """Whether the query key is excluded by an entry of url_query_parameter_to_exclude_from_url."""
+    for entry in entries:
+        text = str(entry)
+        if len(text) > 2 and text.startswith("/") and text.endswith("/"):
+            try:
+                if re.search(text[1:-1], key):
+                    return True
+            except re.error:
+                continue
+        elif text.casefold() == key.casefold():
+            return True
+    return False
+
+
+def _empty_list(value: Any, _props: Mapping[str, Any], _options: Options) -> str | None:
+    if isinstance(value, list) and value:
+        return f"{value!r} reads campaign data from URLs; allowed: [] (no campaign parameter)"
+    return None
+
+
+def _campaign_keys_excluded(value: Any, _props: Mapping[str, Any], _options: Options) -> str | None:
+    if not isinstance(value, list):
+        return None
+    missing = [key for key in CAMPAIGN_KEYS if not excluded_from_urls(key, value)]
+    if missing:
+        return (
+            f"campaign keys {', '.join(missing)} stay in the tracked URLs; add them (or /^(utm|pk|mtm|piwik)_/) "
+            "to excluded_url_query_parameters (url_query_parameter_to_exclude_from_url)"
+        )
+    return None
+
+
 TRACKER = ("TrackerSettings", "GlobalTrackerSettings")
 
 RULES: tuple[Rule, ...] = (
@@ -545,7 +861,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "cnil-cookie-lifetime",
-        "cookie-lifetime",
+        "consent-cookie-lifetime",
         ("SitePrivacy",),
         "privacy_cookie_expiration_period",
         "The privacy (consent-record) cookie lives at most 13 months",
@@ -558,6 +874,68 @@ RULES: tuple[Rule, ...] = (
         "consent_type",
         "The Piwik PRO tag fires under the Analytics consent type",
         _consent_type,
+    ),
+    Rule(
+        "cnil-visitor-cookie-lifetime",
+        "cookie-lifetime",
+        ("TagConsentType",),
+        "visitor_cookie_timeout",
+        "The Piwik PRO tag's visitor cookie lives at most 13 months",
+        _piwik_tag_only(_cookie_lifetime),
+    ),
+    Rule(
+        "cnil-no-cross-domain-tracking",
+        "first-party-trackers",
+        ("TagConsentType",),
+        "cross_domain_tracking",
+        "The Piwik PRO tag does not track across domains",
+        _piwik_tag_only(_must_be(False, "cross-domain tracking shares the visitor's identifier with other sites")),
+    ),
+    Rule(
+        "cnil-tag-respects-privacy",
+        "tag-respects-opt-out",
+        ("TagConsentType",),
+        "respect_visitors_privacy",
+        "The Piwik PRO tag respects the visitor's opt-out and Do Not Track",
+        _piwik_tag_only(_must_be(True, "the tag must not fire for a visitor who objected")),
+    ),
+    Rule(
+        "cnil-no-marketing-without-consent",
+        "no-marketing-without-consent",
+        ("SiteTags",),
+        "tags",
+        "No active marketing, A/B-testing or heatmap tag fires without consent",
+        _tags_firing_without_consent(CONSENT_ONLY_TEMPLATES, "marketing, A/B testing and heatmaps"),
+    ),
+    Rule(
+        "cnil-few-event-types",
+        "few-event-types",
+        ("SiteTags",),
+        "tags",
+        "No active goal-conversion, e-commerce or video tag fires without consent",
+        _tags_firing_without_consent(EXTRA_EVENT_TEMPLATES, "measuring more than the few allowed event types"),
+        advisory=True,
+    ),
+    *(
+        Rule(
+            f"cnil-no-{setting.removesuffix('_params').replace('_', '-')}-params",
+            "no-campaign-identifiers",
+            TRACKER,
+            setting,
+            f"No campaign data read from URLs ({setting} is empty)",
+            _empty_list,
+            advisory=True,
+        )
+        for setting in CAMPAIGN_PARAM_SETTINGS
+    ),
+    Rule(
+        "cnil-campaign-keys-excluded-from-urls",
+        "no-campaign-identifiers",
+        TRACKER,
+        "excluded_url_query_parameters",
+        "Campaign and click keys are removed from tracked URLs",
+        _campaign_keys_excluded,
+        advisory=True,
     ),
     Rule(
         "cnil-dimension-name-identifier",
@@ -640,6 +1018,14 @@ class Attestations:
     hosting_region: str | None = None
     privacy_policy_published: bool | None = None
     opt_out_form_published: bool | None = None
+    referrer_host_only: bool | None = None
+    reports_aggregated: bool | None = None
+    no_vendor_reuse: bool | None = None
+    audience_only_purpose: bool | None = None
+    #: Who made these statements (a name or role, e.g. the DPO) and when (ISO date, YYYY-MM-DD): the evidence
+    #: dossier prints both beside every attestation.
+    attested_by: str | None = None
+    attested_on: str | None = None
 
     __pydantic_config__ = STRICT
 
@@ -665,6 +1051,8 @@ class Declared:
     #: The component's own export dimensions: scope -> name.
     export_dimensions: Mapping[str, str] = field(default_factory=dict)
     options: Options = DEFAULT_OPTIONS
+    #: The criteria profile the site is judged under (CNIL_PROFILES).
+    cnil_profile: str = DEFAULT_CNIL_PROFILE
 
 
 # --- Reports ---------------------------------------------------------------------------------------------------
@@ -720,6 +1108,25 @@ def _subjects(live: Mapping[str, Any], kind: str) -> list[tuple[str, Mapping[str
     return out
 
 
+def _seen(value: Any) -> str:
+    """A judged value as the detail shows it; a list of objects (a container's tags) by count and names."""
+    if isinstance(value, list) and value and all(isinstance(v, Mapping) for v in value):
+        return f"{len(value)} read (" + ", ".join(repr(v.get("name")) for v in value) + ")"
+    return _short(value)
+
+
+def _reads(requirement: Requirement, live: Mapping[str, Any]) -> list[str]:
+    """The values a requirement shows as read without judging them (``Requirement.reads``), those read."""
+    out: list[str] = []
+    for path in requirement.reads:
+        kind, _, prop = path.partition(".")
+        props = live.get(kind)
+        value = props.get(prop) if isinstance(props, Mapping) else None
+        if is_known(value):
+            out.append(f"{path} = {_short(value)} (shown, not judged)")
+    return out
+
+
 @dataclass
 class _Verdict:
     found: list[Violation] = field(default_factory=list)
@@ -744,7 +1151,7 @@ def _apply(rule: Rule, live: Mapping[str, Any], options: Options, verdict: _Verd
                 continue
             verdict.found += violations(kind, props, (rule,), options, label)
             if not many:
-                verdict.seen.append(f"{kind}.{rule.property} = {_short(value)}")
+                verdict.seen.append(f"{kind}.{rule.property} = {_seen(value)}")
         if many:
             names = ", ".join(label for label, _ in subjects) or "none"
             verdict.seen.append(f"{len(subjects)} active {kind} of the app read and judged ({names})")
@@ -766,7 +1173,7 @@ def judge_rules(requirement: Requirement, live: Mapping[str, Any], declared: Dec
         detail = "no live value read for " + ", ".join(dict.fromkeys(verdict.unread))
         return row(requirement.key, Status.NOT_READ, detail, names)
     status = Status.ENFORCED if How.API in requirement.how else Status.CHECKED
-    seen = list(dict.fromkeys(verdict.seen))
+    seen = list(dict.fromkeys(verdict.seen)) + _reads(requirement, live)
     detail = "; ".join(seen + ([requirement.note] if requirement.note else []))
     return row(requirement.key, status, detail, names)
 
@@ -845,7 +1252,11 @@ ROW_JUDGES: dict[str, RowJudge] = {
 
 
 def judge(requirement: Requirement, live: Mapping[str, Any], declared: Declared) -> ReportRow:
-    """One requirement's row: its row judge, else its rules, else its attestation, else a manual step."""
+    """One requirement's row: its row judge, else its rules, else its attestation, else a manual step; a
+    requirement the site's criteria profile does not hold it to is not applicable."""
+    if declared.cnil_profile not in requirement.profiles:
+        detail = f"not applied under the {declared.cnil_profile} profile: {PROFILE_NOTES[declared.cnil_profile]}"
+        return row(requirement.key, Status.NOT_APPLICABLE, detail)
     if requirement.key in ROW_JUDGES:
         return ROW_JUDGES[requirement.key](requirement, live, declared)
     if rules_for(requirement.key):
@@ -871,13 +1282,27 @@ def judge_site(
     return in_report_order(judge(r, live, declared) for r in requirements)
 
 
-def render_markdown(title: str, rows: Iterable[Mapping[str, Any]], open_questions: Iterable[str] = ()) -> str:
-    """A compliance report as a Markdown table (rows as produced by ``ReportRow.as_dict``), broken rows first."""
-    lines = [f"### {title}", "", "| # | Requirement | Status | Seed section | Detail |", "|---|---|---|---|---|"]
+def render_markdown(
+    title: str, rows: Iterable[Mapping[str, Any]], open_questions: Iterable[str] = (), profile: str | None = None
+) -> str:
+    """A compliance report as a Markdown table (rows as produced by ``ReportRow.as_dict``), broken rows first.
+
+    The source of each row and its quality are looked up by number (not stored in every stack's state).
+    """
+    lines = [f"### {title}", ""]
+    if profile:
+        lines += [f"Criteria profile `{profile}`: {PROFILE_NOTES.get(profile, 'unknown profile')}.", ""]
+    lines += [
+        f"Source quality: {SOURCE_QUALITY}.",
+        "",
+        "| # | Requirement | Status | Source | Detail |",
+        "|---|---|---|---|---|",
+    ]
     for r in sorted(rows, key=lambda r: report_order(r["status"], r["number"])):
         detail = str(r["detail"]).replace("|", "\\|").replace("\n", " ")
-        section = r.get("seed_section") or BY_NUMBER[int(r["number"])].seed_section
-        lines.append(f"| {r['number']} | {r['requirement']} | {r['status']} | {section} | {detail} |")
+        req = BY_NUMBER[int(r["number"])]
+        source = f"{req.quality} {req.cited_source}".replace("|", "\\|")
+        lines.append(f"| {r['number']} | {r['requirement']} | {r['status']} | {source} | {detail} |")
     questions = list(open_questions)
     if questions:
         lines += ["", "Open questions (not published by Piwik PRO):"]
@@ -890,4 +1315,7 @@ OPEN_QUESTIONS: tuple[str, ...] = (
     "Whether a Consent Manager template API exists for an account is not documented (none is published).",
     'Whether the UI\'s "exact URL matching" is more than `exclude_unknown_urls` (a "starts with" rule).',
     "Whether Piwik PRO extends a cookie's lifetime on each visit is not published.",
+    "Whether Piwik PRO's cookieless mode drops campaign data for visitors who did not consent is not published "
+    "(hence the cnil-2025 profile empties the campaign parameters for everyone).",
+    "The CNIL's self-assessment tool itself was not available to this project: rows marked [S] follow restatements.",
 )

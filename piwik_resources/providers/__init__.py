@@ -10,6 +10,7 @@ from .opt_out_form import OptOutFormProvider
 from .site import SiteProvider
 from .site_custom_dimensions import SiteCustomDimensionsProvider
 from .site_privacy import SitePrivacyProvider
+from .site_tags import SiteTagsProvider
 from .tag_consent_type import TagConsentTypeProvider
 from .tracker_settings import GlobalTrackerSettingsProvider, TrackerSettingsProvider
 
@@ -25,6 +26,7 @@ __all__ = [
     "SiteCustomDimensionsProvider",
     "SitePrivacyProvider",
     "SiteProvider",
+    "SiteTagsProvider",
     "TagConsentTypeProvider",
     "TrackerSettingsProvider",
 ]

@@ -13,9 +13,10 @@ from typing import Any, ClassVar
 from piwik_resources.api import NotFoundError, ValidationError
 
 from ._fields import Out, prop
+from ._listing import AppListingAdapter
 from ._validation import InputsModel
 from .custom_dimension import _extractions
-from .engine import Adapter, Context, PiwikProvider, ProviderError
+from .engine import Context, PiwikProvider
 from .site import UUID_PATTERN
 
 
@@ -40,17 +41,12 @@ class SiteCustomDimensionsInputs(InputsModel):
     }
 
 
-class SiteCustomDimensionsAdapter(Adapter[SiteCustomDimensionsInputs]):
+class SiteCustomDimensionsAdapter(AppListingAdapter[SiteCustomDimensionsInputs]):
     resource_type = "SiteCustomDimensions"
     inputs_model = SiteCustomDimensionsInputs
+    list_key = "dimensions"
 
-    @staticmethod
-    def dimensions_of(ctx: Context, site_id: str) -> dict[str, Any] | None:
-        """The outputs: ``site_id`` and every dimension of the app; None when the app is gone.
-
-        Also what a tool that judges live values without a Pulumi program calls (compliance.judge_site takes
-        ``dimensions`` as its ``"CustomDimension"`` entry).
-        """
+    def items(self, ctx: Context, site_id: str) -> list[dict[str, Any]] | None:
         try:
             listed = ctx.client.custom_dimensions.list(site_id)
         except (NotFoundError, ValidationError):
@@ -60,7 +56,7 @@ class SiteCustomDimensionsAdapter(Adapter[SiteCustomDimensionsInputs]):
             except NotFoundError:
                 return None
             raise
-        dimensions = [
+        return [
             {
                 "dimension_id": d.id,
                 "name": d.name,
@@ -73,24 +69,14 @@ class SiteCustomDimensionsAdapter(Adapter[SiteCustomDimensionsInputs]):
             }
             for d in listed
         ]
-        return {"site_id": site_id, "dimensions": dimensions}
 
-    def create(self, ctx: Context, inputs: SiteCustomDimensionsInputs) -> tuple[str, dict[str, Any]]:
-        outs = self.dimensions_of(ctx, inputs.site_id)
-        if outs is None:
-            raise ProviderError(f"SiteCustomDimensions: site_id: app {inputs.site_id} does not exist")
-        return inputs.site_id, outs
+    def dimensions_of(self, ctx: Context, site_id: str) -> dict[str, Any] | None:
+        """The outputs: ``site_id`` and every dimension of the app; None when the app is gone.
 
-    def read(self, ctx: Context, id_: str, state: dict[str, Any]) -> dict[str, Any] | None:
-        return self.dimensions_of(ctx, str(state.get("site_id") or id_))
-
-    def update(
-        self, ctx: Context, id_: str, state: dict[str, Any], inputs: SiteCustomDimensionsInputs
-    ) -> dict[str, Any]:
-        return self.dimensions_of(ctx, inputs.site_id) or {"site_id": inputs.site_id, "dimensions": []}
-
-    def delete(self, ctx: Context, id_: str, state: dict[str, Any]) -> None:
-        """Nothing to delete: the resource only reads."""
+        Also what a tool that judges live values without a Pulumi program calls (compliance.judge_site takes
+        ``dimensions`` as its ``"CustomDimension"`` entry).
+        """
+        return self._outputs(ctx, site_id)
 
 
 class SiteCustomDimensionsProvider(PiwikProvider):

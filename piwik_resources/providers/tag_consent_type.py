@@ -2,9 +2,14 @@
 
 The tag is ``tag_id`` when given, otherwise the app's tag made from ``template`` (default ``piwik``, the
 "Piwik PRO" tracking tag every app gets); exactly one such tag must exist. The resource id is the tag id.
-Create records the tag's consent type as found (``previous_consent_type``); delete writes it back. After every
-change the Tag Manager draft is published (``publish: false`` leaves it as a draft) and the publication is
-awaited, because tag changes only reach the website once published.
+Create records the tag's consent type as found (``previous_consent_type``); delete writes it back. The Piwik PRO
+tag's privacy settings are managed too when set: ``respect_visitors_privacy`` (a tag attribute) and two of the
+``piwik`` template's options, ``visitor_cookie_timeout`` and ``cross_domain_tracking``; the API replaces
+``template_options`` as a whole on a PATCH, so the options read are sent back complete (less the read-only
+``tracker_*`` ones) with the managed keys changed. Their values found at create are recorded
+(``previous_settings``) and written back on delete. After every change the Tag Manager draft is published
+(``publish: false`` leaves it as a draft) and the publication is awaited, because tag changes only reach the
+website once published.
 """
 
 from __future__ import annotations
@@ -55,18 +60,59 @@ class TagConsentTypeInputs(InputsModel):
         min_length=1,
     )
     publish: bool | None = prop(None, doc="Publish the Tag Manager draft after each change (default true).")
+    respect_visitors_privacy: bool | None = prop(
+        None,
+        api="respect_visitors_privacy",
+        doc="The tag respects the visitor's privacy settings (Do Not Track, opt-out); delete writes back the "
+        "value found.",
+    )
+    visitor_cookie_timeout: int | None = prop(
+        None,
+        doc="The ``piwik`` template's visitor cookie lifetime in seconds "
+        "(``template_options.visitor_cookie_timeout``); delete writes back the value found.",
+        allowed="a number of seconds ≥ 1",
+        ge=1,
+    )
+    cross_domain_tracking: bool | None = prop(
+        None,
+        doc="The ``piwik`` template's cross-domain tracking (``template_options.cross_domain_tracking``); delete "
+        "writes back the value found.",
+    )
 
     outputs: ClassVar[dict[str, Out]] = {
         "tag_name": Out(str, "The tag's name."),
         "previous_consent_type": Out(str, "The consent type found at create (written back on delete)."),
+        "previous_settings": Out(
+            dict[str, Any],
+            "The managed privacy settings found at create (``values``; ``absent`` options), written back on delete.",
+        ),
     }
+
+
+#: The managed template options of the ``piwik`` template, and the options a GET adds that a PATCH refuses.
+PIWIK_OPTIONS = ("visitor_cookie_timeout", "cross_domain_tracking")
+READ_ONLY_OPTIONS = frozenset({"tracker_domains", "tracker_php_url", "tracker_js_url", "tracker_site_id"})
+SETTINGS = ("respect_visitors_privacy", *PIWIK_OPTIONS)
+
+
+def _live_setting(tag: Tag, key: str) -> Any:
+    if key in PIWIK_OPTIONS:
+        return (tag.template_options or {}).get(key)
+    return getattr(tag, key)
+
+
+def _wanted(inputs: TagConsentTypeInputs) -> dict[str, Any]:
+    """The managed settings and their declared values (unset ones are not managed)."""
+    return {key: getattr(inputs, key) for key in SETTINGS if getattr(inputs, key) is not None}
 
 
 def _outputs(
     site_id: str, tag: Tag, previous: Any, inputs: TagConsentTypeInputs | None, state: dict[str, Any] | None
 ) -> dict[str, Any]:
     publish = inputs.publish if inputs is not None else (state or {}).get("publish")
+    managed = _wanted(inputs) if inputs is not None else {k: v for k, v in (state or {}).items() if k in SETTINGS}
     return {
+        **{key: _live_setting(tag, key) for key in managed},
         "site_id": site_id,
         "tag_id": tag.id,
         "consent_type": tag.consent_type,
@@ -104,20 +150,60 @@ class TagConsentTypeAdapter(Adapter[TagConsentTypeInputs]):
         return ctx.client.tags.get(inputs.site_id, tags[0].id)
 
     @staticmethod
-    def _set(ctx: Context, site_id: str, tag: Tag, consent_type: str, publish: bool) -> Tag:
-        """Set the consent type if it differs; publish when something is unpublished; return the tag now."""
-        changed = not same(tag.consent_type, consent_type)
-        if changed:
-            ctx.client.tags.update(site_id, tag.id, {"consent_type": consent_type})
-        if publish and (changed or tag.is_published is False):
+    def _changes(
+        tag: Tag, consent_type: str, settings: dict[str, Any], removed: tuple[str, ...] = ()
+    ) -> dict[str, Any]:
+        """The PATCH attributes that bring the tag to ``consent_type`` and ``settings`` (``removed``: options
+        to drop); empty when it is there already."""
+        changes: dict[str, Any] = {}
+        if not same(tag.consent_type, consent_type):
+            changes["consent_type"] = consent_type
+        if "respect_visitors_privacy" in settings and not same(
+            tag.respect_visitors_privacy, settings["respect_visitors_privacy"]
+        ):
+            changes["respect_visitors_privacy"] = settings["respect_visitors_privacy"]
+        options = {k: v for k, v in (tag.template_options or {}).items() if k not in READ_ONLY_OPTIONS}
+        wanted = {
+            **{k: v for k, v in options.items() if k not in removed},
+            **{k: v for k, v in settings.items() if k in PIWIK_OPTIONS},
+        }
+        if any(not same(options.get(k), wanted.get(k)) for k in set(options) | set(wanted)):
+            if tag.template != DEFAULT_TEMPLATE:
+                keys = ", ".join(k for k in settings if k in PIWIK_OPTIONS)
+                raise ProviderError(
+                    f"TagConsentType: {keys}: only the Piwik PRO tag (template piwik) has these options; "
+                    f"tag {tag.id} is made from template {tag.template!r}"
+                )
+            changes["template_options"] = wanted
+        return changes
+
+    def _set(
+        self,
+        ctx: Context,
+        site_id: str,
+        tag: Tag,
+        target: tuple[str, dict[str, Any]],
+        publish: bool,
+        removed: tuple[str, ...] = (),
+    ) -> Tag:
+        """Bring the tag to ``target`` (consent type, settings) if it differs; publish when something is
+        unpublished; return the tag now."""
+        changes = self._changes(tag, target[0], target[1], removed)
+        if changes:
+            ctx.client.tags.update(site_id, tag.id, changes)
+        if publish and (changes or tag.is_published is False):
             ctx.client.versions.publish_draft(site_id)
-        return ctx.client.tags.get(site_id, tag.id) if changed else tag
+        return ctx.client.tags.get(site_id, tag.id) if changes else tag
 
     def create(self, ctx: Context, inputs: TagConsentTypeInputs) -> tuple[str, dict[str, Any]]:
         tag = self._find(ctx, inputs)
         previous = tag.consent_type
-        tag = self._set(ctx, inputs.site_id, tag, inputs.consent_type, inputs.publish is not False)
-        return tag.id, _outputs(inputs.site_id, tag, previous, inputs, None)
+        found = {key: _live_setting(tag, key) for key in _wanted(inputs)}
+        target = (inputs.consent_type, _wanted(inputs))
+        tag = self._set(ctx, inputs.site_id, tag, target, inputs.publish is not False)
+        outs = _outputs(inputs.site_id, tag, previous, inputs, None)
+        # Recorded only when a setting is managed: a consent-type-only resource keeps its small state.
+        return tag.id, {**outs, "previous_settings": _previous(found) if found else None}
 
     def read(self, ctx: Context, id_: str, state: dict[str, Any]) -> dict[str, Any] | None:
         site_id = str(state["site_id"])
@@ -125,7 +211,8 @@ class TagConsentTypeAdapter(Adapter[TagConsentTypeInputs]):
             tag = ctx.client.tags.get(site_id, id_)
         except NotFoundError:
             return None
-        return _outputs(site_id, tag, state.get("previous_consent_type"), None, state)
+        outs = _outputs(site_id, tag, state.get("previous_consent_type"), None, state)
+        return {**outs, "previous_settings": state.get("previous_settings")}
 
     def update(self, ctx: Context, id_: str, state: dict[str, Any], inputs: TagConsentTypeInputs) -> dict[str, Any]:
         try:
@@ -135,19 +222,37 @@ class TagConsentTypeAdapter(Adapter[TagConsentTypeInputs]):
                 f"TagConsentType {id_}: update failed: app {inputs.site_id} has no tag {id_} any more "
                 "(run `pulumi refresh` to drop it from the state, then `pulumi up` to set it again)"
             ) from None
-        tag = self._set(ctx, inputs.site_id, tag, inputs.consent_type, inputs.publish is not False)
-        return _outputs(inputs.site_id, tag, state.get("previous_consent_type"), inputs, None)
+        tag = self._set(ctx, inputs.site_id, tag, (inputs.consent_type, _wanted(inputs)), inputs.publish is not False)
+        outs = _outputs(inputs.site_id, tag, state.get("previous_consent_type"), inputs, None)
+        return {**outs, "previous_settings": state.get("previous_settings")}
 
     def delete(self, ctx: Context, id_: str, state: dict[str, Any]) -> None:
         previous = state.get("previous_consent_type")
         if previous is None:
             return
         site_id = str(state["site_id"])
+        settings, removed = _restore(state.get("previous_settings"))
         try:
             tag = ctx.client.tags.get(site_id, id_)
-            self._set(ctx, site_id, tag, str(previous), state.get("publish") is not False)
+            self._set(ctx, site_id, tag, (str(previous), settings), state.get("publish") is not False, removed)
         except NotFoundError:
             pass  # the tag (or the whole app) is gone
+
+
+def _previous(found: dict[str, Any]) -> dict[str, Any]:
+    """What delete writes back: the managed settings' values found at create; ``absent`` ones it removes."""
+    return {
+        "values": {k: v for k, v in found.items() if v is not None},
+        "absent": sorted(k for k, v in found.items() if v is None),
+    }
+
+
+def _restore(previous: Any) -> tuple[dict[str, Any], tuple[str, ...]]:
+    if not isinstance(previous, dict):
+        return {}, ()
+    values = dict(previous.get("values") or {})
+    absent = tuple(k for k in previous.get("absent") or () if k in PIWIK_OPTIONS)
+    return values, absent
 
 
 class TagConsentTypeProvider(PiwikProvider):

@@ -9,6 +9,7 @@ from .custom_dimension import CustomDimension, CustomDimensionArgs, Extraction
 from .site import Site, SiteArgs
 from .site_custom_dimensions import SiteCustomDimensions, SiteCustomDimensionsArgs
 from .site_privacy import SitePrivacy, SitePrivacyArgs
+from .site_tags import SiteTags, SiteTagsArgs
 from .tag_consent_type import TagConsentType, TagConsentTypeArgs
 from .tracker_settings import (
     GlobalTrackerSettings,
@@ -31,6 +32,8 @@ __all__ = [
     "SiteCustomDimensionsArgs",
     "SitePrivacy",
     "SitePrivacyArgs",
+    "SiteTags",
+    "SiteTagsArgs",
     "TagConsentType",
     "TagConsentTypeArgs",
     "TrackerSettings",

@@ -164,7 +164,9 @@ def check_snapshot_shape(st: auto.Stack, engine_env: EngineEnv, monkeypatch: pyt
         "ConsentTemplate",
         "CustomDimension",
         "OptOutForm",
+        "SiteTags",  # every tag of the container, as the read-only listing gives them (requirement #22)
     }
+    assert [t["template"] for t in live["SiteTags"]["tags"]] == ["piwik"]
     assert live["TagConsentType"]["consent_type"] == "marketing_automation"
     assert declared["TagConsentType"]["consent_type"] == "analytics"
     assert sorted(d["scope"] for d in live["CustomDimension"]) == ["event", "session"]

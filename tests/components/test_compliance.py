@@ -20,10 +20,12 @@ from piwik_resources.components.compliance import (
 from piwik_resources.unknown import UNKNOWN
 
 
-def test_every_requirement_of_the_seed_checklist_is_listed_once() -> None:
-    assert [r.number for r in REQUIREMENTS] == list(range(1, 21))
-    assert len({r.key for r in REQUIREMENTS}) == 20
+def test_every_requirement_of_the_seed_checklist_and_the_2025_criteria_is_listed_once() -> None:
+    # 1-20: the seed's checklist; 21: the consent-record cookie split from #16; 22-30: the 2025 criteria.
+    assert [r.number for r in REQUIREMENTS] == list(range(1, 31))
+    assert len({r.key for r in REQUIREMENTS}) == 30
     assert all(r.seed_section for r in REQUIREMENTS)
+    assert all(r.quality in ("[P]", "[S]") and r.cited_source for r in REQUIREMENTS)
 
 
 def test_every_rule_names_a_requirement() -> None:
@@ -113,12 +115,16 @@ def test_markdown_report_lists_rows_in_seed_order_and_escapes_pipes() -> None:
         row("dpa", Status.PENDING, "sign | send").as_dict(),
         row("ip-masking", Status.ENFORCED, "level 2").as_dict(),
     ]
-    md = render_markdown("Site shop", rows, ["open?"])
+    md = render_markdown("Site shop", rows, ["open?"], "seed-2021")
     lines = md.splitlines()
     assert lines[0] == "### Site shop"
-    assert lines[4].startswith("| 1 | Mask IP addresses")
-    assert "| 10 | Data Processing Agreement" in lines[5]
-    assert "sign \\| send" in lines[5]
+    assert lines[2].startswith("Criteria profile `seed-2021`: the seed guide's 2021 programme")
+    assert lines[4].startswith("Source quality: [P] the CNIL's own page")
+    assert lines[8].startswith("| 1 | Mask IP addresses")
+    # Each row cites its source with its quality (looked up by number, not stored in the state).
+    assert "| [S] Seed guide (Piwik PRO's configuration guide" in lines[8]
+    assert "| 10 | Data Processing Agreement" in lines[9]
+    assert "sign \\| send" in lines[9]
     assert "- open?" in md
     assert BY_NUMBER[10].key == "dpa"
 

@@ -14,6 +14,8 @@ import pytest
 
 from piwik_resources.components.cnil_exempt_site import EXPORT_DIMENSIONS, CnilExemptSiteArgs, declared_of
 from piwik_resources.components.compliance import (
+    CAMPAIGN_PARAM_SETTINGS,
+    CAMPAIGN_URL_EXCLUSIONS,
     REQUIREMENTS,
     ROW_JUDGES,
     Attestations,
@@ -35,7 +37,14 @@ ALL_ATTESTED = Attestations(
     hosting_region="FR",
     privacy_policy_published=True,
     opt_out_form_published=True,
+    referrer_host_only=True,
+    reports_aggregated=True,
+    no_vendor_reuse=True,
+    audience_only_purpose=True,
+    attested_by="DPO",
+    attested_on="2026-01-05",
 )
+ATTESTED_ROWS = (8, 9, 10, 11, 13, 15, 19, 20, 25, 26, 29, 30)
 ARGS = CnilExemptSiteArgs(
     site_name="Shop",
     urls=["https://shop.example.fr"],
@@ -44,6 +53,24 @@ ARGS = CnilExemptSiteArgs(
     attestations=ALL_ATTESTED,
 )
 DECLARED = declared_of(ARGS)
+
+
+PIWIK_TAG = {
+    "tag_id": "tag-1",
+    "name": "Piwik PRO",
+    "template": "piwik",
+    "consent_type": "analytics",
+    "is_active": True,
+}
+# A marketing tag that waits for consent, and one that would not but is inactive: neither breaks #22.
+CONSENTED_PIXEL = {
+    **PIWIK_TAG,
+    "tag_id": "tag-2",
+    "name": "Ads",
+    "template": "google_adwords",
+    "consent_type": "remarketing",
+}
+INACTIVE_PIXEL = {**CONSENTED_PIXEL, "tag_id": "tag-3", "consent_type": "not_require_consent", "is_active": False}
 
 
 def dimension(dim_id: str, name: str, scope: str = "event", active: bool = True, **extra: Any) -> dict[str, Any]:
@@ -59,6 +86,8 @@ def compliant_live() -> dict[str, Any]:
             "exclude_unknown_urls": True,
             "fingerprinting_across_websites": False,
             "geolocation_level": "City",
+            **{key: [] for key in CAMPAIGN_PARAM_SETTINGS},
+            "excluded_url_query_parameters": ["gclid", *CAMPAIGN_URL_EXCLUSIONS],
         },
         "SitePrivacy": {
             "gdpr": True,
@@ -66,7 +95,15 @@ def compliant_live() -> dict[str, Any]:
             "gdpr_data_anonymization_mode": "no_device_storage",
             "privacy_cookie_expiration_period": 31_536_000,
         },
-        "TagConsentType": {"consent_type": "analytics", "template": "piwik", "tag_id": "tag-1"},
+        "TagConsentType": {
+            "consent_type": "analytics",
+            "template": "piwik",
+            "tag_id": "tag-1",
+            "visitor_cookie_timeout": 31_536_000.0,
+            "cross_domain_tracking": False,
+            "respect_visitors_privacy": True,
+        },
+        "SiteTags": {"tags": [PIWIK_TAG, CONSENTED_PIXEL, INACTIVE_PIXEL]},
         "CustomDimension": [
             dimension("d-1", EXPORT_DIMENSIONS["session"], "session"),
             dimension("d-2", EXPORT_DIMENSIONS["event"], "event"),
@@ -78,16 +115,24 @@ def compliant_live() -> dict[str, Any]:
     }
 
 
+def _add_tag(template: str, consent_type: str = "not_require_consent") -> Any:
+    def change(live: dict[str, Any]) -> None:
+        tag = {**CONSENTED_PIXEL, "tag_id": "tag-hand", "name": "By hand", "template": template}
+        live["SiteTags"]["tags"].append({**tag, "consent_type": consent_type})
+
+    return change
+
+
 def statuses(live: dict[str, Any], declared: Declared = DECLARED) -> dict[int, Status]:
     return {r.number: r.status for r in judge_site(live, declared)}
 
 
 def test_a_compliant_live_site_is_enforced_checked_and_attested() -> None:
     got = statuses(compliant_live())
-    assert {got[n] for n in (1, 2, 3, 4, 5, 6, 7, 14, 16, 17, 18)} == {Status.ENFORCED}
-    assert got[12] == Status.CHECKED
-    assert {got[n] for n in (8, 9, 10, 11, 13, 15, 19, 20)} == {Status.ATTESTED}
-    assert sorted(got) == list(range(1, 21))
+    assert {got[n] for n in (1, 2, 3, 4, 5, 6, 7, 14, 16, 17, 18, 21, 23, 27, 28)} == {Status.ENFORCED}
+    assert {got[n] for n in (12, 22, 24)} == {Status.CHECKED}
+    assert {got[n] for n in ATTESTED_ROWS} == {Status.ATTESTED}
+    assert sorted(got) == list(range(1, 31))
 
 
 def _set(path: str, value: Any) -> Any:
@@ -136,7 +181,34 @@ LIVE_BREAKS: list[tuple[int, Any, str, str]] = [
         "'Page' (d-hand)",
     ),
     (14, _deactivate_export_dimension, "cnil-export-dimensions-live", EXPORT_DIMENSIONS["event"]),
-    (16, _set("SitePrivacy.privacy_cookie_expiration_period", 40_000_000.0), "cnil-cookie-lifetime", "40000000"),
+    (21, _set("SitePrivacy.privacy_cookie_expiration_period", 40_000_000.0), "cnil-cookie-lifetime", "40000000"),
+    (
+        16,
+        _set("TagConsentType.visitor_cookie_timeout", 40_000_000.0),
+        "cnil-visitor-cookie-lifetime",
+        "visitor_cookie_timeout = 40000000",
+    ),
+    (22, _add_tag("facebook_retargeting_pixel"), "cnil-no-marketing-without-consent", "'By hand'"),
+    (22, _add_tag("hot_jar"), "cnil-no-marketing-without-consent", "heatmap"),
+    (22, _add_tag("optimizely"), "cnil-no-marketing-without-consent", "A/B testing"),
+    (24, _add_tag("ecommerce_order"), "cnil-few-event-types", "e-commerce"),
+    *(
+        (
+            23,
+            _set(f"TrackerSettings.{setting}", ["utm_campaign"]),
+            f"cnil-no-{setting[:-7].replace('_', '-')}-params",
+            setting,
+        )
+        for setting in CAMPAIGN_PARAM_SETTINGS
+    ),
+    (
+        23,
+        _set("TrackerSettings.excluded_url_query_parameters", ["gclid"]),
+        "cnil-campaign-keys-excluded-from-urls",
+        "utm_campaign",
+    ),
+    (27, _set("TagConsentType.cross_domain_tracking", True), "cnil-no-cross-domain-tracking", "cross_domain"),
+    (28, _set("TagConsentType.respect_visitors_privacy", False), "cnil-tag-respects-privacy", "respect_visitors"),
     (
         17,
         _set("TrackerSettings.fingerprinting_across_websites", True),
@@ -227,13 +299,13 @@ def test_declared_but_unread_rows_stay_pending_or_not_applicable() -> None:
     got = statuses(copy.deepcopy(compliant_live()), manual)
     assert got[7] == Status.PENDING  # manual consent template: a pending step, whatever is live
     assert got[14] == Status.NOT_APPLICABLE
-    assert {got[n] for n in (8, 9, 10, 11, 13, 15, 19, 20)} == {Status.PENDING}
+    assert {got[n] for n in ATTESTED_ROWS} == {Status.PENDING}
 
 
 def test_markdown_shows_broken_rows_first() -> None:
     live = compliant_live()
     live["SitePrivacy"]["gdpr"] = False
     md = render_markdown("Shop", [r.as_dict() for r in judge_site(live, DECLARED)])
-    first = md.splitlines()[4]
+    first = md.splitlines()[6]
     assert first.startswith("| 3 | Ask visitors for consent | broken |")
     assert "SitePrivacy gdpr = False" in first and "[rule cnil-ask-consent]" in first

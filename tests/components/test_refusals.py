@@ -30,7 +30,8 @@ def test_the_defaults_are_compliant() -> None:
     [
         ({"ip_masking_level": 0}, "ip_masking_level", "#1"),
         ({"ip_masking_level": 7}, "ip_masking_level", "allowed: 1, 2, 3, 4"),
-        ({"cookie_lifetime_seconds": 40_000_000}, "cookie_lifetime_seconds", "#16"),
+        ({"cookie_lifetime_seconds": 40_000_000}, "cookie_lifetime_seconds", "#21"),
+        ({"visitor_cookie_timeout": 40_000_000}, "visitor_cookie_timeout", "#16"),
         ({"geolocation_level": "none"}, "geolocation_level", "#18"),
         ({"consent_messages": {}}, "consent_messages", "#7"),
         ({"urls": []}, "urls", "#5"),

@@ -225,3 +225,40 @@ def test_bulk_priority_and_unknown_app(emulator: Emulator) -> None:
     assert (
         emulator.api("GET", "/api/tag/v1/not-a-uuid/tags").json()["errors"][0]["code"] == "INVALID_URI_PARAMETER_ERROR"
     )
+
+
+def test_piwik_tag_privacy_options_round_trip(emulator: Emulator) -> None:
+    """The options CnilExemptSite sets on the Piwik PRO tag are stored as sent, replaced as a whole by a PATCH, and
+    typed as the spec says (visitor_cookie_timeout an integer, cross_domain_tracking a boolean, user_id non-empty);
+    the read-only tracker_* options of a GET cannot be sent back."""
+    app_id = new_app(emulator)["id"]
+    tag_id = _tags(emulator, app_id)["data"][0]["id"]
+    path = f"/api/tag/v1/{app_id}/tags/{tag_id}"
+    options = {"visitor_cookie_timeout": 33_696_000, "cross_domain_tracking": False, "link_tracking": True}
+    body = {"data": {"type": "tag", "id": tag_id, "attributes": {"template_options": options}}}
+    assert emulator.api("PATCH", path, json=body).status_code == 204
+    body = {"data": {"type": "tag", "id": tag_id, "attributes": {"respect_visitors_privacy": False}}}
+    assert emulator.api("PATCH", path, json=body).status_code == 204
+    attributes = emulator.api("GET", path).json()["data"]["attributes"]
+    assert attributes["respect_visitors_privacy"] is False
+    assert attributes["template_options"]["visitor_cookie_timeout"] == 33_696_000
+    assert attributes["template_options"]["cross_domain_tracking"] is False
+    assert attributes["is_published"] is False
+
+    # A PATCH of template_options replaces the object: the cookie timeout not sent again is gone.
+    body = {"data": {"type": "tag", "id": tag_id, "attributes": {"template_options": {"cross_domain_tracking": True}}}}
+    assert emulator.api("PATCH", path, json=body).status_code == 204
+    after = emulator.api("GET", path).json()["data"]["attributes"]["template_options"]
+    assert "visitor_cookie_timeout" not in after and after["cross_domain_tracking"] is True
+
+    for bad, keyword in (
+        ({"visitor_cookie_timeout": "13 months"}, "type"),
+        ({"visitor_cookie_timeout": True}, "type"),
+        ({"cross_domain_tracking": "no"}, "type"),
+        ({"user_id": ""}, "minLength"),
+        ({"tracker_site_id": app_id}, "additionalProperties"),
+    ):
+        body = {"data": {"type": "tag", "id": tag_id, "attributes": {"template_options": bad}}}
+        refused = emulator.api("PATCH", path, json=body)
+        assert refused.status_code == 400, bad
+        assert refused.json()["errors"][0]["meta"]["keyword"] == keyword, bad

@@ -1,1 +1,1 @@
-"""Tests of the CNIL CrossGuard policy pack (policy/)."""
+"""Tests of the CNIL CrossGuard policy pack (piwik_resources/policy_pack/)."""

@@ -1,4 +1,4 @@
-"""The policy pack under the real engine: `pulumi preview --policy-pack policy` passes a compliant stack and stops
+"""The policy pack under the real engine: `pulumi preview --policy-pack PACK_DIR` passes a compliant stack and stops
 one that breaks the exemption, naming each rule and resource; the standard policy config changes enforcement.
 
 The program (tests/programs/policy_cnil) declares one site's resources directly, against the emulator.
@@ -13,11 +13,12 @@ import pytest
 from pulumi import automation as auto
 
 from piwik_resources.components import compliance
+from piwik_resources.policy_pack import PACK_DIR
 from tests.fixtures.emulator import Emulator
 from tests.fixtures.engine import StackFactory
 
 REPO = Path(__file__).resolve().parents[2]
-PACK = str(REPO / "policy")
+PACK = str(PACK_DIR)
 PROGRAM = REPO / "tests" / "programs" / "policy_cnil"
 PROJECT = "policy_cnil"
 
@@ -37,7 +38,19 @@ BROKEN_BY = {
     "cnil-piwik-tag-consent-type": "shop-piwik-tag",
     "cnil-dimension-name-identifier": "shop-dimension",
     "cnil-dimension-extraction-identifier": "shop-dimension",
+    "cnil-visitor-cookie-lifetime": "shop-piwik-tag",
+    "cnil-no-cross-domain-tracking": "shop-piwik-tag",
+    "cnil-tag-respects-privacy": "shop-piwik-tag",
+    **{
+        f"cnil-no-campaign-{part}-params": "shop-tracker"
+        for part in ("name", "keyword", "source", "medium", "content", "id")
+    },
+    "cnil-campaign-keys-excluded-from-urls": "shop-tracker",
 }
+#: Rules on a read-only listing's outputs (SiteTags.tags): a preview has no live list to judge, so the pack
+#: cannot be shown stopping them here; tests/policy/test_policies.py runs their policies on listed tags.
+LIVE_ONLY = {"cnil-no-marketing-without-consent", "cnil-few-event-types"}
+ADVISORY = {r.name for r in compliance.RULES if r.advisory}
 
 
 def policy_events(events: list[auto.EngineEvent]) -> list[auto.PolicyEvent]:
@@ -65,7 +78,7 @@ def preview(
 
 
 def test_every_rule_of_the_library_is_exercised() -> None:
-    assert set(BROKEN_BY) == {r.name for r in compliance.RULES}
+    assert set(BROKEN_BY) | LIVE_ONLY == {r.name for r in compliance.RULES}
 
 
 def test_compliant_stack_passes_the_pack(pulumi_stack: StackFactory, emulator: Emulator) -> None:
@@ -84,7 +97,7 @@ def test_each_violation_is_reported_with_rule_and_resource(pulumi_stack: StackFa
     assert reported == set(BROKEN_BY.items())
     for e in events:
         assert e.policy_pack_name == "cnil-exemption"
-        assert e.enforcement_level == "mandatory"
+        assert e.enforcement_level == ("advisory" if e.policy_name in ADVISORY else "mandatory")
         resource = BROKEN_BY[e.policy_name]
         assert resource in e.message and "seed requirement #" in e.message
         assert e.resource_urn is not None and "pulumi-python:dynamic/piwik:" in e.resource_urn

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,9 +14,10 @@ from pulumi_policy import EnforcementLevel, ResourceValidationArgs, ResourceVali
 from pulumi_policy.proxy import UnknownValueError, unknown_checking_proxy
 
 from piwik_resources.components import compliance
-from tests.policy._pack import PACK_DIR, load_policies
+from piwik_resources.policy_pack import MANIFEST, PACK_DIR
+from piwik_resources.policy_pack import cnil_policies as pack
+from piwik_resources.policy_pack.__main__ import wrong_python
 
-pack = load_policies()
 UNKNOWN_BOOL = "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7"
 UNKNOWN_STRING = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 
@@ -57,13 +62,30 @@ def test_pack_reuses_the_library_rules_and_holds_no_copy() -> None:
     assert "33_696_000" not in source and "33696000" not in source
 
 
-def test_pack_runs_with_the_project_virtualenv() -> None:
-    manifest = (PACK_DIR / "PulumiPolicy.yaml").read_text()
+def test_pack_names_no_virtualenv_so_it_runs_where_the_library_is_installed() -> None:
+    # A path relative to the pack (the engine's reading of `virtualenv`) cannot name the environment that
+    # installed the wheel; without one the host runs the pack with $PULUMI_PYTHON_CMD or python3.
+    manifest = MANIFEST.read_text()
+    assert MANIFEST.parent == PACK_DIR
     assert re.search(r"(?m)^\s+name: python$", manifest)
-    found = re.search(r"(?m)^\s+virtualenv:\s*(\S+)$", manifest)
-    assert found, "PulumiPolicy.yaml must name the project virtualenv"
-    venv = PACK_DIR / found.group(1)
-    assert venv.resolve() == (PACK_DIR.parent / ".venv").resolve()
+    assert not re.search(r"(?m)^\s+virtualenv:", manifest)
+    assert not re.search(r"(?m)^\s+options:", manifest)
+
+
+def test_the_pack_accepts_the_python_that_holds_it() -> None:
+    assert wrong_python() is None
+
+
+def test_the_pack_refuses_a_python_that_imports_another_copy(tmp_path: Path) -> None:
+    # A copy of the pack's folder run by this Python: it would judge with this installation's rules, not its own.
+    copy = tmp_path / "policy_pack"
+    shutil.copytree(PACK_DIR, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    proc = subprocess.run(
+        [sys.executable, str(copy / "__main__.py")], capture_output=True, text=True, check=False, cwd=tmp_path
+    )
+    assert proc.returncode == 1
+    assert f"{sys.executable} imports another piwik_resources, from {PACK_DIR.parent}" in proc.stderr
+    assert "PULUMI_PYTHON_CMD" in proc.stderr
 
 
 def test_violation_is_reported_with_resource_name_urn_and_requirement() -> None:
@@ -121,3 +143,28 @@ def test_plain_unwraps_nested_proxies() -> None:
         "c": {"d": "x"},
         "e": pack.UNKNOWN,
     }
+
+
+@pytest.mark.parametrize(
+    ("policy", "kind", "props", "level"),
+    [
+        ("cnil-visitor-cookie-lifetime", "TagConsentType", {"template": "piwik", "visitor_cookie_timeout": 4e7}, "m"),
+        ("cnil-no-cross-domain-tracking", "TagConsentType", {"template": "piwik", "cross_domain_tracking": True}, "m"),
+        ("cnil-tag-respects-privacy", "TagConsentType", {"respect_visitors_privacy": False}, "m"),
+        ("cnil-no-campaign-name-params", "TrackerSettings", {"campaign_name_params": ["utm_campaign"]}, "a"),
+        ("cnil-campaign-keys-excluded-from-urls", "TrackerSettings", {"excluded_url_query_parameters": []}, "a"),
+        (
+            "cnil-no-marketing-without-consent",
+            "SiteTags",
+            {"tags": [{"name": "Ads", "template": "adroll", "consent_type": "not_require_consent", "is_active": True}]},
+            "m",
+        ),
+    ],
+)
+def test_the_pack_knows_the_2025_rules(policy: str, kind: str, props: dict[str, Any], level: str) -> None:
+    """The 2025 rules are policies of the pack with no copy of their own (one per compliance.RULES entry);
+    the campaign rules are advisory, because a seed-2021 stack keeps campaign parameters on purpose."""
+    (reported,) = run(policy, kind, props)
+    assert reported[0].startswith(f"{kind} shop: ")
+    expected = EnforcementLevel.ADVISORY if level == "a" else EnforcementLevel.MANDATORY
+    assert policies()[policy].enforcement_level == expected

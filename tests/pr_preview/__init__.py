@@ -1,1 +1,1 @@
-"""Tests of the pull-request preview renderer (tools/pr_preview)."""
+"""Tests of the pull-request preview renderer (piwik_resources/pr_preview/, `piwik-cnil pr-preview`)."""

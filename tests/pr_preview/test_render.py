@@ -7,10 +7,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner, Result
 
-from tools.pr_preview import compliance_delta, parse, render
-from tools.pr_preview.cli import main
-from tools.pr_preview.model import MASK, MISSING, SECRET_SIG, SECRET_SIG_VALUE, UNKNOWN, mask, property_changes
+from piwik_resources.cli import main
+from piwik_resources.pr_preview import compliance_delta, parse, render
+from piwik_resources.pr_preview.model import (
+    MASK,
+    MISSING,
+    SECRET_SIG,
+    SECRET_SIG_VALUE,
+    UNKNOWN,
+    mask,
+    property_changes,
+)
 
 PREFIX = "urn:pulumi:prod::piwik-cnil::"
 STACK_URN = PREFIX + "pulumi:pulumi:Stack::piwik-cnil-prod"
@@ -254,16 +263,41 @@ def test_cells_are_escaped_and_long_values_cut() -> None:
     assert len(row) < 220 and "…" in row
 
 
-def test_cli_renders_saved_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def pr_preview(*args: str) -> Result:
+    return CliRunner().invoke(main, ["pr-preview", *args])
+
+
+def test_cli_renders_saved_json(tmp_path: Path) -> None:
     data = preview(step("update", TRACKER, old={"ip_masking_level": 2}, new={"ip_masking_level": 0}))
     saved = tmp_path / "preview.json"
     saved.write_text(json.dumps(data))
     out = tmp_path / "comment.md"
-    assert main(["--stack", "prod", "--from-json", str(saved), "--out", str(out)]) == 0
-    assert out.read_text() == render(data, stack="prod")
-    assert main(["--stack", "prod", "--from-json", str(saved), "--title", "Piwik PRO (prod)"]) == 0
-    assert "## Piwik PRO (prod)" in capsys.readouterr().out
-    assert main(["--stack", "prod", "--from-json", str(tmp_path / "missing.json")]) == 2
+    result = pr_preview("--stack", "prod", "--from-json", str(saved), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert out.read_text() == render(data, stack="prod") and result.output == ""
+    result = pr_preview("--stack", "prod", "--from-json", str(saved), "--title", "Piwik PRO (prod)")
+    assert result.exit_code == 0 and "## Piwik PRO (prod)" in result.output
+    result = pr_preview("--stack", "prod", "--from-json", str(tmp_path / "missing.json"))
+    assert result.exit_code == 2 and "pr-preview: " in result.output
+
+
+def test_cli_json_report_gives_the_verdict_and_the_comment(tmp_path: Path) -> None:
+    data = preview(step("update", TRACKER, old={"ip_masking_level": 2}, new={"ip_masking_level": 0}))
+    saved = tmp_path / "preview.json"
+    saved.write_text(json.dumps(data))
+    result = pr_preview("--stack", "prod", "--from-json", str(saved), "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["stack"] == "prod" and report["preview_ok"] is True
+    assert report["headline"] == "Exemption broken ❌"
+    assert report["broken_before"] is False and report["broken_after"] is True
+    assert report["changed_requirements"] == ["ip-masking"]
+    assert report["markdown"] == render(data, stack="prod")
+
+
+def test_cli_without_a_stack_is_a_usage_error_naming_the_option() -> None:
+    result = pr_preview("--from-json", "x.json")
+    assert result.exit_code == 2 and "--stack" in result.output
 
 
 def test_components_are_listed_apart_and_not_counted() -> None:
@@ -296,3 +330,19 @@ def test_large_previews_stay_under_the_comment_limit() -> None:
 def test_errors_mark_the_headline() -> None:
     md = render(preview(diagnostics=[{"message": "boom", "severity": "error"}]), stack="s")
     assert "**Site stays exempt ✅** (the preview is incomplete: see its errors)" in md
+
+
+def test_the_2025_rules_are_in_the_compliance_delta() -> None:
+    data = preview(
+        step(
+            "update",
+            TAG,
+            old={"consent_type": "analytics", "visitor_cookie_timeout": 31_536_000, "cross_domain_tracking": False},
+            new={"consent_type": "analytics", "visitor_cookie_timeout": 63_072_000, "cross_domain_tracking": True},
+        ),
+        step("update", TRACKER, old={"campaign_id_params": []}, new={"campaign_id_params": ["utm_id"]}),
+    )
+    md = render(data, stack="prod")
+    assert "#16 The analytics visitor cookie lives at most 13 months**: compliant → **broken**" in md
+    assert "#27 First-party trackers only" in md and "cnil-no-cross-domain-tracking" in md
+    assert "#23 No campaign or CRM identifiers taken from URLs" in md and "cnil-no-campaign-id-params" in md

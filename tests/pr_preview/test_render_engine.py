@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from piwik_resources.pr_preview import render
+from piwik_resources.pr_preview.cli import run_preview
 from tests.fixtures.emulator import Emulator
 from tests.fixtures.engine import EngineEnv, PulumiCli, StackFactory, set_config
-from tools.pr_preview import render
-from tools.pr_preview.cli import run_preview
 
 REPO = Path(__file__).resolve().parents[2]
 PROGRAM = REPO / "tests" / "programs" / "pr_preview"
@@ -54,14 +54,13 @@ def test_render_real_previews_create_then_update_replace_delete(
     st.up()
     set_config(st, {"pr_preview:stage": "change"})
 
-    # 2. The change, through the command a workflow runs.
+    # 2. The change, through the command a workflow runs (the console script of the installed package).
     out = tmp_path / "comment.md"
-    env = {**engine_env.env, "PYTHONPATH": str(REPO)}
+    env = engine_env.env
     proc = subprocess.run(
         [
-            sys.executable,
-            "-m",
-            "tools.pr_preview",
+            str(Path(sys.executable).parent / "piwik-cnil"),
+            "pr-preview",
             "--stack",
             STACK,
             "--cwd",

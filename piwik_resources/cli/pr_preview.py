@@ -1,0 +1,74 @@
+"""`piwik-cnil pr-preview`: the pull-request comment of one stack's `pulumi preview`, as Markdown.
+
+The renderer is piwik_resources/pr_preview/; this module is only its command line.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import main
+
+_FILE = click.Path(dir_okay=False, path_type=Path)
+
+
+@main.command(
+    "pr-preview",
+    context_settings={"ignore_unknown_options": True},
+    epilog="Exit status: 0 rendered; 1 rendered, but `pulumi preview` failed (the comment shows its errors); "
+    "2 nothing could be rendered. Extra `pulumi preview` arguments go after `--`.",
+)
+@click.option("--stack", required=True, help="The stack, as for `pulumi preview --stack`.")
+@click.option(
+    "--cwd",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="The Pulumi project directory (default: the current one).",
+)
+@click.option("--out", type=_FILE, default=None, help="Write the Markdown here instead of printing it.")
+@click.option("--title", default=None, help="The comment's heading.")
+@click.option(
+    "--from-json",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    metavar="FILE",
+    help="Render a saved `pulumi preview --json` output instead of running the engine.",
+)
+@click.option(
+    "--pulumi",
+    type=_FILE,
+    default=None,
+    help="The pulumi binary (default: $PIWIK_CNIL_PULUMI, else `pulumi` on PATH).",
+)
+@click.option("--save-json", type=_FILE, default=None, metavar="FILE", help="Also keep the engine's JSON here.")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print a JSON report (headline, compliance verdict, the Markdown) instead of the Markdown.",
+)
+@click.argument("preview_args", nargs=-1, type=click.UNPROCESSED)
+def pr_preview(
+    stack: str,
+    cwd: Path | None,
+    out: Path | None,
+    title: str | None,
+    from_json: Path | None,
+    pulumi: Path | None,
+    save_json: Path | None,
+    as_json: bool,
+    preview_args: tuple[str, ...],
+) -> None:
+    """Run `pulumi preview --json` for a stack and print a Markdown pull-request comment.
+
+    The comment lists every Piwik PRO change and how it moves each CNIL exemption requirement; secret values
+    are shown as [secret].
+    """
+    from piwik_resources.pr_preview.cli import Request
+    from piwik_resources.pr_preview.cli import main as render_main
+
+    request = Request(stack, cwd, out, title, from_json, pulumi, save_json, as_json, preview_args)
+    sys.exit(render_main(request))
