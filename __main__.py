@@ -18,9 +18,11 @@ try:
         problems = refusals(site_config.args)
         if problems:
             raise CnilExemptionError(site_config.key, problems)
-    if stack_config.account is not None:
-        CnilAccount("account", stack_config.account)
-    sites = {s.key: CnilExemptSite(s.key, s.args) for s in stack_config.sites}
+    # The sites depend on the account, so a destroy restores the account-wide settings only after every site is
+    # gone: a protected site (deletion_protection) stops the destroy before that restore is sent.
+    account = CnilAccount("account", stack_config.account) if stack_config.account is not None else None
+    after_account = pulumi.ResourceOptions(depends_on=[account] if account else [])
+    sites = {s.key: CnilExemptSite(s.key, s.args, after_account) for s in stack_config.sites}
 except (StackConfigError, CnilExemptionError) as err:
     # A refusal is the user's to read, not a traceback; nothing has been sent to Piwik PRO.
     raise pulumi.RunError(str(err)) from None

@@ -284,7 +284,8 @@ MISS_LABELS = {
 def main_table(results: list[dict[str, Any]]) -> str:
     head = (
         "| sites | up s | preview s | no-op up s | refresh s | destroy s | requests/site (up) | writes/site (up) "
-        "| requests in preview + no-op up | tokens / provider process | state B/site | provider peak RSS MiB "
+        "| writes/site (destroy) | requests in preview + no-op up | tokens / provider process | state B/site "
+        "| provider peak RSS MiB "
         "| engine floor up s | up / floor | critical path s | target met? |"
     )
     lines = [head, "|" + "---|" * head.count(" | ") + "---|"]
@@ -296,7 +297,8 @@ def main_table(results: list[dict[str, Any]]) -> str:
         lines.append(
             f"| {r['sites']} | {up['wall_s']:.1f} | {real['preview']['wall_s']:.1f} | {real['noop_up']['wall_s']:.1f} "
             f"| {real['refresh']['wall_s']:.1f} | {real['destroy']['wall_s']:.1f} | {up['requests_per_site']:.1f} "
-            f"| {up['writes_per_site']:.1f} | {real['preview']['requests'] + real['noop_up']['requests']} "
+            f"| {up['writes_per_site']:.1f} | {real['destroy']['writes_per_site']:.1f} "
+            f"| {real['preview']['requests'] + real['noop_up']['requests']} "
             f"| {up['tokens'] / procs:.0f} | {r['state']['export_bytes_per_site']} "
             f"| {max(p['provider_peak_rss_mib'] for p in real.values()):.0f} | {floor['up']['wall_s']:.1f} "
             f"| {up['wall_s'] / floor['up']['wall_s']:.2f} | {r['critical_path']['seconds']:.2f} "

@@ -4,6 +4,11 @@ Run by `make up` / `make down`. For the `local` stack it starts the Piwik PRO em
 state in .state/ (so repeated runs see the same account), keeps the Pulumi state in a file backend under
 .state/pulumi, runs the real CLI with its normal output, prints the compliance report, and stops the emulator.
 Other stacks use the backend you are logged in to (or PULUMI_BACKEND_URL) and the account in their config.
+
+`make down` deletes the local stack's apps: stacks/Pulumi.local.yaml turns `deletion_protection` off for its sites,
+and since a destroy judges the state (the program does not run), a local state that still protects an app (one
+written before that setting) first gets an `up` that records it. Real stacks keep their apps protected: their
+destroy fails before anything is deleted, naming the site and how to allow it.
 """
 
 from __future__ import annotations
@@ -79,6 +84,9 @@ def main() -> int:
             ).stdout
             print_report(json.loads(outputs))
         elif action == "destroy":
+            if stack == "local" and protected_sites(pulumi, env, stack):
+                print("==> the state still protects apps that the local config does not: pulumi up to record it")
+                run("up", "--yes", "--non-interactive", "--stack", stack)
             run("destroy", "--yes", "--non-interactive", "--stack", stack)
         else:
             run(action, "--stack", stack)
@@ -89,6 +97,25 @@ def main() -> int:
         if emulator is not None:
             emulator.terminate()
             emulator.wait(timeout=10)
+
+
+def protected_sites(pulumi: Path, env: dict[str, str], stack: str) -> list[str]:
+    """URNs of the created (not adopted) Sites whose state keeps deletion_protection on (see providers/site.py)."""
+    from piwik_resources.providers.site import is_protected
+
+    out = subprocess.run(
+        [str(pulumi), "stack", "export", "--stack", stack], cwd=REPO, env=env, capture_output=True, text=True
+    )
+    if out.returncode != 0:
+        return []
+    resources = (json.loads(out.stdout).get("deployment") or {}).get("resources") or []
+    return [
+        str(r["urn"])
+        for r in resources
+        if str(r.get("type", "")).endswith("/piwik:Site")
+        and not (r.get("outputs") or {}).get("adopt_id")
+        and is_protected(r.get("outputs") or {})
+    ]
 
 
 def print_report(outputs: dict[str, Any]) -> None:

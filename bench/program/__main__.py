@@ -35,7 +35,8 @@ if mode == "noop":
             if isinstance(value, type) and issubclass(value, PiwikProvider) and value is not PiwikProvider:
                 setattr(module, attr, NoopProvider)
 
-CnilAccount("account", CnilAccountArgs(ip_masking_level=2))
+account = CnilAccount("account", CnilAccountArgs(ip_masking_level=2))
+# As in the project's program: the sites depend on the account, and the bench destroys them (no protection).
 sites = [
     CnilExemptSite(
         f"site-{i}",
@@ -47,6 +48,7 @@ sites = [
             consent_template_mode="api",
             exports_needed=True,
             privacy_policy_url=f"https://site{i}.example.fr/confidentialite",
+            deletion_protection=False,
             consent_messages={
                 "fr": "Nous collecterons et agrégerons des données sur l'utilisation de ce site.",
                 "en": "We will collect and aggregate data about the use of this website.",
@@ -60,6 +62,7 @@ sites = [
                 hosting_region="FR",
             ),
         ),
+        pulumi.ResourceOptions(depends_on=[account]),
     )
     for i in range(count)
 ]

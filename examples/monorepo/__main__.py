@@ -15,6 +15,8 @@ shop = CnilExemptSite(
         currency="EUR",
         ip_masking_level=config.get_int("ipMaskingLevel") or 2,
         consent_template_mode="manual",
+        # Protected unless the stack says otherwise (a throw-away dev stack: shop-analytics:deletionProtection false).
+        deletion_protection=config.get_bool("deletionProtection") is not False,
         attestations=Attestations(dpa_signed=True, retention_months=25, hosting_region="EU"),
     ),
 )

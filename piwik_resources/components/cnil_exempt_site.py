@@ -119,8 +119,10 @@ class CnilExemptSiteArgs:
     consent_template_mode: str = "manual"
     exports_needed: bool = False
     privacy_policy_url: str | None = None
-    #: Take an existing app (its UUID) under management instead of creating one.
+    #: Take an existing app (its UUID) under management instead of creating one. A destroy never deletes it.
     adopt_site_id: str | None = None
+    #: While true, a destroy or a replacement of the created app fails before anything is deleted.
+    deletion_protection: bool = True
     attestations: Attestations = field(default_factory=Attestations)
     #: Regular expressions (case-insensitive) that mark a custom dimension's name or extraction pattern as an
     #: identifier (requirement #12); ``None`` = compliance.DEFAULT_IDENTIFIER_PATTERNS (docs/cnil-exemption.md).
@@ -335,9 +337,14 @@ class CnilExemptSite(pulumi.ComponentResource):
                 timezone=args.timezone,
                 currency=args.currency,
                 adopt_id=args.adopt_site_id,
+                deletion_protection=args.deletion_protection,
             ),
             child,
         )
+        # What lives on the app dies with it: when the app is deleted (or, adopted, forgotten) in the same run,
+        # the engine drops these without calling their delete, so nothing is reverted one by one (and an adopted
+        # app keeps its settings). Removed on their own, they are still reverted.
+        child = pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(deleted_with=self.site))
         # The resource id is the app UUID too, and unlike the site_id output it stays known in a preview of an
         # update to the Site, so a rename does not show every dependent resource as a replacement.
         site_id: pulumi.Output[str] = self.site.id

@@ -6,6 +6,9 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from piwik_resources.components.compliance import DYNAMIC_TYPE_PREFIX
+from piwik_resources.providers.site import SiteAdapter
+
 from .delta import ComplianceDelta, Finding, RequirementDelta, compliance_delta
 from .model import MASK, MISSING, OPS, UNKNOWN, Preview, PropertyChange, ResourceChange, parse
 
@@ -16,6 +19,39 @@ MAX_VALUE = 160
 MAX_COMMENT = 60_000
 
 _ICON = {"create": "➕", "update": "✏️", "replace": "🔁", "delete": "➖"}
+#: GitHub Markdown has no colour: a planned app deletion is marked "in red" by the red-circle emoji on its
+#: section and by a `> [!CAUTION]` alert (which GitHub draws red) at the top of the comment.
+RED = "🔴"
+SITE_TYPE = DYNAMIC_TYPE_PREFIX + SiteAdapter.resource_type
+
+
+def deletes_an_app(change: ResourceChange) -> bool:
+    """A Site delete or replace that deletes its app: an adopted app (``adopt_id``) is only forgotten."""
+    if change.type != SITE_TYPE or change.op not in ("delete", "replace"):
+        return False
+    return not (change.old_inputs or {}).get("adopt_id")
+
+
+def app_deletion_alert(preview: Preview) -> list[str]:
+    """The red alert listing every planned deletion of an app (and so of its analytics history)."""
+    doomed = [c for c in preview.resources if deletes_an_app(c)]
+    if not doomed:
+        return []
+    lines = [
+        "> [!CAUTION]",
+        f"> {RED} **This change deletes {len(doomed)} Piwik PRO app(s) and all their analytics history** "
+        "(it cannot be undone):",
+    ]
+    for c in doomed:
+        why = f" because {', '.join(_code(r) for r in c.replace_reasons)} changes" if c.replace_reasons else ""
+        lines.append(f"> - {RED} {c.op} Site `{c.name}`{why}")
+    lines += [
+        "> ",
+        "> It runs only where the program turned `deletion_protection` off for that site (a protected app makes the "
+        "`up` or `destroy` fail before anything is deleted).",
+        "",
+    ]
+    return lines
 
 
 def _cell(text: str) -> str:
@@ -109,7 +145,11 @@ def _property_row(change: ResourceChange, p: PropertyChange) -> str:
 
 def resource_section(change: ResourceChange) -> list[str]:
     icon = _ICON.get(change.op, "•")
+    if deletes_an_app(change):
+        icon = f"{RED} {icon}"
     lines = [f"#### {icon} {change.op} {change.short_type} `{change.name}`", ""]
+    if deletes_an_app(change):
+        lines += [f"{RED} **Deletes the app and all its analytics history.**", ""]
     if change.replace_reasons:
         lines += [
             "Replaced because " + ", ".join(_code(r) for r in change.replace_reasons) + " cannot change in place (🔁).",
@@ -141,6 +181,7 @@ def render(
     if preview.errors:
         headline += " (the preview is incomplete: see its errors)"
     lines = [MARKER.format(stack=stack), f"## {heading}", "", headline, ""]
+    lines += app_deletion_alert(preview)
     lines += summary_table(preview)
     lines.append("")
     if preview.errors:

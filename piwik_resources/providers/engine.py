@@ -111,6 +111,15 @@ class Adapter(Generic[In]):
         """Whether the set computed property ``new`` agrees with the state ``old`` (``id_``: object id)."""
         return same(new, old)
 
+    def refuse_replacement(
+        self, old_inputs: Mapping[str, Any], new_inputs: Mapping[str, Any], forcing: str
+    ) -> str | None:
+        """Why the replacement that ``forcing`` (a replace-on-change property) asks for must not happen, or None.
+
+        Called by ``check`` (so at preview, before any request) for the first property that forces a replacement.
+        """
+        return None
+
     def create(self, ctx: Context, inputs: In) -> tuple[str, dict[str, Any]]:
         raise NotImplementedError
 
@@ -195,16 +204,22 @@ class PiwikProvider(ResourceProvider):
         # the resource is about to be replaced, for the computed properties that identify the object (an adopted
         # id, a tag id, a slot): the replacement must find or make its own.
         old_inputs = user_props(olds)
-        replacing = bool(old_inputs) and any(
-            k in self.adapter.replace_on_change for k in self.changed_properties("", old_inputs, props)
+        forcing = (
+            [k for k in self.changed_properties("", old_inputs, props) if k in self.adapter.replace_on_change]
+            if old_inputs
+            else []
         )
+        replacing = bool(forcing)
         for key in self.adapter.computed_keys:
             if replacing and key in self.adapter.replace_on_change:
                 continue
             if props.get(key) is None and old_inputs.get(key) is not None:
                 props[key] = old_inputs[key]
-        failures = validate(self.adapter.inputs_model, props)
-        return CheckResult(props, [CheckFailure(f.property, f.reason) for f in failures])
+        failures = [CheckFailure(f.property, f.reason) for f in validate(self.adapter.inputs_model, props)]
+        refusal = self.adapter.refuse_replacement(old_inputs, props, forcing[0]) if forcing and not failures else None
+        if refusal is not None:
+            failures.append(CheckFailure(forcing[0], refusal))
+        return CheckResult(props, failures)
 
     def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """``olds`` are the previous outputs (the state), ``news`` the checked inputs."""

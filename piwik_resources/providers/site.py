@@ -9,6 +9,11 @@ UUID is derived from the account and the resource's identity in the program — 
 the ``creation_key`` the Site resource sets (see :func:`app_id_for`) — so a create repeated after an interrupted
 `pulumi up` (whose answer, and so whose id, never reached the state) finds the app it made, while two Sites
 never share an app, whatever their names and URLs.
+
+Deleting an app erases every visit it ever collected, so delete never takes that lightly: an adopted app
+(``adopt_id``) is only forgotten — left as it is, with its settings — and a created app is deleted only when its
+state says ``deletion_protection: false`` (the default is true; a state written before the property existed counts
+as protected). ``check`` refuses, at preview, a change that would replace (so delete) a protected app.
 """
 
 from __future__ import annotations
@@ -17,8 +22,10 @@ import contextlib
 import functools
 import json
 import re
+import sys
 import uuid
 import zoneinfo
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from pydantic import field_validator
@@ -28,7 +35,7 @@ from piwik_resources.api.models import AppType
 
 from ._fields import Out, api_names, prop
 from ._validation import InputsModel
-from ._values import same
+from ._values import contains_unknown, same
 from .engine import Adapter, Context, PiwikProvider, ProviderError
 
 #: Tries of the app POST whose answer is lost (each followed by a lookup of the id before the next).
@@ -51,8 +58,13 @@ class SiteInputs(InputsModel):
     ``timezone``, ``currency`` and ``app_type`` take the app's current value when unset (``UTC``, ``USD`` and
     ``web`` for a new app). ``app_type`` is fixed at creation: changing it replaces the app. ``adopt_id`` takes an
     existing app (e.g. one made by hand) under management instead of creating one; only the fields that differ
-    are changed. Deleting the resource deletes the app — use ``ResourceOptions(retain_on_delete=True)`` to keep
-    an adopted app when the stack is destroyed.
+    are changed.
+
+    Deleting the resource never deletes an adopted app: the stack forgets it and leaves it, with its settings, as
+    it is. A created app is deleted only when ``deletion_protection`` is false (default true): while it is on, a
+    destroy of the resource or a change that replaces the app (``app_type``, ``adopt_id``) fails before anything
+    is deleted. Give the resources that live on the app ``ResourceOptions(deleted_with=site)`` so that they are
+    not reverted one by one when the app itself goes (docs/resources.md).
     """
 
     resource_type: ClassVar[str] = "Site"
@@ -95,6 +107,11 @@ class SiteInputs(InputsModel):
         nullable_output=True,
         pattern=UUID_PATTERN,
     )
+    deletion_protection: bool = prop(
+        True,
+        doc="While true, destroying the resource or a change that replaces the app fails before anything is "
+        "deleted (not an API attribute: nothing is sent).",
+    )
     creation_key: str | None = prop(
         None,
         doc="``<project>/<stack>/<resource name>``, from which the new app's UUID is derived (set by the Site class).",
@@ -131,9 +148,10 @@ class SiteInputs(InputsModel):
 FIELDS: dict[str, str] = api_names(SiteInputs)
 
 
-def _outputs(app: App, adopt_id: str | None, creation_key: str | None) -> dict[str, Any]:
+def _outputs(app: App, adopt_id: str | None, creation_key: str | None, protection: bool) -> dict[str, Any]:
     return {
         "creation_key": creation_key,
+        "deletion_protection": protection,
         "name": app.name,
         "urls": list(app.urls),
         "timezone": app.timezone,
@@ -203,9 +221,9 @@ class SiteAdapter(Adapter[SiteInputs]):
                     f"(GET /api/apps/v2/{inputs.adopt_id} returned HTTP 404)"
                 ) from None
             app = self._converge(ctx, app, inputs)
-            return app.id, _outputs(app, inputs.adopt_id, inputs.creation_key)
+            return app.id, _outputs(app, inputs.adopt_id, inputs.creation_key, inputs.deletion_protection)
         app = self._create_once(ctx, inputs)
-        return app.id, _outputs(app, None, inputs.creation_key)
+        return app.id, _outputs(app, None, inputs.creation_key, inputs.deletion_protection)
 
     def _create_once(self, ctx: Context, inputs: SiteInputs) -> App:
         app_id = app_id_for(ctx.client.base_url, inputs)
@@ -235,7 +253,7 @@ class SiteAdapter(Adapter[SiteInputs]):
             app = ctx.client.apps.get(id_)
         except NotFoundError:
             return None
-        return _outputs(app, state.get("adopt_id"), state.get("creation_key"))
+        return _outputs(app, state.get("adopt_id"), state.get("creation_key"), is_protected(state))
 
     def update(self, ctx: Context, id_: str, state: dict[str, Any], inputs: SiteInputs) -> dict[str, Any]:
         desired = self._desired(inputs)
@@ -244,15 +262,58 @@ class SiteAdapter(Adapter[SiteInputs]):
         if changes:
             ctx.client.apps.update(id_, changes)
         app = ctx.client.apps.get(id_)
-        return _outputs(app, inputs.adopt_id or state.get("adopt_id"), inputs.creation_key)
+        adopt_id = inputs.adopt_id or state.get("adopt_id")
+        return _outputs(app, adopt_id, inputs.creation_key, inputs.deletion_protection)
+
+    def refuse_replacement(
+        self, old_inputs: Mapping[str, Any], new_inputs: Mapping[str, Any], forcing: str
+    ) -> str | None:
+        if old_inputs.get("adopt_id") or contains_unknown(new_inputs.get(forcing)):
+            return None  # an adopted app is only forgotten; an unknown value is judged again at deployment
+        if not (is_protected(old_inputs) or is_protected(new_inputs)):
+            return None
+        return (
+            f"changing {forcing} replaces the app, and replacing deletes the old app with all its analytics "
+            f"history; {protection_hint('this replacement', 'change ' + forcing)}"
+        )
 
     def delete(self, ctx: Context, id_: str, state: dict[str, Any]) -> None:
+        name = state.get("name") or id_
+        if state.get("adopt_id"):
+            # Adopted apps are never deleted: their history predates the stack. Said on the provider's stderr,
+            # which the engine shows with the resource (docs/resources.md).
+            print(
+                f"Site {id_} ({name!r}): adopted app left in place with its current settings; "
+                "the stack forgets it (adopted apps are never deleted)",
+                file=sys.stderr,
+                flush=True,
+            )
+            return
+        if is_protected(state):
+            raise ProviderError(
+                f"Site {id_} ({name!r}): not deleted: deleting the app would erase all its analytics history; "
+                + protection_hint("the deletion", "destroy again")
+            )
         with contextlib.suppress(NotFoundError):
             ctx.client.apps.delete(id_)
+
+
+def is_protected(values: Mapping[str, Any]) -> bool:
+    """Whether inputs or state protect the app; a state written before ``deletion_protection`` existed does."""
+    return values.get("deletion_protection") is not False
+
+
+def protection_hint(what: str, then: str) -> str:
+    """How to allow ``what``: one wording for the replacement refusal and the deletion refusal."""
+    return (
+        f"deletion_protection is on. To allow {what}, set deletion_protection=False on this Site (CnilExemptSite: "
+        "deletion_protection=False; stack config: `deletion_protection: false` on the site), run `pulumi up` "
+        f"(it sends no write), then {then}"
+    )
 
 
 class SiteProvider(PiwikProvider):
     adapter = SiteAdapter()
 
 
-__all__ = ["FIELDS", "SiteAdapter", "SiteInputs", "SiteProvider", "app_id_for"]
+__all__ = ["FIELDS", "SiteAdapter", "SiteInputs", "SiteProvider", "app_id_for", "is_protected"]

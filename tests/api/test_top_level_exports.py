@@ -87,5 +87,7 @@ def test_mypy_strict_sees_the_top_level_classes(tmp_path: Path) -> None:
     )
     out, _err, status = mypy_api.run(["--strict", str(user)])
     assert status == 1, out
-    assert "args: piwik_resources.resources._gen.site.SiteArgs" in out and '-> piwik_resources.resources.site.Site"' in out
+    assert (
+        "args: piwik_resources.resources._gen.site.SiteArgs" in out and '-> piwik_resources.resources.site.Site"' in out
+    )
     assert 'Argument "site_name" to "CnilExemptSiteArgs" has incompatible type "int"' in out

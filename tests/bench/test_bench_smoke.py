@@ -19,6 +19,7 @@ MAIN_COLUMNS = [
     "destroy s",
     "requests/site (up)",
     "writes/site (up)",
+    "writes/site (destroy)",
     "requests in preview + no-op up",
     "tokens / provider process",
     "state B/site",
@@ -85,6 +86,8 @@ def test_bench_runs_one_site_and_prints_every_figure(tmp_path: Path) -> None:
     assert real["noop_up"]["requests"] == 0
     assert real["up"]["requests"] > 0 and real["up"]["writes"] > 0
     assert real["up"]["tokens"] == 1
+    # The app's DELETE and the account-wide restore: the app's dependents die with it, unreverted (issue 16).
+    assert real["destroy"]["writes"] == 2, real["destroy"]["requests_by_template"]
     assert real["up"]["provider_processes"] >= 1 and real["up"]["provider_peak_rss_mib"] > 0
     # The engine floor ran the very same graph: same resources, same URNs.
     assert result["noop_resources"] == result["state"]["resources"] > 0

@@ -33,7 +33,8 @@ def shell(script: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedPr
 def test_example_uses_only_the_wheel_for_program_pr_preview_and_policy_pack(
     pulumi_stack: StackFactory, emulator: Emulator, engine_env: EngineEnv, release: Release, tmp_path: Path
 ) -> None:
-    st = pulumi_stack(EXAMPLE, stack="dev", emulator=emulator)
+    # A throw-away dev stack: deletion protection off, so the destroy at the end deletes the app.
+    st = pulumi_stack(EXAMPLE, stack="dev", emulator=emulator, config={"shop-analytics:deletionProtection": "false"})
     work_dir = Path(st.workspace.work_dir)
     venv = work_dir / ".venv"
     bin_dir = fresh_venv(venv, release.wheel, "-r", work_dir / "requirements.txt")

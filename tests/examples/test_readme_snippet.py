@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from pulumi import automation as auto
 
 from tests.fixtures.emulator import Emulator
 from tests.fixtures.engine import REPO, StackFactory
@@ -33,5 +34,7 @@ def test_readme_library_example_runs(pulumi_stack: StackFactory, emulator: Emula
     site_id = up.outputs["site_id"].value
     assert emulator.api("GET", f"/api/apps/v2/{site_id}").json()["data"]["attributes"]["name"] == "Shop"
     assert "| 1 | Mask IP addresses" in up.outputs["report"].value
-    st.destroy()
-    assert emulator.api("GET", "/api/apps/v2").json()["meta"]["total"] == 0
+    # The example keeps the default deletion protection: a destroy is refused and the app stays.
+    with pytest.raises(auto.CommandError, match="deletion_protection"):
+        st.destroy()
+    assert emulator.api("GET", f"/api/apps/v2/{site_id}").status_code == 200

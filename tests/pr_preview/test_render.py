@@ -332,6 +332,36 @@ def test_errors_mark_the_headline() -> None:
     assert "**Site stays exempt ✅** (the preview is incomplete: see its errors)" in md
 
 
+def test_planned_app_deletions_and_replacements_are_flagged_in_red() -> None:
+    other = piwik("Site", "blog")
+    adopted = piwik("Site", "legacy")
+    site = {"name": "Shop", "urls": ["https://shop.example.fr"], "deletion_protection": False}
+    new_type = {**site, "app_type": "sharepoint"}
+    text = render(
+        preview(
+            step("delete", SITE, old=site),
+            *(
+                step(op, other, old={**site, "app_type": "web"}, new=new_type, replaceReasons=["app_type"])
+                for op in ("create-replacement", "replace")
+            ),
+            step("delete-replaced", other, old={**site, "app_type": "web"}),
+            step("delete", adopted, old={**site, "adopt_id": SITE_ID}),
+            step("delete", TRACKER, old={"site_id": SITE_ID, "ip_masking_level": 2}),
+        ),
+        stack="prod",
+    )
+    alert = text.split("> [!CAUTION]\n", 1)[1].split("\n\n", 1)[0]
+    assert "🔴 **This change deletes 2 Piwik PRO app(s) and all their analytics history**" in alert
+    assert "> - 🔴 delete Site `shop`" in alert
+    assert "> - 🔴 replace Site `blog` because `app_type` changes" in alert
+    assert "legacy" not in alert and "TrackerSettings" not in alert  # adopted apps are only forgotten
+    assert "#### 🔴 ➖ delete Site `shop`" in text and "#### 🔴 🔁 replace Site `blog`" in text
+    assert "#### ➖ delete Site `legacy`" in text and "#### ➖ delete TrackerSettings" in text
+    # Nothing to flag: no alert at all.
+    calm = render(preview(step("delete", TRACKER, old={"site_id": SITE_ID, "ip_masking_level": 2})), stack="prod")
+    assert "[!CAUTION]" not in calm and "🔴" not in calm
+
+
 def test_the_2025_rules_are_in_the_compliance_delta() -> None:
     data = preview(
         step(

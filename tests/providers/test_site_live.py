@@ -22,7 +22,9 @@ def test_site_lifecycle(live: Live) -> None:
     # Refresh: same outputs, inputs derived from them; no false diff afterwards.
     res = live.read(SiteProvider, id_, outs)
     assert res.id == id_ and res.outs == outs
-    assert res.inputs == {k: outs[k] for k in ("name", "urls", "timezone", "currency", "app_type")}
+    assert res.inputs == {
+        k: outs[k] for k in ("name", "urls", "timezone", "currency", "app_type", "deletion_protection")
+    }
     assert not live.diff(
         SiteProvider, id_, outs, name="Shop", urls=URLS, timezone="Europe/Paris", currency="EUR"
     ).changes
@@ -47,13 +49,51 @@ def test_site_lifecycle(live: Live) -> None:
     live.api("DELETE", f"/api/apps/v2/{id_}")
     gone = live.read(SiteProvider, id_, repaired)
     assert gone.id == "" and gone.outs == {}
-    live.delete(SiteProvider, id_, repaired)
+    live.delete(SiteProvider, id_, {**repaired, "deletion_protection": False})
 
 
 def test_site_delete(live: Live) -> None:
-    id_, outs = live.create(SiteProvider, name="Temp", urls=URLS)
+    id_, outs = live.create(SiteProvider, name="Temp", urls=URLS, deletion_protection=False)
     live.delete(SiteProvider, id_, outs)
     assert live.emulator.api("GET", f"/api/apps/v2/{id_}").status_code == 404
+
+
+def test_site_delete_never_erases_a_protected_or_adopted_app(live: Live) -> None:
+    id_, outs = live.create(SiteProvider, name="Kept", urls=URLS)
+    assert outs["deletion_protection"] is True  # the default
+    live.emulator.clear_requests()
+    with pytest.raises(ProviderError, match=r"Site .*'Kept'.*not deleted.*deletion_protection is on.*=False"):
+        live.delete(SiteProvider, id_, outs)
+    # A state written before the property existed counts as protected.
+    with pytest.raises(ProviderError, match="deletion_protection"):
+        live.delete(SiteProvider, id_, {k: v for k, v in outs.items() if k != "deletion_protection"})
+    assert live.counts() == {}, "a refused delete sends nothing"
+    # An adopted app is forgotten, never deleted, whatever its protection.
+    app_id = live.make_app("Made by hand", URLS)
+    _, adopted = live.create(SiteProvider, name="Made by hand", urls=URLS, adopt_id=app_id, deletion_protection=False)
+    live.emulator.clear_requests()
+    live.delete(SiteProvider, app_id, adopted)
+    assert live.writes() == {} and live.app(app_id)["name"] == "Made by hand"
+
+
+def test_site_replacement_of_a_protected_app_is_refused_by_check(live: Live) -> None:
+    p = live.provider(SiteProvider)
+    old = {"name": "Shop", "urls": URLS, "app_type": "web", "deletion_protection": True}
+    refused = p.check(old, {"__provider": "x", **old, "app_type": "sharepoint"})
+    assert [f.property for f in refused.failures] == ["app_type"]
+    assert "changing app_type replaces the app" in refused.failures[0].reason
+    assert "deletion_protection is on" in refused.failures[0].reason
+    # Off in the program but still on in the state: refused too (the old app is deleted with the state's values).
+    assert p.check(old, {"__provider": "x", **old, "app_type": "sharepoint", "deletion_protection": False}).failures
+    off = {**old, "deletion_protection": False}
+    assert p.check(off, {"__provider": "x", **off, "app_type": "sharepoint"}).failures == []
+    # An adopted app is only forgotten by a replacement: allowed.
+    adopted = {**old, "adopt_id": "00000000-0000-4000-8000-000000000001"}
+    assert (
+        p.check(adopted, {"__provider": "x", **adopted, "adopt_id": "00000000-0000-4000-8000-000000000002"}).failures
+        == []
+    )
+    assert live.counts() == {}
 
 
 def test_site_app_type_change_is_a_replace(live: Live) -> None:

@@ -18,8 +18,13 @@ class SiteArgs:
     ``timezone``, ``currency`` and ``app_type`` take the app's current value when unset (``UTC``, ``USD`` and
     ``web`` for a new app). ``app_type`` is fixed at creation: changing it replaces the app. ``adopt_id`` takes an
     existing app (e.g. one made by hand) under management instead of creating one; only the fields that differ
-    are changed. Deleting the resource deletes the app — use ``ResourceOptions(retain_on_delete=True)`` to keep
-    an adopted app when the stack is destroyed.
+    are changed.
+
+    Deleting the resource never deletes an adopted app: the stack forgets it and leaves it, with its settings, as
+    it is. A created app is deleted only when ``deletion_protection`` is false (default true): while it is on, a
+    destroy of the resource or a change that replaces the app (``app_type``, ``adopt_id``) fails before anything
+    is deleted. Give the resources that live on the app ``ResourceOptions(deleted_with=site)`` so that they are
+    not reverted one by one when the app itself goes (docs/resources.md).
     """
 
     name: pulumi.Input[str]
@@ -44,6 +49,10 @@ class SiteArgs:
     """An existing app to take under management instead of creating one. (allowed: the UUID of an existing app;
     replaces on change; computed)
     """
+    deletion_protection: pulumi.Input[bool] | None = None
+    """While true, destroying the resource or a change that replaces the app fails before anything is deleted (not an
+    API attribute: nothing is sent).
+    """
 
 
 class SiteOutputs:
@@ -64,6 +73,10 @@ class SiteOutputs:
     """The kind of app, fixed at creation (a new app: ``web``)."""
     adopt_id: pulumi.Output[str | None]
     """An existing app to take under management instead of creating one."""
+    deletion_protection: pulumi.Output[bool]
+    """While true, destroying the resource or a change that replaces the app fails before anything is deleted (not an
+    API attribute: nothing is sent).
+    """
     creation_key: pulumi.Output[str]
     """``<project>/<stack>/<resource name>``, from which the new app's UUID is derived (set by the Site class)."""
     site_id: pulumi.Output[str]

@@ -6,7 +6,7 @@ import pulumi
 from piwik_resources.resources import ConsentTemplate, ConsentTemplateArgs, Site, SiteArgs
 
 cfg = pulumi.Config()
-site = Site("site", SiteArgs(name="Consent site", urls=["https://consent.example"]))
+site = Site("site", SiteArgs(name="Consent site", urls=["https://consent.example"], deletion_protection=False))
 template = ConsentTemplate(
     "template-fr",
     ConsentTemplateArgs(

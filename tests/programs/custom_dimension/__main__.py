@@ -6,7 +6,7 @@ import pulumi
 from piwik_resources.resources import CustomDimension, CustomDimensionArgs, Site, SiteArgs
 
 cfg = pulumi.Config()
-site = Site("site", SiteArgs(name="Dimension site", urls=["https://dims.example"]))
+site = Site("site", SiteArgs(name="Dimension site", urls=["https://dims.example"], deletion_protection=False))
 dimension = CustomDimension(
     "consent-state",
     CustomDimensionArgs(

@@ -18,7 +18,7 @@ from piwik_resources.resources import (
 config = pulumi.Config()
 violate = config.get_bool("violate") or False
 
-site = Site("shop", SiteArgs(name="Shop", urls=["https://shop.example.fr"]))
+site = Site("shop", SiteArgs(name="Shop", urls=["https://shop.example.fr"], deletion_protection=False))
 # The app UUID is also the Site's id, which stays known while the Site is updated (site_id would not).
 site_id = site.id
 TrackerSettings(

@@ -22,6 +22,7 @@ for i in range(count):
             urls=[cfg.get("url") or f"https://site-{i:02d}.example.fr"],
             consent_template_mode="api",
             exports_needed=exports,
+            deletion_protection=False,  # the tests destroy them
         ),
     )
 pulumi.export("site_ids", {key: site.site_id for key, site in sites.items()})

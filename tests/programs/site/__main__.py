@@ -15,6 +15,8 @@ site = Site(
         currency=cfg.get("currency"),
         app_type=cfg.get("appType"),
         adopt_id=cfg.get("adoptId"),
+        # Off unless a test turns it on (deletionProtection): the acceptance cycle destroys the app.
+        deletion_protection=cfg.get_bool("deletionProtection") or False,
     ),
 )
 pulumi.export("site_id", site.site_id)

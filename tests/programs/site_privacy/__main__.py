@@ -6,7 +6,7 @@ import pulumi
 from piwik_resources.resources import Site, SiteArgs, SitePrivacy, SitePrivacyArgs
 
 cfg = pulumi.Config()
-site = Site("site", SiteArgs(name="Privacy site", urls=["https://privacy.example"]))
+site = Site("site", SiteArgs(name="Privacy site", urls=["https://privacy.example"], deletion_protection=False))
 privacy = SitePrivacy(
     "privacy",
     SitePrivacyArgs(

@@ -15,6 +15,7 @@ site = Site(
         urls=cfg.get_object("urls") or ["https://tagged.example"],
         adopt_id=cfg.get("adoptId"),
         app_type=cfg.get("appType"),
+        deletion_protection=False,  # the tests destroy it
     ),
     opts=retain,
 )

@@ -7,7 +7,7 @@ import pulumi
 from piwik_resources.resources import Site, SiteArgs, TrackerSettings, TrackerSettingsArgs
 
 cfg = pulumi.Config()
-site = Site("site", SiteArgs(name="Tracked site", urls=["https://tracked.example"]))
+site = Site("site", SiteArgs(name="Tracked site", urls=["https://tracked.example"], deletion_protection=False))
 tracker = TrackerSettings(
     "tracker",
     TrackerSettingsArgs(
