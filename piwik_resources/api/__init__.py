@@ -12,6 +12,7 @@ from .client import PiwikClient
 from .config import ClientConfig, is_loopback_host, normalize_base_url
 from .errors import (
     AuthError,
+    ConfigurationError,
     ConflictError,
     ConsentTemplateApiUnavailable,
     ErrorItem,
@@ -62,6 +63,7 @@ __all__ = [
     "AuditLogEntry",
     "AuthError",
     "ClientConfig",
+    "ConfigurationError",
     "ConflictError",
     "ConsentTemplate",
     "ConsentTemplateApiUnavailable",

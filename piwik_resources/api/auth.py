@@ -1,16 +1,22 @@
-"""The client-credentials access token: fetched on demand, cached, refreshed before expiry, thread-safe."""
+"""The client-credentials access token: fetched on demand, cached, refreshed before expiry, thread-safe, and
+attached to requests by :class:`TokenAuth`, an ``httpx.Auth`` flow."""
 
 from __future__ import annotations
 
 import base64
 import json
+import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["AccessToken", "Secret", "TokenCache", "decode_jwt_claims"]
+import httpx
+
+__all__ = ["AccessToken", "Secret", "TokenAuth", "TokenCache", "decode_jwt_claims", "parse_token_answer"]
+
+logger = logging.getLogger("piwik_resources.api")
 
 DEFAULT_EXPIRES_IN = 1800.0
 REFRESH_MARGIN = 60.0
@@ -44,6 +50,22 @@ class AccessToken:
 
     def __repr__(self) -> str:
         return f"AccessToken(expires_at={self.expires_at:.0f})"
+
+
+def parse_token_answer(body: Any) -> tuple[str, float] | None:
+    """``(access_token, expires_in)`` from a decoded token answer; ``None`` if it carries no token.
+
+    A missing or unreadable ``expires_in`` counts as the API's usual 30 minutes.
+    """
+    token = body.get("access_token") if isinstance(body, dict) else None
+    if not isinstance(token, str) or not token:
+        return None
+    expires_in = body.get("expires_in")
+    try:
+        lifetime = float(expires_in) if expires_in is not None else DEFAULT_EXPIRES_IN
+    except (TypeError, ValueError):
+        lifetime = DEFAULT_EXPIRES_IN
+    return token, lifetime
 
 
 def decode_jwt_claims(token: str) -> dict[str, Any]:
@@ -116,3 +138,41 @@ class TokenCache:
 
     def __repr__(self) -> str:
         return f"TokenCache(cached={self._token is not None}, fetches={self.fetch_count})"
+
+
+def _with_bearer(request: httpx.Request, token: str) -> httpx.Request:
+    """A copy of ``request`` carrying ``token``: each exchange is its own request object, and the caller's
+    request (sent again on a retry) never holds a token."""
+    headers = request.headers.copy()
+    headers["Authorization"] = f"Bearer {token}"
+    return httpx.Request(
+        request.method, request.url, headers=headers, stream=request.stream, extensions=dict(request.extensions)
+    )
+
+
+class TokenAuth(httpx.Auth):
+    """The bearer-token step of one logical request, as an ``httpx.Auth`` flow.
+
+    It attaches the cached token; on a 401 it drops that token from the cache (only if no other thread has
+    replaced it already, see :meth:`TokenCache.invalidate`), fetches a new one and sends the request again,
+    once per logical request: ``refreshed`` stays set across the retries of that request, so a later 401 is
+    final and the error can say the fresh token was refused too. It holds no token itself, so its ``repr``
+    shows none.
+    """
+
+    def __init__(self, tokens: TokenCache) -> None:
+        self._tokens = tokens
+        self.refreshed = False
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        token = self._tokens.get()
+        response = yield _with_bearer(request, token)
+        if response.status_code != 401 or self.refreshed:
+            return
+        self.refreshed = True
+        self._tokens.invalidate(token)
+        logger.info("%s %s -> 401; refreshing the access token and retrying once", request.method, request.url.path)
+        yield _with_bearer(request, self._tokens.get())
+
+    def __repr__(self) -> str:
+        return f"TokenAuth(refreshed={self.refreshed})"

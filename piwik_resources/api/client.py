@@ -1,7 +1,8 @@
 """The Piwik PRO HTTP client: one httpx client, token auth, pacing, retries, error mapping and request stats.
 
 Service groups (``client.apps``, ``client.tags``, ...) build paths and bodies and parse models; everything
-about the wire (headers, auth, retries, pacing, logging, errors) happens here in :meth:`PiwikClient.request`.
+about the wire (headers, auth, retries, pacing, logging, errors) happens in :meth:`PiwikClient.request` and
+the layers below it (retries, then the :class:`~piwik_resources.api.auth.TokenAuth` flow, then one paced send).
 """
 
 from __future__ import annotations
@@ -10,18 +11,19 @@ import logging
 import threading
 from collections import Counter
 from collections.abc import Mapping
+from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
 from urllib.parse import quote
 
 import httpx
 
-from .auth import Secret, TokenCache, decode_jwt_claims
+from .auth import Secret, TokenAuth, TokenCache, decode_jwt_claims, parse_token_answer
 from .config import ClientConfig, normalize_base_url
-from .errors import AuthError, PiwikError, UnavailableError, error_for_status
+from .errors import AuthError, ConfigurationError, PiwikError, UnavailableError, error_for_status
 from .jsonapi import JSONAPI_MEDIA_TYPE, MalformedResponse
 from .pacing import Pacing, shared_pacing
-from .retry import IDEMPOTENT_METHODS, NOT_SENT_ERRORS, RetryPolicy, parse_retry_after
+from .retry import IDEMPOTENT_METHODS, Attempts, RetryPolicy, parse_retry_after
 from .services.apps import AppsService
 from .services.audit_log import AuditLogService
 from .services.consent_templates import ConsentTemplatesService
@@ -40,6 +42,17 @@ REDACTED = "[REDACTED]"
 
 # Sent as Accept on analytics calls too: their spec documents application/vnd.api+json bodies.
 _JSON_ACCEPT = f"{JSONAPI_MEDIA_TYPE}, application/json;q=0.9"
+
+
+@dataclass(frozen=True)
+class _Call:
+    """What the layers of the pipeline know of one logical request besides its ``httpx.Request``."""
+
+    method: str
+    path: str  # filled template, as logs and errors show it (without the base URL's path prefix)
+    stat_key: str  # "METHOD /template", the key of PiwikClient.stats
+    kind: str  # pacing class, "read" or "write"
+    idempotent: bool  # may be repeated after a 5xx or a lost answer
 
 
 class PiwikClient:
@@ -63,13 +76,15 @@ class PiwikClient:
         pacing: Pacing | None = None,
         retry: RetryPolicy | None = None,
     ) -> None:
-        self.base_url = normalize_base_url(base_url)
+        self.base_url = normalize_base_url(base_url, key="base_url")
         if not client_id or not client_id.strip():
-            raise ValueError("Piwik PRO client_id is empty")
+            raise ConfigurationError("client_id: the Piwik PRO client id is empty", key="client_id")
         if not client_secret:
-            raise ValueError("Piwik PRO client_secret is empty")
-        if timeout <= 0:
-            raise ValueError(f"timeout must be > 0 s, got {timeout}")
+            raise ConfigurationError("client_secret: the Piwik PRO client secret is empty", key="client_secret")
+        if not timeout > 0:  # written so that NaN is refused too
+            raise ConfigurationError(
+                f"timeout: {timeout} is not allowed (allowed: a number of seconds > 0)", key="timeout"
+            )
         self.client_id = client_id.strip()
         self._secret = Secret(client_secret)
         self.pacing = pacing if pacing is not None else shared_pacing(self.base_url)
@@ -222,22 +237,25 @@ class PiwikClient:
             body = response.json()
         except ValueError:
             body = None
-        token = body.get("access_token") if isinstance(body, dict) else None
-        if not isinstance(token, str) or not token:
+        answer = parse_token_answer(body)
+        if answer is None:
             raise AuthError(
                 f"POST {TOKEN_PATH} returned HTTP {response.status_code} without an access_token",
                 method="POST",
                 path=TOKEN_PATH,
                 status=response.status_code,
             )
-        expires_in = body.get("expires_in") if isinstance(body, dict) else None
-        try:
-            lifetime = float(expires_in) if expires_in is not None else 1800.0
-        except (TypeError, ValueError):
-            lifetime = 1800.0
-        return token, lifetime
+        return answer
 
     # -- the request pipeline --------------------------------------------------------------------------------
+    #
+    # Layered as httpx layers Client.send (auth, then redirects, then one request): request() builds the
+    # httpx.Request once, then
+    #   _send_handling_retries  the RetryPolicy's budget: 429 after Retry-After, 5xx and transport failures
+    #                           with backoff, and the errors raised when it is spent;
+    #   _send_handling_auth     the TokenAuth flow (bearer from the cache, one refresh on a 401);
+    #   _send_single_request    one HTTP exchange: a pacing slot, the stats, the debug line.
+    # Every exchange the auth flow yields (the 401's repetition too) takes its own pacing slot and stat.
 
     def request(
         self,
@@ -258,100 +276,121 @@ class PiwikClient:
 
         ``template`` is the path with ``{name}`` placeholders filled from ``path_params`` (URL-quoted); it is
         the key of :attr:`stats`. ``kind`` (``"read"``/``"write"``) overrides the pacing class derived from
-        the method.
+        the method; ``idempotent`` overrides whether the method may be repeated after a 5xx or a lost answer.
         """
         method = method.upper()
         path = template.format(**{k: quote(str(v), safe="") for k, v in (path_params or {}).items()})
-        idempotent = method in IDEMPOTENT_METHODS if idempotent is None else idempotent
-        kind = kind or Pacing.kind_of(method)
-        stat_key = f"{method} {template}"
+        call = _Call(
+            method=method,
+            path=path,
+            stat_key=f"{method} {template}",
+            kind=kind or Pacing.kind_of(method),
+            idempotent=method in IDEMPOTENT_METHODS if idempotent is None else idempotent,
+        )
         headers = {"Accept": accept}
         if json is not None:
             headers["Content-Type"] = content_type
-        policy = self.retry
-        attempt = 0
-        refreshed = False
-        rate_limited = 0
+        http_request = self._http.build_request(method, path, params=params, json=json, data=data, headers=headers)
+        return self._send_handling_retries(call, http_request, TokenAuth(self._tokens) if auth else None)
+
+    def _send_handling_retries(self, call: _Call, request: httpx.Request, auth: TokenAuth | None) -> httpx.Response:
+        attempts = Attempts(self.retry, call.method, idempotent=call.idempotent)
         while True:
-            attempt += 1
-            waited = self.pacing.acquire(kind)
-            if waited:
-                self._count("", "pacing_wait_s", waited)
-            token: str | None = None
-            if auth:
-                token = self._tokens.get()
-                headers["Authorization"] = f"Bearer {token}"
-            started = policy.clock()
+            attempts.begin()
+            started = self.retry.clock()
             try:
-                self._count(stat_key)
-                response = self._http.request(method, path, params=params, json=json, data=data, headers=headers)
+                response = self._send_handling_auth(call, request, auth)
             except httpx.TransportError as exc:
-                elapsed = (policy.clock() - started) * 1000
-                reason = self._redact(f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)
-                retryable = idempotent or isinstance(exc, NOT_SENT_ERRORS)
-                if retryable and attempt < policy.max_attempts:
-                    delay = policy.backoff(attempt)
-                    logger.warning(
-                        "%s %s failed after %.1f ms (%s); retrying in %.2f s (attempt %d/%d)",
-                        method,
-                        path,
-                        elapsed,
-                        reason,
-                        delay,
-                        attempt + 1,
-                        policy.max_attempts,
-                    )
-                    self._count("", "retries")
-                    policy.sleep(delay)
-                    continue
-                logger.warning("%s %s failed after %.1f ms (%s)", method, path, elapsed, reason)
-                note = ""
-                if not idempotent and not isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout)):
-                    note = "; the request may have been applied, so it was not repeated"
-                elif attempt > 1:
-                    note = f" (after {attempt} attempts)"
-                raise UnavailableError(
-                    f"{method} {path} failed: no answer from {self.base_url} ({reason}){note}",
-                    method=method,
-                    path=path,
-                    detail=reason,
-                ) from None
-            elapsed = (policy.clock() - started) * 1000
-            status = response.status_code
-            logger.debug("%s %s -> %d in %.1f ms", method, path, status, elapsed)
-            if status < 400:
-                return response
-            response.read()
-            if status == 401 and auth and token is not None and not refreshed:
-                refreshed = True
-                attempt -= 1  # the refresh retry does not consume the retry budget
-                self._tokens.invalidate(token)
-                logger.info("%s %s -> 401; refreshing the access token and retrying once", method, path)
-                continue
-            retry_after = parse_retry_after(response.headers.get("Retry-After"))
-            if status == 429:
-                self._count("", "rate_limited")
-            can_retry = status == 429 or (idempotent and status in policy.retry_statuses)
-            if status == 429 and policy.max_rate_limited_attempts is not None:
-                rate_limited += 1
-                can_retry = rate_limited < policy.max_rate_limited_attempts
-                if can_retry:
-                    attempt -= 1  # on the 429 budget, not the failure budget
-            if can_retry and attempt < policy.max_attempts:
-                delay = policy.rate_limit_delay(retry_after, attempt) if status == 429 else policy.backoff(attempt)
-                logger.warning(
-                    "%s %s -> %d; retrying in %.2f s (attempt %d/%d)",
-                    method,
-                    path,
-                    status,
-                    delay,
-                    attempt + 1,
-                    policy.max_attempts,
-                )
-                self._count("", "retries")
-                policy.sleep(delay)
-                continue
-            raise self._error(method, path, response, retry_after, attempt, refreshed)
+                delay = self._after_transport_error(call, exc, attempts, started)
+            else:
+                if response.status_code < 400:
+                    return response
+                delay = self._after_error_status(call, response, attempts, auth)
+            self._count("", "retries")
+            self.retry.sleep(delay)
+
+    def _after_transport_error(
+        self, call: _Call, exc: httpx.TransportError, attempts: Attempts, started: float
+    ) -> float:
+        """The delay before trying again after no answer came, or the :class:`UnavailableError` to raise."""
+        elapsed = (self.retry.clock() - started) * 1000
+        reason = self._redact(f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)
+        delay = attempts.after_exception(exc)
+        if delay is not None:
+            logger.warning(
+                "%s %s failed after %.1f ms (%s); retrying in %.2f s (attempt %d/%d)",
+                call.method,
+                call.path,
+                elapsed,
+                reason,
+                delay,
+                attempts.number + 1,
+                self.retry.max_attempts,
+            )
+            return delay
+        logger.warning("%s %s failed after %.1f ms (%s)", call.method, call.path, elapsed, reason)
+        note = ""
+        if not call.idempotent and not isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout)):
+            note = "; the request may have been applied, so it was not repeated"
+        elif attempts.number > 1:
+            note = f" (after {attempts.number} attempts)"
+        # from None: the httpx exception holds the request, whose body carries the secret for /auth/token.
+        raise UnavailableError(
+            f"{call.method} {call.path} failed: no answer from {self.base_url} ({reason}){note}",
+            method=call.method,
+            path=call.path,
+            detail=reason,
+        ) from None
+
+    def _after_error_status(
+        self, call: _Call, response: httpx.Response, attempts: Attempts, auth: TokenAuth | None
+    ) -> float:
+        """The delay before trying again after an error answer, or the :class:`PiwikError` to raise."""
+        status = response.status_code
+        retry_after = parse_retry_after(response.headers.get("Retry-After"))
+        if status == 429:
+            self._count("", "rate_limited")
+        delay = attempts.after_status(status, retry_after)
+        if delay is None:
+            refreshed = auth is not None and auth.refreshed
+            raise self._error(call.method, call.path, response, retry_after, attempts.number, refreshed)
+        logger.warning(
+            "%s %s -> %d; retrying in %.2f s (attempt %d/%d)",
+            call.method,
+            call.path,
+            status,
+            delay,
+            attempts.number + 1,
+            self.retry.max_attempts,
+        )
+        return delay
+
+    def _send_handling_auth(self, call: _Call, request: httpx.Request, auth: TokenAuth | None) -> httpx.Response:
+        """Drive the ``httpx.Auth`` flow as ``httpx.Client`` does, each request it yields sent by the layer below."""
+        if auth is None:
+            return self._send_single_request(call, request)
+        flow = auth.sync_auth_flow(request)
+        try:
+            request = next(flow)
+            while True:
+                response = self._send_single_request(call, request)
+                try:
+                    request = flow.send(response)
+                except StopIteration:
+                    return response
+        finally:
+            flow.close()
+
+    def _send_single_request(self, call: _Call, request: httpx.Request) -> httpx.Response:
+        waited = self.pacing.acquire(call.kind)
+        if waited:
+            self._count("", "pacing_wait_s", waited)
+        self._count(call.stat_key)
+        started = self.retry.clock()
+        response = self._http.send(request)
+        elapsed = (self.retry.clock() - started) * 1000
+        logger.debug("%s %s -> %d in %.1f ms", call.method, call.path, response.status_code, elapsed)
+        return response
 
     def _error(
         self,

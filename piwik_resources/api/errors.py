@@ -13,6 +13,7 @@ from typing import Any
 
 __all__ = [
     "AuthError",
+    "ConfigurationError",
     "ConflictError",
     "ConsentTemplateApiUnavailable",
     "ErrorItem",
@@ -167,7 +168,20 @@ class ConsentTemplateApiUnavailable(PiwikError):
     """The host does not serve the consent-form-template paths (they are not part of Piwik PRO's API)."""
 
 
-class InsecureBaseUrlError(PiwikError, ValueError):
+class ConfigurationError(PiwikError, ValueError):
+    """A connection setting that is not allowed, refused before any request is sent.
+
+    ``key`` is the setting as the user wrote it (stack config key, environment variable or argument name);
+    the message names it, the value (never a secret) and what is allowed.
+    """
+
+    def __init__(self, message: str, *, key: str | None = None, allowed: str | None = None, **kw: Any) -> None:
+        self.key = key
+        self.allowed = allowed
+        super().__init__(message, **kw)
+
+
+class InsecureBaseUrlError(ConfigurationError):
     """The base URL is not https (plain http is allowed for loopback hosts only) or is malformed."""
 
 

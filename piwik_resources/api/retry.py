@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
-__all__ = ["IDEMPOTENT_METHODS", "NOT_SENT_ERRORS", "RetryPolicy", "parse_retry_after"]
+__all__ = ["IDEMPOTENT_METHODS", "NOT_SENT_ERRORS", "Attempts", "RetryPolicy", "parse_retry_after"]
 
 #: Methods whose repetition cannot change the outcome on Piwik PRO (PUT/PATCH/DELETE set absolute state).
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "PATCH", "DELETE"})
@@ -63,16 +63,69 @@ class RetryPolicy:
             return self.backoff(attempt)
         return max(0.0, min(retry_after, self.max_retry_after))
 
-    def can_retry_status(self, method: str, status: int) -> bool:
+    def can_retry_status(self, method: str, status: int, *, idempotent: bool | None = None) -> bool:
+        """Whether an answer with ``status`` may be retried: 429 always (the service refused the request, so
+        even a POST is safe to repeat), the ``retry_statuses`` only for a request whose repetition changes
+        nothing (``idempotent``, by default derived from ``method``)."""
         if status == 429:
             return True
-        return method.upper() in IDEMPOTENT_METHODS and status in self.retry_statuses
+        if idempotent is None:
+            idempotent = method.upper() in IDEMPOTENT_METHODS
+        return idempotent and status in self.retry_statuses
 
     @staticmethod
-    def can_retry_exception(method: str, exc: Exception) -> bool:
+    def can_retry_exception(method: str, exc: Exception, *, idempotent: bool | None = None) -> bool:
+        """Whether a transport failure may be retried: always when nothing was sent, otherwise only for a
+        request whose repetition changes nothing (``idempotent``, by default derived from ``method``)."""
         if isinstance(exc, NOT_SENT_ERRORS):
             return True
-        return method.upper() in IDEMPOTENT_METHODS and isinstance(exc, httpx.TransportError)
+        if idempotent is None:
+            idempotent = method.upper() in IDEMPOTENT_METHODS
+        return idempotent and isinstance(exc, httpx.TransportError)
+
+
+class Attempts:
+    """The retry budget of one logical request: which try this is, and whether and when to try again.
+
+    :meth:`begin` starts a try; :meth:`after_exception` and :meth:`after_status` return the delay before the
+    next try, or ``None`` when the request must fail now. With ``max_rate_limited_attempts`` set, a retried 429
+    counts on its own budget and gives its try back to ``max_attempts``. (A 401 answered by a token refresh
+    is repeated inside the same try by the auth step, so it costs nothing here.)
+    """
+
+    def __init__(self, policy: RetryPolicy, method: str, *, idempotent: bool | None = None) -> None:
+        self.policy = policy
+        self.method = method.upper()
+        self.idempotent = self.method in IDEMPOTENT_METHODS if idempotent is None else idempotent
+        #: Tries made so far that count against ``policy.max_attempts``.
+        self.number = 0
+        self._rate_limited = 0
+
+    def begin(self) -> int:
+        self.number += 1
+        return self.number
+
+    def after_exception(self, exc: Exception) -> float | None:
+        policy = self.policy
+        if policy.can_retry_exception(self.method, exc, idempotent=self.idempotent) and (
+            self.number < policy.max_attempts
+        ):
+            return policy.backoff(self.number)
+        return None
+
+    def after_status(self, status: int, retry_after: float | None) -> float | None:
+        policy = self.policy
+        can_retry = policy.can_retry_status(self.method, status, idempotent=self.idempotent)
+        if status == 429 and policy.max_rate_limited_attempts is not None:
+            self._rate_limited += 1
+            can_retry = self._rate_limited < policy.max_rate_limited_attempts
+            if can_retry:
+                self.number -= 1  # on the 429 budget, not the failure budget
+        if not can_retry or self.number >= policy.max_attempts:
+            return None
+        if status == 429:
+            return policy.rate_limit_delay(retry_after, self.number)
+        return policy.backoff(self.number)
 
 
 def parse_retry_after(value: str | None, now: Callable[[], float] = time.time) -> float | None:

@@ -17,14 +17,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from piwik_resources.api import PiwikClient, RetryPolicy
+from piwik_resources.api.config import (
+    ENV_BASE_URL,
+    ENV_CLIENT_ID,
+    ENV_CLIENT_SECRET,
+    normalize_base_url,
+    parse_per_minute,
+)
 from piwik_resources.api.pacing import DEFAULT_READS_PER_MINUTE, DEFAULT_WRITES_PER_MINUTE, shared_pacing
 
 CONFIG_BASE_URL = "piwik:baseUrl"
 CONFIG_CLIENT_ID = "piwik:clientId"
 CONFIG_CLIENT_SECRET = "piwik:clientSecret"
-ENV_BASE_URL = "PIWIK_BASE_URL"
-ENV_CLIENT_ID = "PIWIK_CLIENT_ID"
-ENV_CLIENT_SECRET = "PIWIK_CLIENT_SECRET"
 # Request pacing: the service allows 600 reads and 60 writes a minute; an account with other limits (or the
 # emulator, whose limits are switches) sets its own. 0 means "do not pace".
 CONFIG_READS_PER_MINUTE = "piwik:readsPerMinute"
@@ -61,20 +65,6 @@ class Connection:
         return (self.base_url, self.client_id, digest, str(self.reads_per_minute), str(self.writes_per_minute))
 
 
-def _rate(value: Any, key: str, default: int) -> int | None:
-    """A requests-per-minute setting: a whole number >= 0 (0 = unpaced); unset gives the service's default."""
-    text = _text(value)
-    if text is None:
-        return default
-    try:
-        number = int(float(text))
-    except ValueError:
-        number = -1
-    if number < 0 or float(text) != number:
-        raise ValueError(f"{key}: {text!r} is not allowed; allowed: a whole number of requests a minute, 0 = unpaced")
-    return number or None
-
-
 def _text(value: Any) -> str | None:
     if value is None:
         return None
@@ -82,10 +72,22 @@ def _text(value: Any) -> str | None:
     return text or None
 
 
+def _setting(cfg: Mapping[str, Any], env: Mapping[str, str], cfg_key: str, env_key: str) -> tuple[str, Any]:
+    """The value of one setting and the name it was given under: the stack config key if set, else the
+    environment variable (``(env_key, None)`` when neither is set)."""
+    raw = cfg.get(cfg_key)
+    if _text(raw) is not None:
+        return cfg_key, raw
+    return env_key, env.get(env_key)
+
+
 def resolve_connection(config: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> Connection:
     """Combine stack config (keys ``piwik:*``) and environment, config first, key by key.
 
-    Raises :class:`ConnectionNotConfigured` naming every missing setting in both of its spellings.
+    Raises :class:`ConnectionNotConfigured` naming every missing setting in both of its spellings, and
+    :class:`~piwik_resources.api.errors.ConfigurationError` naming the setting (as it was given: config key or
+    environment variable) whose value is not allowed: a base URL that is not https, a rate that is not a whole
+    number from 0 to the maximum.
     """
     cfg = config or {}
     env = os.environ if environ is None else environ
@@ -96,18 +98,19 @@ def resolve_connection(config: Mapping[str, Any] | None = None, environ: Mapping
         ("client_id", CONFIG_CLIENT_ID, ENV_CLIENT_ID),
         ("client_secret", CONFIG_CLIENT_SECRET, ENV_CLIENT_SECRET),
     ):
-        value = _text(cfg.get(cfg_key)) or _text(env.get(env_key))
-        if value is None:
+        key, value = _setting(cfg, env, cfg_key, env_key)
+        text = _text(value)
+        if text is None:
             missing.append(f"{cfg_key} (or environment {env_key})")
         else:
-            values[name] = value
+            values[name] = normalize_base_url(text, key=key) if name == "base_url" else text
     rates: dict[str, int | None] = {}
     for name, cfg_key, env_key, default in (
         ("reads_per_minute", CONFIG_READS_PER_MINUTE, ENV_READS_PER_MINUTE, DEFAULT_READS_PER_MINUTE),
         ("writes_per_minute", CONFIG_WRITES_PER_MINUTE, ENV_WRITES_PER_MINUTE, DEFAULT_WRITES_PER_MINUTE),
     ):
-        raw = cfg.get(cfg_key)
-        rates[name] = _rate(raw if _text(raw) is not None else env.get(env_key), cfg_key, default)
+        key, value = _setting(cfg, env, cfg_key, env_key)
+        rates[name] = parse_per_minute(value, key, default=default)
     if missing:
         raise ConnectionNotConfigured(
             "Piwik PRO connection is not configured: set stack config "
@@ -183,3 +186,12 @@ def clear_clients() -> None:
 def secrets_of(conn: Connection | None) -> list[str]:
     """Strings that must never appear in an error message."""
     return [conn.client_secret] if conn is not None and conn.client_secret else []
+
+
+def configured_secrets(config: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> list[str]:
+    """The client secret as configured, read without judging the other settings, so that an error about a
+    setting that is not allowed can still be scrubbed of it."""
+    env = os.environ if environ is None else environ
+    _, value = _setting(config or {}, env, CONFIG_CLIENT_SECRET, ENV_CLIENT_SECRET)
+    text = _text(value)
+    return [text] if text else []

@@ -174,10 +174,7 @@ class PiwikProvider(ResourceProvider):
         return _connection.resolve_connection(getattr(self, "_config", None))
 
     def _secrets(self) -> list[str]:
-        try:
-            return _connection.secrets_of(self._connection())
-        except ConnectionNotConfigured:
-            return []
+        return _connection.configured_secrets(getattr(self, "_config", None))
 
     def _run(self, op: str, id_: str | None, fn: Callable[[Context], T]) -> T:
         """Run an adapter operation; turn client and configuration errors into a clear ProviderError."""

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any, ClassVar
 
+import pytest
+
 from piwik_resources.api import NotFoundError, ValidationError
+from piwik_resources.providers import _connection
 from piwik_resources.providers._fields import Out, prop
 from piwik_resources.providers._validation import InputsModel
 from piwik_resources.providers.engine import Adapter, Context, PiwikProvider
@@ -70,3 +74,16 @@ class WidgetAdapter(Adapter[WidgetInputs]):
 
 class WidgetProvider(PiwikProvider):
     adapter = WidgetAdapter()
+
+
+@pytest.fixture
+def fake_world(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """An empty store, no PIWIK_* connection in the environment, and no real client built by anyone."""
+    STORE.clear()
+    CALLS.clear()
+    for var in ("PIWIK_BASE_URL", "PIWIK_CLIENT_ID", "PIWIK_CLIENT_SECRET"):
+        monkeypatch.delenv(var, raising=False)
+    # The fake adapter never touches the client; make sure nothing builds a real one.
+    _connection.set_client_factory(lambda conn: object())  # type: ignore[arg-type,return-value]
+    yield
+    _connection.set_client_factory(None)

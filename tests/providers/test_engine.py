@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -12,21 +11,12 @@ from piwik_resources.providers import _connection
 from piwik_resources.providers._values import UNKNOWN
 from piwik_resources.providers.engine import ProviderError
 
-from .fake import CALLS, STORE, WidgetProvider
+from .fake import STORE, WidgetProvider, fake_world  # noqa: F401 (fake_world: the fixture of pytestmark)
 
 PROV = "serialized-provider-blob"
 
 
-@pytest.fixture(autouse=True)
-def _clean(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    STORE.clear()
-    CALLS.clear()
-    for var in ("PIWIK_BASE_URL", "PIWIK_CLIENT_ID", "PIWIK_CLIENT_SECRET"):
-        monkeypatch.delenv(var, raising=False)
-    # The fake adapter never touches the client; make sure nothing builds a real one.
-    _connection.set_client_factory(lambda conn: object())  # type: ignore[arg-type,return-value]
-    yield
-    _connection.set_client_factory(None)
+pytestmark = pytest.mark.usefixtures("fake_world")
 
 
 def provider(configured: bool = True) -> WidgetProvider:
@@ -263,13 +253,13 @@ def test_client_cache_is_shared_per_connection() -> None:
 
     _connection.set_client_factory(factory)
     a = _connection.resolve_connection(
-        {"piwik:baseUrl": "http://h", "piwik:clientId": "i", "piwik:clientSecret": "s"}, environ={}
+        {"piwik:baseUrl": "https://h", "piwik:clientId": "i", "piwik:clientSecret": "s"}, environ={}
     )
     b = _connection.resolve_connection(
-        {"piwik:baseUrl": "http://h", "piwik:clientId": "i", "piwik:clientSecret": "s"}, environ={}
+        {"piwik:baseUrl": "https://h", "piwik:clientId": "i", "piwik:clientSecret": "s"}, environ={}
     )
     c = _connection.resolve_connection(
-        {"piwik:baseUrl": "http://h", "piwik:clientId": "j", "piwik:clientSecret": "s"}, environ={}
+        {"piwik:baseUrl": "https://h", "piwik:clientId": "j", "piwik:clientSecret": "s"}, environ={}
     )
     assert _connection.client_for(a) is _connection.client_for(b)
     assert _connection.client_for(c) is not _connection.client_for(a)
