@@ -19,6 +19,7 @@ from urllib.parse import urlparse
 
 import pulumi
 
+from piwik_resources.api.models import GEOLOCATION_LEVEL_VALUES
 from piwik_resources.resources import (
     ConsentTemplate,
     ConsentTemplateArgs,
@@ -138,7 +139,7 @@ class CnilExemptSiteArgs:
 
 #: The one resource property whose component argument has another name.
 ARG_OF_PROPERTY = {"privacy_cookie_expiration_period": "cookie_lifetime_seconds"}
-GEOLOCATION_LEVELS = ("none", "City", "Region", "Country", "Continent")
+GEOLOCATION_LEVELS = GEOLOCATION_LEVEL_VALUES  # the API enumeration, spelled once in api/models.py
 
 
 def _site_props(args: CnilExemptSiteArgs) -> dict[str, dict[str, Any]]:
