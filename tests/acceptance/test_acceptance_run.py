@@ -17,6 +17,7 @@ import pytest
 from pulumi import automation as auto
 
 from piwik_resources.api import PiwikClient
+from piwik_resources.components.compliance import REQUIREMENTS
 from tests.acceptance.target import apps_named, client_of, real_account, real_account_configured, run_prefix, sweep
 from tests.fixtures.emulator import Emulator
 from tests.fixtures.engine import StackFactory
@@ -138,7 +139,7 @@ def test_local_stack_end_to_end(project_stack: StackFactory, target: Emulator, r
     for key, out in sites.items():
         assert _app(target, out["site_id"])["name"] == f"{prefix}{key}"
         assert out["site_id"] in out["installation_code"]
-        assert len(out["compliance_report"]) == 20
+        assert len(out["compliance_report"]) == len(REQUIREMENTS)
     again = st.up()
     assert again.summary.resource_changes == {"same": sum(up.summary.resource_changes.values())}
     assert st.destroy().summary.result == "succeeded"
