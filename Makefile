@@ -13,12 +13,14 @@ EMULATOR_PORT ?= 8089
 export PULUMI_SKIP_UPDATE_CHECK := true
 export PULUMI_CONFIG_PASSPHRASE ?= local-emulator
 
-.PHONY: help install toolchain up down emulator test lint typecheck bench mutation clean
+.PHONY: help install toolchain up down emulator test lint typecheck bench mutation clean acceptance acceptance-sweep
 
 help:
 	@echo "make up     - install everything, start the emulator, pulumi up of the '$(STACK)' stack, print the report"
 	@echo "make test   - install everything, then ruff, mypy --strict and the whole pytest suite"
 	@echo "make bench  - the benchmarks in bench/ (prints figures)"
+	@echo "make acceptance       - provider cycle + local stack on PIWIK_ACCEPTANCE_* (default: the emulator)"
+	@echo "make acceptance-sweep - delete the apps earlier acceptance runs left on PIWIK_ACCEPTANCE_*"
 	@echo "make mutation - mutmut over compliance.py, the provider engine and the settings adapter; prints the score"
 	@echo "make dist   - the release artifacts: sdist and wheel in dist/ (python -m build)"
 
@@ -69,6 +71,14 @@ mutation: install
 	rm -rf mutants
 	$(VENV)/bin/mutmut run --max-children $$(nproc) > mutants.log 2>&1 || { tail -c 3000 mutants.log; exit 1; }
 	@$(PY) tools/mutation_score.py
+
+# Opt-in run against a sandbox account (README, "Acceptance run on a real account"): every app it makes carries
+# a run prefix and is removed at the end, also after a failure; without PIWIK_ACCEPTANCE_* it uses the emulator.
+acceptance: install toolchain
+	$(PY) -m pytest tests/acceptance -v -s -p no:cacheprovider
+
+acceptance-sweep: install
+	$(PY) -m tests.acceptance.target
 
 # Its own .PHONY line, so that other branches' additions to the list above merge without a conflict.
 .PHONY: dist

@@ -14,7 +14,7 @@ from types import FrameType
 from .config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_ORGANIZATION, ApiClient, Config
 from .server import EmulatorServer
 from .store import Store
-from .switches import DEFAULT_READ_LIMIT, DEFAULT_TOKEN_TTL, DEFAULT_WRITE_LIMIT, Switches
+from .switches import DEFAULT_READ_LIMIT, DEFAULT_TOKEN_TTL, DEFAULT_WRITE_LIMIT, PUBLISH_MODES, Switches
 
 
 def _rate(text: str) -> float:
@@ -82,7 +82,49 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--throttle-rate", type=_rate, default=0.0, help="share of requests answered 429, Retry-After 1")
     p.add_argument("--apps-limit", type=int, default=None, help="number of apps after which create answers 409")
+    p.add_argument(
+        "--capture-requests",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="append every API request as received to FILE (JSON lines, secrets redacted)",
+    )
+    _add_variants(p)
     return p
+
+
+def _seconds(text: str) -> float:
+    value = float(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0 seconds, got {text}")
+    return value
+
+
+def _add_variants(p: argparse.ArgumentParser) -> None:
+    """The behaviours the published specs leave open (docs/emulator.md, "Variants")."""
+    p.add_argument(
+        "--publish-mode",
+        choices=PUBLISH_MODES,
+        default="async",
+        help="publishing the Tag Manager draft answers 202 + operation (async) or 204 without one (sync)",
+    )
+    p.add_argument(
+        "--republish-unchanged-error",
+        action="store_true",
+        help="publishing a draft with no change answers 400 (nothing to publish)",
+    )
+    p.add_argument(
+        "--tag-delay",
+        type=_seconds,
+        default=0.0,
+        metavar="SECONDS",
+        help="the Piwik PRO tag of a new app appears only after this delay",
+    )
+    p.add_argument(
+        "--refuse-client-app-ids",
+        action="store_true",
+        help="an app create with a client-chosen id answers 400",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -105,6 +147,10 @@ def main(argv: list[str] | None = None) -> int:
         throttle_rate=args.throttle_rate,
         token_ttl=args.token_ttl,
         apps_limit=args.apps_limit,
+        publish_mode=args.publish_mode,
+        republish_unchanged_error=args.republish_unchanged_error,
+        tag_delay=args.tag_delay,
+        refuse_client_app_ids=args.refuse_client_app_ids,
         audit_log_forbidden=args.audit_log_forbidden,
     )
     config = Config(
@@ -115,6 +161,7 @@ def main(argv: list[str] | None = None) -> int:
         client_secret=args.client_secret,
         organization=args.organization,
         switches=switches,
+        capture_file=args.capture_requests,
         client_email=args.client_email,
         extra_clients=tuple(args.extra_client),
     )

@@ -234,7 +234,11 @@ def create_app(req: Request) -> Response:
                 )
             ]
         )
-    app_id = attributes.get("id") or data.get("id") or new_id()
+    chosen = attributes.get("id") or data.get("id")
+    if chosen is not None and req.config.switches.refuse_client_app_ids:
+        # Variant `refuse_client_app_ids`: the spec documents no client-chosen app id (docs/emulator.md).
+        raise _form_errors([("id", "error.default", "This form should not contain extra fields.")])
+    app_id = chosen or new_id()
     if not is_uuid(app_id):
         raise _form_errors([("id", "error.default", "This is not a valid UUID.")])
     if req.tx.get(kinds.APP, app_id) is not None:

@@ -41,6 +41,8 @@ class Config:
     client_secret: str = DEFAULT_CLIENT_SECRET
     organization: str = DEFAULT_ORGANIZATION
     switches: Switches = field(default_factory=Switches)
+    #: Where to append every API request as received (see request_capture.py); None = nowhere.
+    capture_file: Path | None = None
     #: E-mail of the default client (None: ``api@<account host>``).
     client_email: str | None = None
     extra_clients: tuple[ApiClient, ...] = ()

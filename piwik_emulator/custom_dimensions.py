@@ -20,7 +20,19 @@ SCOPES = ("session", "event")
 EXTRACTION_TARGETS = ("page_title_regex", "page_url_regex", "page_query_parameter")
 # Slots per scope: the spec gives no numbers; the official MCP client notes "max is 200 per scope type".
 SLOTS_AVAILABLE = {"session": 200, "event": 200, "product": 20}
-WRITABLE = ("website_id", "name", "active", "case_sensitive", "scope", "slot", "extractions", "tracking_id")
+# `description` is not in the published schema (which does not forbid extra attributes), but the vendor's own
+# client sends it, so the emulator keeps it.
+WRITABLE = (
+    "website_id",
+    "name",
+    "active",
+    "case_sensitive",
+    "scope",
+    "slot",
+    "extractions",
+    "tracking_id",
+    "description",
+)
 
 
 def _website(req: Request, value: str | None, *, parameter: str | None = None, pointer: str | None = None) -> str:
@@ -58,6 +70,8 @@ def _check(attributes: dict[str, Any]) -> None:
             raise analytics_error(400, "Invalid extraction target.", pointer=f"{pointer}/target")
         if not isinstance(item.get("pattern"), str) or not item["pattern"]:
             raise analytics_error(400, "This field may not be blank.", pointer=f"{pointer}/pattern")
+    if not isinstance(attributes.get("description", ""), str):
+        raise analytics_error(400, "Not a valid string.", pointer=f"{base}/description")
 
 
 def _document(dimension: dict[str, Any]) -> dict[str, Any]:
@@ -93,6 +107,7 @@ def create(req: Request) -> Response:
             "extractions": attributes.get("extractions", []),
             "scope": scope,
             "slot": slot,
+            "description": attributes.get("description", ""),
         },
     }
     req.tx.put(kinds.CUSTOM_DIMENSION, dimension_id, stored, parent=website_id)
@@ -145,6 +160,7 @@ def replace(req: Request) -> Response:
         active=attributes["active"],
         case_sensitive=attributes["case_sensitive"],
         extractions=attributes.get("extractions", []),
+        description=attributes.get("description", ""),
     )
     req.tx.put(kinds.CUSTOM_DIMENSION, dimension["id"], dimension, parent=current["website_id"])
     return json_response(200, {"data": _document(dimension)})

@@ -62,6 +62,8 @@ ROUTES: list[tuple[str, str, Handler]] = [
         "/api/container-settings/v1/organization/{organization}/opt-out-code",
         container_settings.get_opt_out_code,
     ),
+    ("GET", "/api/container-settings/v1/app/{app_id}/settings", container_settings.get_app_settings),
+    ("GET", "/api/container-settings/v1/app/{app_id}/installation-code", container_settings.get_installation_code),
     ("GET", "/api/audit-log/v1/entries", audit_log.list_entries),
     ("GET", consent_templates.BASE_PATH, consent_templates.list_templates),
     ("GET", consent_templates.ITEM_PATH, consent_templates.get_template),

@@ -14,6 +14,7 @@ from . import admin, auth
 from .config import Config
 from .errors import ApiError, Family, family_for, generic, unauthorized
 from .messages import Request, Response
+from .request_capture import RequestCapture
 from .request_log import RequestLog
 from .router import PUBLIC_PATHS, ROUTER
 from .store import Store
@@ -32,6 +33,7 @@ class EmulatorServer(ThreadingHTTPServer):
         self.request_log = RequestLog()
         self.limiter = RateLimiter()
         self.faults = Faults()
+        self.capture = RequestCapture(config.capture_file) if config.capture_file is not None else None
         super().__init__((config.host, config.port), EmulatorHandler)
 
     @property
@@ -81,6 +83,12 @@ class EmulatorHandler(BaseHTTPRequestHandler):
         family = family_for(path)
         switches = server.config.switches
 
+        def log(status: int | None, fault: str | None) -> None:
+            server.request_log.record(method, path, template, status, fault)
+            if server.capture is not None:
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                server.capture.record(method, path, query, headers, body, status)
+
         if switches.latency_ms > 0:
             time.sleep(switches.latency_ms / 1000)
         if switches.rate_limit_enabled and path not in PUBLIC_PATHS:
@@ -89,32 +97,32 @@ class EmulatorHandler(BaseHTTPRequestHandler):
             if retry_after is not None:
                 response = generic(family, 429, "Too Many Requests").response
                 response.headers["Retry-After"] = str(retry_after)
-                server.request_log.record(method, path, template, 429, "rate_limited")
+                log(429, "rate_limited")
                 self._send(response)
                 return
         plan = server.faults.plan(switches, method, path)
         if plan.throttle and path not in PUBLIC_PATHS:
             response = generic(family, 429, "Too Many Requests").response
             response.headers["Retry-After"] = str(switches.throttle_retry_after)
-            server.request_log.record(method, path, template, 429, "throttled")
+            log(429, "throttled")
             self._send(response)
             return
         if plan.drop:
-            server.request_log.record(method, path, template, None, "drop")
+            log(None, "drop")
             self._drop()
             return
         if plan.error:
             response = generic(family, 503, "Service temporarily unavailable (injected fault)").response
-            server.request_log.record(method, path, template, 503, "error")
+            log(503, "error")
             self._send(response)
             return
 
         response = self._dispatch(method, path, query, body, family)
         if plan.drop_after_commit:
-            server.request_log.record(method, path, template, response.status, "drop_after_commit")
+            log(response.status, "drop_after_commit")
             self._drop()
             return
-        server.request_log.record(method, path, template, response.status, None)
+        log(response.status, None)
         self._send(response)
 
     def _dispatch(self, method: str, path: str, query: str, body: bytes, family: Family) -> Response:

@@ -1,7 +1,11 @@
-"""Test switches: latency, per-minute rate-limit buckets (429 + Retry-After) and injected faults.
+"""Test switches: latency, per-minute rate-limit buckets (429 + Retry-After), injected faults, and the variants.
 
 None of this exists in the real service except the rate limits (600 reads / 60 writes per minute,
-announced June 2025; their exact scope and 429 body are not published).
+announced June 2025; their exact scope and 429 body are not published). The variants are behaviours the
+published specs leave open, each of which a real account might show (docs/emulator.md, "Variants"):
+``publish_mode`` (``async``: 202 + operation; ``sync``: 204 without one), ``republish_unchanged_error`` (400 when
+the draft has nothing to publish), ``tag_delay`` (a new app's Piwik PRO tag appears only after that many
+seconds) and ``refuse_client_app_ids`` (400 when an app create carries a client-chosen id).
 """
 
 from __future__ import annotations
@@ -35,6 +39,10 @@ class Switches:
     token_ttl: int = DEFAULT_TOKEN_TTL
     apps_limit: int | None = None
     fault_paths: list[str] | None = None
+    publish_mode: str = "async"
+    republish_unchanged_error: bool = False
+    tag_delay: float = 0.0
+    refuse_client_app_ids: bool = False
     #: The audit log answers 403, as for credentials without the owner permission it needs.
     audit_log_forbidden: bool = False
 
@@ -55,8 +63,13 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "token_ttl": (int,),
     "apps_limit": (int, type(None)),
     "fault_paths": (list, type(None)),
+    "publish_mode": (str,),
+    "republish_unchanged_error": (bool,),
+    "tag_delay": (int, float),
+    "refuse_client_app_ids": (bool,),
     "audit_log_forbidden": (bool,),
 }
+PUBLISH_MODES = ("async", "sync")
 
 
 def validate_update(update: Any) -> dict[str, Any]:
@@ -79,12 +92,16 @@ def validate_update(update: Any) -> dict[str, Any]:
             raise ValueError(f"switch 'throttle_retry_after' must be >= 0, got {value}")
         if key == "token_ttl" and value < 1:
             raise ValueError(f"switch 'token_ttl' must be >= 1, got {value}")
+        if key == "publish_mode" and value not in PUBLISH_MODES:
+            raise ValueError(f"switch 'publish_mode' must be one of {list(PUBLISH_MODES)}, got {value!r}")
+        if key == "tag_delay" and value < 0:
+            raise ValueError(f"switch 'tag_delay' must be >= 0 seconds, got {value}")
         if key == "fault_paths" and value is not None:
             for pattern in value:
                 if not isinstance(pattern, str):
                     raise ValueError("fault_paths must be a list of regular expressions")
                 re.compile(pattern)
-        clean[key] = float(value) if key.endswith("_rate") else value
+        clean[key] = float(value) if key.endswith("_rate") or key == "tag_delay" else value
     return clean
 
 

@@ -99,13 +99,13 @@ LIST_ATTRIBUTES = (
     "created_at",
     "updated_at",
 )
-# Writable template_options of the `piwik` template (request schema), with the spec's defaults.
-PIWIK_OPTION_DEFAULTS: dict[str, Any] = {
-    "link_tracking": True,
-    "js_error_tracking": True,
-    "track_page_view": True,
-    "piwik_custom_dimensions": [],
+# The `default`s the spec gives for template_options, per template (the tags create/edit request schemas:
+# only the "Piwik PRO tag" variant has any; tests/emulator/test_contract.py compares this table with the file).
+TEMPLATE_OPTION_DEFAULTS: dict[str, dict[str, Any]] = {
+    "piwik": {"link_tracking": True, "js_error_tracking": True, "track_page_view": True},
 }
+# What a `piwik` tag shows when unset: the spec's defaults, and no custom dimension (an emulator choice).
+PIWIK_OPTION_DEFAULTS: dict[str, Any] = {**TEMPLATE_OPTION_DEFAULTS["piwik"], "piwik_custom_dimensions": []}
 PIWIK_OPTION_TYPES: dict[str, type | tuple[type, ...]] = {
     "link_tracking": bool,
     "content_tracking": str,
@@ -215,7 +215,15 @@ def require_owned(req: Request, app_id: str, kind: str, noun: str) -> dict[str, 
 
 
 def _require_tag(req: Request, app_id: str) -> dict[str, Any]:
-    return require_owned(req, app_id, kinds.TAG, "tag")
+    tag = require_owned(req, app_id, kinds.TAG, "tag")
+    if tag.get("visible_from", 0) > req.now:
+        raise not_found(Family.TAG_MANAGER, "tag", tag["id"], "tag_id")
+    return tag
+
+
+def visible_tags(req: Request, app_id: str) -> list[dict[str, Any]]:
+    """The app's tags, less the Piwik PRO tag of a new app while the `tag_delay` variant hides it."""
+    return [t for t in req.tx.list(kinds.TAG, parent=app_id) if t.get("visible_from", 0) <= req.now]
 
 
 # ---------------------------------------------------------------- container bootstrap and draft state
@@ -255,6 +263,9 @@ def create_container(req: Request, app_id: str) -> None:
         [trigger_id],
     )
     tag["is_published"] = True
+    if req.config.switches.tag_delay > 0:
+        # Variant `tag_delay`: the container of a new app gets its Piwik PRO tag only after a while.
+        tag["visible_from"] = req.now + req.config.switches.tag_delay
     req.tx.put(kinds.TAG, tag["id"], tag, parent=app_id)
     published_id, draft_id = new_id(), new_id()
     req.tx.put(
@@ -347,7 +358,7 @@ def _new_tag(req: Request, app_id: str, attributes: dict[str, Any], triggers: li
 
 def tag_attributes(req: Request, tag: dict[str, Any]) -> dict[str, Any]:
     stored = tag["attributes"]
-    options = dict(stored["template_options"])
+    options = {**TEMPLATE_OPTION_DEFAULTS.get(stored["template"], {}), **stored["template_options"]}
     if stored["template"] == "piwik":
         options = {**PIWIK_OPTION_DEFAULTS, **options, **_tracker_options(req, tag["app_id"])}
     # The response schemas require a non-empty `code` for every template; template tags have none in
@@ -590,7 +601,7 @@ def list_tags(req: Request) -> Response:
     app_id = require_app(req)
     limit = int_param(req, "page[limit]", 10, 1)
     offset = int_param(req, "page[offset]", 0, 0)
-    tags = req.tx.list(kinds.TAG, parent=app_id)
+    tags = visible_tags(req, app_id)
     query = req.query
     templates = query.get("filter[template]", []) + query.get("filter[template][]", [])
     for template in templates:

@@ -13,7 +13,7 @@ from typing import Any
 from . import kinds
 from .errors import tm_error
 from .jsonapi import new_id, timestamp
-from .messages import Request, Response, json_response
+from .messages import Request, Response, json_response, no_content
 from .tag_manager import (
     API_USER,
     apply_sort,
@@ -23,6 +23,7 @@ from .tag_manager import (
     require_owned,
     sort_keys,
     versions_of,
+    visible_tags,
 )
 
 VERSION_TYPES = ("published", "draft", "historic")
@@ -98,8 +99,13 @@ def publish_draft(req: Request) -> Response:
     app_id = require_app(req)
     now = timestamp(req.now)
     draft = _one(req, app_id, "draft")
+    switches = req.config.switches
+    if switches.republish_unchanged_error and not draft["has_changes"]:
+        # Variant `republish_unchanged_error` (docs/emulator.md): the spec does not say what publishing an
+        # unchanged draft answers; this variant refuses it, as some Tag Manager builds do.
+        raise tm_error(400, "BAD_REQUEST_ERROR", "Nothing to publish: the draft has no changes", pointer="/data")
     previous = versions_of(req, app_id, "published")
-    tags = req.tx.list(kinds.TAG, parent=app_id)
+    tags = visible_tags(req, app_id)
     published_id = new_id()
     published = {
         "id": published_id,
@@ -166,6 +172,10 @@ def publish_draft(req: Request) -> Response:
         },
         parent=app_id,
     )
+    if switches.publish_mode == "sync":
+        # Variant `publish_mode: sync`: applied, answered 204 without an operation (the vendor's client
+        # accepts both answers).
+        return no_content()
     body = {
         "data": {
             "id": draft["id"],

@@ -12,7 +12,7 @@ from importlib import metadata
 import click
 
 #: Modules that add a subcommand to `main` when imported, in the order `--help` lists them.
-SUBCOMMANDS: tuple[str, ...] = ("watch", "evidence", "pr_preview", "policy_pack")
+SUBCOMMANDS: tuple[str, ...] = ("doctor", "watch", "evidence", "pr_preview", "policy_pack")
 
 
 def _version() -> str:

@@ -31,16 +31,21 @@ class CnilAccountArgs:
     __pydantic_config__ = ConfigDict(extra="forbid")
 
 
+def global_settings(args: CnilAccountArgs) -> dict[str, Any]:
+    """The GlobalTrackerSettings properties the account gets (what `piwik-cnil doctor` compares too)."""
+    return {
+        "ip_masking_level": args.ip_masking_level,
+        "use_masked_ip_for_enrichment": True,
+        "fingerprinting_across_websites": False,
+        "geolocation_level": args.geolocation_level,
+    }
+
+
 class CnilAccount(pulumi.ComponentResource):
     ip_masking_level: pulumi.Output[int | None]
 
     def __init__(self, name: str, args: CnilAccountArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        props: dict[str, Any] = {
-            "ip_masking_level": args.ip_masking_level,
-            "use_masked_ip_for_enrichment": True,
-            "fingerprinting_across_websites": False,
-            "geolocation_level": args.geolocation_level,
-        }
+        props = global_settings(args)
         problems = [v.text() for v in violations("GlobalTrackerSettings", props)]
         if isinstance(args.ip_masking_level, bool) or args.ip_masking_level not in (0, 1, 2, 3, 4):
             problems.append(f"ip_masking_level: {args.ip_masking_level!r} is not allowed; allowed: 1, 2, 3, 4")

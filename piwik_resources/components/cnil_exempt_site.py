@@ -19,6 +19,7 @@ from urllib.parse import urlparse
 
 import pulumi
 
+from piwik_resources.api.models import GEOLOCATION_LEVEL_VALUES
 from piwik_resources.resources import (
     ConsentTemplate,
     ConsentTemplateArgs,
@@ -37,7 +38,7 @@ from piwik_resources.resources import (
     TrackerSettings,
     TrackerSettingsArgs,
 )
-from piwik_resources.resources.opt_out_form import OptOutForm
+from piwik_resources.resources.opt_out_form import InstallationCode, InstallationCodeArgs, OptOutForm
 
 from .compliance import (
     BY_KEY,
@@ -138,7 +139,7 @@ class CnilExemptSiteArgs:
 
 #: The one resource property whose component argument has another name.
 ARG_OF_PROPERTY = {"privacy_cookie_expiration_period": "cookie_lifetime_seconds"}
-GEOLOCATION_LEVELS = ("none", "City", "Region", "Country", "Continent")
+GEOLOCATION_LEVELS = GEOLOCATION_LEVEL_VALUES  # the API enumeration, spelled once in api/models.py
 
 
 def _site_props(args: CnilExemptSiteArgs) -> dict[str, dict[str, Any]]:
@@ -310,8 +311,7 @@ class CnilExemptSite(pulumi.ComponentResource):
             retention_months=args.attestations.retention_months or MAX_RETENTION_MONTHS,
         )
         self.opt_out_code = self.opt_out_form.code
-        # The OpenAPI files this project is built to publish no installation-code path (see README).
-        self.installation_code = pulumi.Output.from_input(None)
+        self.installation_code = self.installation.code
         self.privacy_policy = pulumi.Output.from_input(privacy_policy_paragraphs(facts))
         self.consent_message = pulumi.Output.from_input(dict(args.consent_messages))
 
@@ -377,6 +377,7 @@ class CnilExemptSite(pulumi.ComponentResource):
             f"{name}-tags", SiteTagsArgs(site_id=site_id), pulumi.ResourceOptions.merge(child, self._after_tag())
         )
         self.opt_out_form = OptOutForm(f"{name}-opt-out", opts=child)
+        self.installation = InstallationCode(f"{name}-install", InstallationCodeArgs(site_id=site_id), child)
 
     def _after_tag(self) -> pulumi.ResourceOptions:
         # Listed once the Piwik PRO tag is set, so the first report sees the tag as this stack left it.

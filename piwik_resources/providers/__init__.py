@@ -6,7 +6,7 @@ Importing this package has no side effects (the provider process imports it to u
 from .consent_template import ConsentTemplateProvider
 from .custom_dimension import CustomDimensionProvider
 from .engine import Adapter, Context, PiwikProvider, ProviderError
-from .opt_out_form import OptOutFormProvider
+from .opt_out_form import InstallationCodeProvider, OptOutFormProvider
 from .site import SiteProvider
 from .site_custom_dimensions import SiteCustomDimensionsProvider
 from .site_privacy import SitePrivacyProvider
@@ -20,6 +20,7 @@ __all__ = [
     "Context",
     "CustomDimensionProvider",
     "GlobalTrackerSettingsProvider",
+    "InstallationCodeProvider",
     "OptOutFormProvider",
     "PiwikProvider",
     "ProviderError",

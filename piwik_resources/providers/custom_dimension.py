@@ -74,6 +74,14 @@ class CustomDimensionInputs(InputsModel):
         replace=True,
         ge=1,
     )
+    description: str | None = prop(
+        None,
+        api="description",
+        doc="What the dimension holds (not in the published schema; the vendor's own client sends it).",
+        allowed="up to 2000 characters",
+        computed=True,
+        max_length=2000,
+    )
     adopt_id: str | None = prop(
         None,
         doc="An existing dimension to take under management instead of creating one.",
@@ -103,6 +111,7 @@ def _outputs(dim: CustomDimension, adopt_id: str | None) -> dict[str, Any]:
         "case_sensitive": dim.case_sensitive,
         "extractions": _extractions(dim),
         "slot": dim.slot,
+        "description": dim.description or "",
         "adopt_id": adopt_id,
         "dimension_id": dim.id,
         "tracking_id": dim.tracking_id,
@@ -135,6 +144,9 @@ class CustomDimensionAdapter(Adapter[CustomDimensionInputs]):
         slot = current.slot if current is not None else inputs.slot
         if slot is not None:
             body["slot"] = slot
+        description = inputs.description if inputs.description is not None else (current and current.description)
+        if description:
+            body["description"] = description
         return body
 
     def _converge(self, ctx: Context, dim: CustomDimension, inputs: CustomDimensionInputs) -> CustomDimension:
@@ -156,6 +168,7 @@ class CustomDimensionAdapter(Adapter[CustomDimensionInputs]):
             "case_sensitive": dim.case_sensitive,
             "extractions": _extractions(dim),
             "slot": dim.slot,
+            "description": dim.description,
         }
         if all(same(v, current.get(k)) for k, v in body.items()):
             return dim
@@ -234,6 +247,8 @@ class CustomDimensionAdapter(Adapter[CustomDimensionInputs]):
         }
         if dim.slot is not None:
             body["slot"] = dim.slot
+        if dim.description:
+            body["description"] = dim.description
         ctx.client.custom_dimensions.update(id_, site_id, body)
 
 

@@ -8,7 +8,8 @@ lost (timeout, 5xx, dropped connection) the provider looks the app up by that UU
 UUID is derived from the account and the resource's identity in the program — project, stack and resource name,
 the ``creation_key`` the Site resource sets (see :func:`app_id_for`) — so a create repeated after an interrupted
 `pulumi up` (whose answer, and so whose id, never reached the state) finds the app it made, while two Sites
-never share an app, whatever their names and URLs.
+never share an app, whatever their names and URLs. An account that refuses a client-chosen id (400) gets apps
+with a server-chosen id, recognised after a lost answer by name and URLs (docs/client.md, "Open variants").
 
 Deleting an app erases every visit it ever collected, so delete never takes that lightly: an adopted app
 (``adopt_id``) is only forgotten — left as it is, with its settings — and a created app is deleted only when its
@@ -228,12 +229,15 @@ class SiteAdapter(Adapter[SiteInputs]):
     def _create_once(self, ctx: Context, inputs: SiteInputs) -> App:
         app_id = app_id_for(ctx.client.base_url, inputs)
         attrs = self._desired(inputs)
+        if ctx.client.apps.client_ids_refused:
+            return self._create_server_chosen(ctx, inputs)
         for attempt in range(1, CREATE_ATTEMPTS + 1):
             try:
                 return ctx.client.apps.create(attrs, app_id=app_id)
             except (UnavailableError, ServerError, ValidationError) as exc:
                 if isinstance(exc, ValidationError) and "already exists" not in str(exc):
-                    raise
+                    # A 400 applies nothing: an account that refuses client-chosen ids gets a server-chosen one.
+                    return self._create_server_chosen(ctx, inputs)
                 # The POST may have been applied even though no answer came back: look for the app by the id
                 # we chose before sending anything again.
                 try:
@@ -246,6 +250,25 @@ class SiteAdapter(Adapter[SiteInputs]):
                         app_id = str(uuid.uuid4())
                     continue
                 return self._converge(ctx, app, inputs)
+        raise AssertionError("unreachable")
+
+    def _create_server_chosen(self, ctx: Context, inputs: SiteInputs) -> App:
+        """Create without an id; after a lost answer, the app that appeared with this name and these URLs
+        since just before the POST is the one it made (docs/client.md, "Open variants")."""
+        apps = ctx.client.apps
+        before = apps.ids_named(inputs.name)
+        for attempt in range(1, CREATE_ATTEMPTS + 1):
+            try:
+                app = apps.create(self._desired(inputs))
+            except (UnavailableError, ServerError):
+                found = apps.appeared(inputs.name, inputs.urls, before)
+                if found is not None:
+                    return self._converge(ctx, found, inputs)
+                if attempt == CREATE_ATTEMPTS:
+                    raise
+                continue
+            apps.client_ids_refused = True
+            return app
         raise AssertionError("unreachable")
 
     def read(self, ctx: Context, id_: str, state: dict[str, Any]) -> dict[str, Any] | None:

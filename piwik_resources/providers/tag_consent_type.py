@@ -18,6 +18,7 @@ from typing import Any, ClassVar
 
 from piwik_resources.api import NotFoundError, Tag
 from piwik_resources.api.models import ConsentType
+from piwik_resources.api.services.tag_manager import TagWaitTimeoutError
 
 from ._fields import Out, prop
 from ._validation import InputsModel
@@ -137,10 +138,15 @@ class TagConsentTypeAdapter(Adapter[TagConsentTypeInputs]):
                 ) from None
         template = inputs.template or DEFAULT_TEMPLATE
         try:
-            listed = ctx.client.tags.list(inputs.site_id, template=template)
-            tags = [t for t in listed if t.template == template]
+            if template == DEFAULT_TEMPLATE:
+                # A new app's container may get its Piwik PRO tag a little later: wait for it, bounded.
+                tags = ctx.client.tags.wait_for_template(inputs.site_id, template)
+            else:
+                tags = [t for t in ctx.client.tags.list(inputs.site_id, template=template) if t.template == template]
         except NotFoundError:
             raise ProviderError(f"TagConsentType: site_id: app {inputs.site_id} does not exist") from None
+        except TagWaitTimeoutError as err:
+            raise ProviderError(f"TagConsentType: {err}") from None
         if len(tags) != 1:
             found = ", ".join(f"{t.id} ({t.name!r})" for t in tags) or "none"
             raise ProviderError(

@@ -1,4 +1,7 @@
-"""OptOutForm: the organization's opt-out form code, to paste into the privacy policy page (read-only).
+"""OptOutForm and InstallationCode: the codes to paste into the website (read-only).
+
+OptOutForm: the organization's opt-out form code, for the privacy policy page. InstallationCode: an app's
+container installation code, for every page of the site.
 
 Its Args and Outputs are generated from the declarations in piwik_resources/providers/opt_out_form.py.
 """
@@ -8,10 +11,10 @@ from __future__ import annotations
 import pulumi
 import pulumi.dynamic
 
-from piwik_resources.providers.opt_out_form import OptOutFormProvider
+from piwik_resources.providers.opt_out_form import InstallationCodeProvider, OptOutFormProvider
 
 from ._base import props_of
-from ._gen.opt_out_form import OptOutFormArgs, OptOutFormOutputs
+from ._gen.opt_out_form import InstallationCodeArgs, InstallationCodeOutputs, OptOutFormArgs, OptOutFormOutputs
 
 
 class OptOutForm(OptOutFormOutputs, pulumi.dynamic.Resource, module="piwik", name="OptOutForm"):
@@ -24,4 +27,13 @@ class OptOutForm(OptOutFormOutputs, pulumi.dynamic.Resource, module="piwik", nam
         super().__init__(OptOutFormProvider(), resource_name, props, opts)
 
 
-__all__ = ["OptOutForm", "OptOutFormArgs"]
+class InstallationCode(InstallationCodeOutputs, pulumi.dynamic.Resource, module="piwik", name="InstallationCode"):
+    """Type token ``pulumi-python:dynamic/piwik:InstallationCode``; id = the app id."""
+
+    def __init__(
+        self, resource_name: str, args: InstallationCodeArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__(InstallationCodeProvider(), resource_name, props_of(args, self.OUTPUT_ONLY), opts)
+
+
+__all__ = ["InstallationCode", "InstallationCodeArgs", "OptOutForm", "OptOutFormArgs"]

@@ -164,6 +164,7 @@ def check_snapshot_shape(st: auto.Stack, engine_env: EngineEnv, monkeypatch: pyt
         "ConsentTemplate",
         "CustomDimension",
         "OptOutForm",
+        "InstallationCode",
         "SiteTags",  # every tag of the container, as the read-only listing gives them (requirement #22)
     }
     assert [t["template"] for t in live["SiteTags"]["tags"]] == ["piwik"]

@@ -125,8 +125,8 @@ def test_protected_app_is_not_destroyed_and_unprotected_dies_in_one_request(
     set_config(st, {f"{NS}:deletionProtection": "false"})
     emulator.clear_requests()
     again = st.up()
-    # The 10 dependents the failed destroy dropped come back (adopting what is there), the Site is updated.
-    assert again.summary.resource_changes == {"create": 10, "update": 1, "same": 4}, again.summary.resource_changes
+    # The 11 dependents the failed destroy dropped come back (adopting what is there), the Site is updated.
+    assert again.summary.resource_changes == {"create": 11, "update": 1, "same": 4}, again.summary.resource_changes
     assert writes(emulator) == {}
 
     # A dependent removed on its own is still reverted: the dimensions are deactivated, the en template deleted.

@@ -12,12 +12,18 @@ import pytest
 from pulumi import automation as auto
 
 from piwik_resources.components.compliance import MAX_COOKIE_LIFETIME_SECONDS
-from tests.fixtures.emulator import Emulator
+from tests.fixtures.emulator import VARIANTS, Emulator
 from tests.fixtures.engine import StackFactory
 
 pytestmark = pytest.mark.engine
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+@pytest.fixture
+def emulator(variant_emulator: Emulator) -> Emulator:
+    """The emulator of these tests: with the variant switches of the test's parameter (docs/emulator.md)."""
+    return variant_emulator
 
 
 def attributes(emulator: Emulator, path: str) -> dict[str, Any]:
@@ -33,6 +39,7 @@ def writes(log: dict[str, Any]) -> dict[str, int]:
     }
 
 
+@pytest.mark.parametrize("variant_emulator", list(VARIANTS), indirect=True)
 def test_local_stack_makes_every_site_exempt_and_is_idempotent(project_stack: StackFactory, emulator: Emulator) -> None:
     st = project_stack(emulator=emulator)
     up = st.up()
@@ -67,6 +74,8 @@ def test_local_stack_makes_every_site_exempt_and_is_idempotent(project_stack: St
 
         opt_out = attributes(emulator, f"/api/container-settings/v1/organization/{emulator.organization}/opt-out-code")
         assert out["opt_out_code"] == opt_out["code"]  # 9
+        installation = attributes(emulator, f"/api/container-settings/v1/app/{app_id}/installation-code")
+        assert out["installation_code"] == installation["code"] and app_id in out["installation_code"]
         assert "Piwik PRO" in out["privacy_policy"]["fr"] and "25 mois" in out["privacy_policy"]["fr"]  # 8
 
     boutique = sites["boutique"]["site_id"]

@@ -65,6 +65,7 @@ UNDOCUMENTED_STATUSES: dict[tuple[str, str, int], str] = {
     ("GET", "/api/analytics/v1/manage/custom-dimensions/slots/", 400): "missing/unknown website_id",
     ("GET", "/api/analytics/v1/manage/custom-dimensions/{id}/", 400): "missing/unknown website_id",
     ("PUT", "/api/analytics/v1/manage/custom-dimensions/{id}/", 409): "id mismatch",
+    ("POST", "/api/tag/v1/{app_id}/versions/draft/publish", 204): "variant publish_mode sync: no operation, no body",
 }
 
 CONSENT_TEMPLATE_SCHEMA: dict[str, Any] = {
@@ -315,7 +316,10 @@ class ContractRecorder:
             reason = _undocumented_reason(method, spec_path.template, status)
             if reason is None:
                 raise ContractViolation(f"{label}: status not documented in {spec_path.file} and not allowed")
-            _validate_json(_family_schema(path, status, content_type), body, label)
+            if status != 204:
+                _validate_json(_family_schema(path, status, content_type), body, label)
+            elif body:
+                raise ContractViolation(f"{label}: a 204 answer with a body")
             self.allowed[f"{method} {spec_path.template} {status}"] = reason
             return
         if content_type.startswith("text/csv"):

@@ -56,6 +56,8 @@ def test_the_spec_files_hold_these_request_examples() -> None:
         (TAGS_FILE, "post", "A/B tasty template"),
         (TAGS_FILE, "patch", "example"),
         (TAG_FILE, "patch", "example"),
+        # The PATCH of an app's container settings is not served (docs/emulator.md): its example is not sent.
+        ("api_container-settings_v1_app_{app_id}_settings.json", "patch", "example"),
     }
 
 
@@ -229,6 +231,24 @@ def test_emulator_defaults_are_the_spec_defaults() -> None:
     assert template_enum == tag_manager.TEMPLATES
 
 
+def test_tag_template_option_defaults_are_the_spec_defaults() -> None:
+    """Per template variant of the create and edit request schemas: the `default`s of its template_options."""
+    for file, method, path in (
+        (TAGS_FILE, "post", "/api/tag/v1/{app_id}/tags"),
+        ("api_tag_v1_{app_id}_tags_{tag_id}.json", "patch", "/api/tag/v1/{app_id}/tags/{tag_id}"),
+    ):
+        variants = _media(file, path, method)["schema"]["oneOf"]
+        spec: dict[str, dict[str, Any]] = {}
+        for variant in variants:
+            options = variant["properties"]["data"]["properties"]["attributes"]["properties"].get("template_options")
+            found = {k: p["default"] for k, p in (options or {}).get("properties", {}).items() if "default" in p}
+            if found:
+                spec[variant["title"]] = found
+        # Variants are titled, not discriminated by template; the one with defaults is the Piwik PRO tag's.
+        assert spec == {"Piwik PRO tag": tag_manager.TEMPLATE_OPTION_DEFAULTS["piwik"]}, (file, spec)
+    assert set(tag_manager.TEMPLATE_OPTION_DEFAULTS) == {"piwik"}
+
+
 def _tour(emulator: Emulator) -> None:
     """One successful call of every route the emulator serves."""
     app_id = new_app(emulator)["id"]
@@ -285,6 +305,8 @@ def _tour(emulator: Emulator) -> None:
     emulator.api("GET", f"{cd}/{created['id']}/", params={"website_id": app_id})
     emulator.api("PUT", f"{cd}/{created['id']}/", json={"data": created})
     emulator.api("GET", f"/api/container-settings/v1/organization/{emulator.organization}/opt-out-code")
+    emulator.api("GET", f"/api/container-settings/v1/app/{app_id}/installation-code")
+    emulator.api("GET", f"/api/container-settings/v1/app/{app_id}/settings")
     emulator.api("DELETE", f"/api/apps/v2/{app_id}")
     emulator.api("GET", "/api/audit-log/v1/entries", params={"limit": 100})
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,32 @@ from tests.fixtures.engine import StackFactory, set_config
 pytestmark = pytest.mark.engine
 
 PROGRAMS = Path(__file__).resolve().parents[1] / "programs"
+
+# Under the variant switches (docs/emulator.md, "Variants"), kept to what they change on 2 shared cores: the
+# TagConsentType cycle (publishing, the delayed Piwik PRO tag, and its Site) under each and under all at once;
+# the Site cycle under refused client ids and all at once; every other cycle that makes a Site, all at once.
+# GlobalTrackerSettings touches no app and no tag: no variant changes its path.
+TAG_VARIANTS = [
+    "default",
+    "publish-sync",
+    "republish-unchanged-error",
+    "tag-delay",
+    "refuse-client-app-ids",
+    "all-variants",
+]
+SITE_VARIANTS = ["default", "refuse-client-app-ids", "all-variants"]
+ALL_AT_ONCE = ["default", "all-variants"]
+
+
+def variants(names: list[str]) -> pytest.MarkDecorator:
+    return pytest.mark.parametrize("variant_emulator", names, indirect=True)
+
+
+@pytest.fixture
+def emulator(variant_emulator: Emulator) -> Emulator:
+    """The emulator of these tests: with the variant switches of the test's parameter."""
+    return variant_emulator
+
 
 Outputs = dict[str, Any]
 
@@ -169,6 +196,7 @@ def check_state_files(st: auto.Stack, emulator: Emulator) -> None:
 # --- Site ----------------------------------------------------------------------------------------------
 
 
+@variants(SITE_VARIANTS)
 def test_site_acceptance_cycle_preview_diff_and_bad_input(pulumi_stack: StackFactory, emulator: Emulator) -> None:
     st = pulumi_stack(PROGRAMS / "site", emulator=emulator, config={"piwik-site:name": "Shop"})
     # Site has no dependency, so even `up` fails in its check before sending anything.
@@ -236,6 +264,7 @@ def test_site_acceptance_cycle_preview_diff_and_bad_input(pulumi_stack: StackFac
 # --- SitePrivacy ------------------------------------------------------------------------------------------
 
 
+@variants(ALL_AT_ONCE)
 def test_site_privacy_acceptance_cycle(pulumi_stack: StackFactory, emulator: Emulator) -> None:
     ns = "piwik-site-privacy"
     st = pulumi_stack(
@@ -278,6 +307,7 @@ def _tracker(emulator: Emulator, app_id: str) -> dict[str, Any]:
     return dict(_ok(emulator.api("GET", f"/api/tracker/v2/settings/app/{app_id}"))["data"]["attributes"])
 
 
+@variants(ALL_AT_ONCE)
 def test_tracker_settings_acceptance_cycle(pulumi_stack: StackFactory, emulator: Emulator) -> None:
     ns = "piwik-tracker-settings"
     st = pulumi_stack(
@@ -393,12 +423,26 @@ def test_global_tracker_settings_acceptance_cycle(pulumi_stack: StackFactory, em
 
 
 def _piwik_tag(emulator: Emulator, app_id: str) -> dict[str, Any]:
-    tags = _ok(emulator.api("GET", f"/api/tag/v1/{app_id}/tags"))["data"]
-    [tag] = [t for t in tags if t["attributes"]["template"] == "piwik"]
+    deadline = time.monotonic() + 30  # under the tag-delay variant a new app's tag comes a little later
+    while True:
+        tags = _ok(emulator.api("GET", f"/api/tag/v1/{app_id}/tags"))["data"]
+        found = [t for t in tags if t["attributes"]["template"] == "piwik"]
+        if found or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    [tag] = found
     full = _ok(emulator.api("GET", f"/api/tag/v1/{app_id}/tags/{tag['id']}"))["data"]
     return {"id": full["id"], **full["attributes"]}
 
 
+def drift_consent_type(emulator: Emulator, outs: Outputs) -> None:
+    """The change a person makes in the UI: the Piwik PRO tag's consent type set to remarketing."""
+    tag_id = outs["tag_id"]
+    body = {"data": {"type": "tag", "id": tag_id, "attributes": {"consent_type": "remarketing"}}}
+    _ok(emulator.api("PATCH", f"/api/tag/v1/{outs['site_id']}/tags/{tag_id}", json=body), 204)
+
+
+@variants(TAG_VARIANTS)
 def test_tag_consent_type_acceptance_cycle(pulumi_stack: StackFactory, emulator: Emulator) -> None:
     ns = "piwik-tag-consent-type"
     st = pulumi_stack(PROGRAMS / "tag_consent_type", emulator=emulator)
@@ -416,15 +460,7 @@ def test_tag_consent_type_acceptance_cycle(pulumi_stack: StackFactory, emulator:
         return str(tag["consent_type"])
 
     def drift(outs: Outputs) -> None:
-        tag_id = outs["tag_id"]
-        _ok(
-            emulator.api(
-                "PATCH",
-                f"/api/tag/v1/{outs['site_id']}/tags/{tag_id}",
-                json={"data": {"type": "tag", "id": tag_id, "attributes": {"consent_type": "remarketing"}}},
-            ),
-            204,
-        )
+        drift_consent_type(emulator, outs)
 
     def replace_site(outs: Outputs) -> Outputs:
         # Replacing the app replaces the tag's resource too: it finds the new app's own Piwik PRO tag.
@@ -453,6 +489,7 @@ def test_tag_consent_type_acceptance_cycle(pulumi_stack: StackFactory, emulator:
     )
 
 
+@variants(ALL_AT_ONCE)
 def test_adopts_existing_app_and_its_tag_without_create(pulumi_stack: StackFactory, emulator: Emulator) -> None:
     ns = "piwik-tag-consent-type"
     made = _ok(
@@ -503,6 +540,7 @@ def test_adopts_existing_app_and_its_tag_without_create(pulumi_stack: StackFacto
 # --- ConsentTemplate ---------------------------------------------------------------------------------------
 
 
+@variants(ALL_AT_ONCE)
 def test_consent_template_acceptance_cycle(pulumi_stack: StackFactory, emulator: Emulator) -> None:
     ns = "piwik-consent-template"
     st = pulumi_stack(PROGRAMS / "consent_template", emulator=emulator)
@@ -560,9 +598,12 @@ def _dimension(emulator: Emulator, outs: Outputs) -> dict[str, Any]:
     return dict(_ok(emulator.api("GET", path))["data"]["attributes"])
 
 
+@variants(ALL_AT_ONCE)
 def test_custom_dimension_acceptance_cycle(pulumi_stack: StackFactory, emulator: Emulator) -> None:
     ns = "piwik-custom-dimension"
-    st = pulumi_stack(PROGRAMS / "custom_dimension", emulator=emulator)
+    st = pulumi_stack(
+        PROGRAMS / "custom_dimension", emulator=emulator, config={f"{ns}:description": "Consent state of the visit"}
+    )
     expect_bad_input(
         st, emulator, {f"{ns}:scope": "product"}, "scope: 'product' is not allowed (allowed: session, event)"
     )
@@ -585,7 +626,11 @@ def test_custom_dimension_acceptance_cycle(pulumi_stack: StackFactory, emulator:
 
     Cycle(st, emulator, resources=2).run(
         update={f"{ns}:name": "consent"},
-        check_created=lambda outs: _dimension(emulator, outs)["name"] == "consent_state" or pytest.fail("no"),
+        check_created=lambda outs: (
+            (_dimension(emulator, outs)["name"], _dimension(emulator, outs)["description"])
+            == ("consent_state", "Consent state of the visit")
+            or pytest.fail("not created with its description")
+        ),
         check_updated=repaired,
         drift=drift,
         drift_shows="active",

@@ -258,3 +258,18 @@ def test_site_privacy_bad_inputs(live: Live) -> None:
         "gdpr_data_anonymization_mode: 'x' is not allowed (allowed: no_device_storage, session_cookie_id)"
     )
     assert live.emulator.requests()["total"] == 0
+
+
+def test_site_falls_back_to_a_server_chosen_id_and_stays_duplicate_free(live: Live) -> None:
+    """An account refusing client-chosen ids: the first create falls back; a later lost answer is recognised
+    by the app that appeared with the Site's name and URLs since just before the POST."""
+    live.emulator.switches(refuse_client_app_ids=True)
+    first, _ = live.create(SiteProvider, name="First", urls=URLS)
+    live.emulator.switches(drop_after_commit_rate=1.0, fault_paths=["^POST /api/apps/v2$"])
+    id_, outs = live.create(SiteProvider, name="Lost", urls=URLS)
+    live.emulator.switches(drop_after_commit_rate=0.0, fault_paths=None)
+    apps = live.api("GET", "/api/apps/v2", None)["data"]
+    assert [a["id"] for a in apps if a["attributes"]["name"] == "Lost"] == [id_] and outs["name"] == "Lost"
+    assert [a["id"] for a in apps if a["attributes"]["name"] == "First"] == [first]
+    # First: one refused POST (client id) + one accepted; Lost: one POST, applied, answer dropped.
+    assert live.counts()["POST /api/apps/v2"] == 3

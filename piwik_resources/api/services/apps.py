@@ -1,8 +1,14 @@
-"""Apps API v2 (``/api/apps/v2``): apps are the sites; attributes are camelCase on the wire."""
+"""Apps API v2 (``/api/apps/v2``): apps are the sites; attributes are camelCase on the wire.
+
+The spec does not say whether a create may carry a client-chosen id. The providers send one (it makes a lost
+answer harmless, see providers/site.py); an account that refuses it is remembered in :attr:`AppsService.
+client_ids_refused`, and then apps are created with a server-chosen id, recognised after a lost answer by
+:meth:`AppsService.appeared` (docs/client.md, "Open variants").
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from ..jsonapi import document
@@ -18,6 +24,8 @@ APP_TYPE = "ppms/app"
 
 class AppsService(Service):
     page_size = 100
+    #: Set once this account answered 400 to a create with a client-chosen id (and took one without).
+    client_ids_refused = False
 
     def list(self, search: str | None = None) -> Iterator[AppSummary]:
         """Every app visible to the credentials (name, addedAt, updatedAt), oldest first, page by page."""
@@ -52,6 +60,19 @@ class AppsService(Service):
         if not attributes:
             return
         self._call("PATCH", APP, path_params={"app_id": app_id}, json=document(APP_TYPE, attributes, id=app_id))
+
+    def ids_named(self, name: str) -> set[str]:
+        """Ids of the apps whose name is exactly ``name`` (the API's ``search`` is a substring match)."""
+        return {a.id for a in self.list(search=name) if a.name == name}
+
+    def appeared(self, name: str, urls: Sequence[str], before: set[str]) -> App | None:
+        """The app named ``name`` with exactly ``urls`` that is not in ``before``: what a create whose answer
+        was lost made (``before`` = :meth:`ids_named` taken just before that create)."""
+        for app_id in sorted(self.ids_named(name) - before):
+            app = self.get(app_id)
+            if list(app.urls) == list(urls):
+                return app
+        return None
 
     def delete(self, app_id: str) -> None:
         self._call("DELETE", APP, path_params={"app_id": app_id})

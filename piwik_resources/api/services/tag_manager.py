@@ -1,4 +1,11 @@
-"""Tag Manager (``/api/tag/v1/{app_id}/...``): tags, container versions and the asynchronous operations."""
+"""Tag Manager (``/api/tag/v1/{app_id}/...``): tags, container versions and the asynchronous operations.
+
+What the specs leave open, and how this module takes it (docs/client.md, "Open variants"): publishing may answer
+``202`` with an operation or ``204`` with none (the vendor's own client accepts both); publishing a draft that
+has no change may answer ``400`` — then the draft is read, and when it has no change the publication is already
+done, so it is not a failure and is not retried; the Piwik PRO tag of a new app may appear only after a while,
+so :meth:`TagsService.wait_for_template` waits for it, bounded.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +13,12 @@ import builtins
 from collections.abc import Mapping
 from typing import Any
 
-from ..errors import OperationFailedError, OperationTimeoutError
+from ..errors import OperationFailedError, OperationTimeoutError, PiwikError
 from ..jsonapi import MalformedResponse, document, single_resource
 from ..models import Operation, Tag, TagAttributes, Version
 from ._base import Service, paginate, to_wire
 
-__all__ = ["CREATE_ONLY_TAG_ATTRIBUTES", "TagsService", "VersionsService"]
+__all__ = ["CREATE_ONLY_TAG_ATTRIBUTES", "TAG_WAIT_SECONDS", "TagWaitTimeoutError", "TagsService", "VersionsService"]
 
 TAGS = "/api/tag/v1/{app_id}/tags"
 TAG = "/api/tag/v1/{app_id}/tags/{tag_id}"
@@ -21,6 +28,15 @@ PUBLISH_DRAFT = "/api/tag/v1/{app_id}/versions/draft/publish"
 OPERATION = "/api/tag/v1/{app_id}/operations/{operation_id}"
 
 CREATE_ONLY_TAG_ATTRIBUTES = frozenset({"template", "tag_type"})
+#: How long to wait for the tag a new app's container gets (the ``tag_delay`` variant of docs/emulator.md).
+TAG_WAIT_SECONDS = 120.0
+#: The id of the :class:`Operation` returned for a publication answered without one (``204``, or "nothing to
+#: publish"): it names no operation on the server.
+NO_OPERATION = ""
+
+
+class TagWaitTimeoutError(PiwikError):
+    """The app's container still has no tag of the template after the bounded wait."""
 
 
 class TagsService(Service):
@@ -41,6 +57,34 @@ class TagsService(Service):
 
     def get(self, app_id: str, tag_id: str) -> Tag:
         return self._one(Tag, "GET", TAG, path_params={"app_id": app_id, "tag_id": tag_id})
+
+    def wait_for_template(self, app_id: str, template: str, *, timeout: float = TAG_WAIT_SECONDS) -> builtins.list[Tag]:
+        """The app's tags made from ``template``, waiting (polling, bounded by ``timeout`` s) until there is one.
+
+        A new app's container may get its Piwik PRO tag a little after the app exists. Raises
+        :class:`TagWaitTimeoutError` naming the app, the template and the time waited.
+        """
+        clock, sleep = self._client.retry.clock, self._client.retry.sleep
+        deadline = clock() + timeout
+        delay = 0.5
+        while True:
+            found = [t for t in self.list(app_id, template=template) if t.template == template]
+            remaining = deadline - clock()
+            if found or remaining <= 0:
+                break
+            sleep(min(delay, remaining))
+            delay = min(delay * 2, 5.0)
+        if not found:
+            path = TAGS.format(app_id=app_id)
+            raise TagWaitTimeoutError(
+                f"app {app_id} still has no tag made from template {template!r} after waiting {timeout:g} s "
+                f"(GET {path}); a new app's container gets its Piwik PRO tag shortly after the app is created — "
+                "run `pulumi up` again in a minute, or check Tag Manager → Tags in the Piwik PRO UI",
+                method="GET",
+                path=path,
+                status=200,
+            )
+        return found
 
     def create(self, app_id: str, attrs: TagAttributes | Mapping[str, Any]) -> Tag:
         model = attrs if isinstance(attrs, TagAttributes) else TagAttributes.model_validate(attrs)
@@ -82,11 +126,23 @@ class VersionsService(Service):
     def publish_draft(self, app_id: str, *, wait: bool = True, timeout: float = 60) -> Operation:
         """Publish the draft (202 + operation) and, with ``wait``, poll the operation until it completes.
 
+        A ``204`` answer, or a ``400`` while the draft has no change, returns a completed :class:`Operation`
+        whose ``id`` is empty (there is no operation to poll).
+
         Raises :class:`OperationFailedError` when the operation fails and :class:`OperationTimeoutError` when
         it is still running after ``timeout`` seconds (the publication may still complete later).
         """
         # Publishing again publishes the same draft: safe to repeat after a 5xx or a lost answer.
-        response = self._call("POST", PUBLISH_DRAFT, path_params={"app_id": app_id}, idempotent=True)
+        try:
+            response = self._call("POST", PUBLISH_DRAFT, path_params={"app_id": app_id}, idempotent=True)
+        except PiwikError as err:
+            # "Nothing to publish" (400) is refused only when the draft equals the published version: that
+            # is the state a publication reaches, so it is done — the draft, not the error text, decides.
+            if err.status == 400 and self.get_draft(app_id).has_changes is False:
+                return Operation(id=NO_OPERATION, operation_type="publish/version", state="completed")
+            raise
+        if response.status_code == 204:  # published at once, no operation to follow
+            return Operation(id=NO_OPERATION, operation_type="publish/version", state="completed")
         body = self._client.json_body(response, "POST", PUBLISH_DRAFT)
         try:
             data = single_resource(body)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ..errors import NotFoundError
 from ..jsonapi import document
 from ..models import TrackerSettings
 from ._base import Service, to_wire
@@ -14,6 +15,7 @@ __all__ = ["TRACKER_SETTING_NAMES", "TrackerSettingsService"]
 GLOBAL = "/api/tracker/v2/settings/app/global"
 APP = "/api/tracker/v2/settings/app/{app_id}"
 APP_SETTING = "/api/tracker/v2/settings/app/{app_id}/{setting}"
+BY_URL = "/api/tracker/v2/settings/app/url"
 
 #: Names accepted by ``DELETE .../app/{app_id}/{setting}`` (every settable attribute).
 TRACKER_SETTING_NAMES: frozenset[str] = frozenset(
@@ -37,6 +39,13 @@ class TrackerSettingsService(Service):
     def get_app(self, app_id: str) -> TrackerSettings:
         """The app's effective settings (its overrides over the global values)."""
         return self._one(TrackerSettings, "GET", APP, path_params={"app_id": app_id})
+
+    def app_id_for_url(self, url: str) -> str | None:
+        """The id of the app tracking ``url`` (``GET .../settings/app/url?app_url=``), or ``None`` when none does."""
+        try:
+            return self._one(TrackerSettings, "GET", BY_URL, params={"app_url": url}).id
+        except NotFoundError:
+            return None
 
     def update_app(self, app_id: str, changes: Mapping[str, Any] | TrackerSettings) -> None:
         """PATCH the given per-app overrides only."""

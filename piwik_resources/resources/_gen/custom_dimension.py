@@ -51,6 +51,10 @@ class CustomDimensionArgs:
     """The dimension's slot (assigned by the API when unset). (API ``slot``; allowed: an integer >= 1; replaces on
     change; computed)
     """
+    description: pulumi.Input[str] | None = None
+    """What the dimension holds (not in the published schema; the vendor's own client sends it). (API
+    ``description``; allowed: up to 2000 characters; computed)
+    """
     adopt_id: pulumi.Input[str] | None = None
     """An existing dimension to take under management instead of creating one. (allowed: the id of an existing custom
     dimension; replaces on change; computed)
@@ -79,6 +83,8 @@ class CustomDimensionOutputs:
     """
     slot: pulumi.Output[int]
     """The dimension's slot (assigned by the API when unset)."""
+    description: pulumi.Output[str]
+    """What the dimension holds (not in the published schema; the vendor's own client sends it)."""
     adopt_id: pulumi.Output[str | None]
     """An existing dimension to take under management instead of creating one."""
     dimension_id: pulumi.Output[str]

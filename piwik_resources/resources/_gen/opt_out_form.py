@@ -30,3 +30,23 @@ class OptOutFormOutputs:
     """The organization whose opt-out form this is (default: the API credentials')."""
     code: pulumi.Output[str]
     """The opt-out form's HTML, to paste into the privacy policy."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class InstallationCodeArgs:
+    """Inputs of :class:`InstallationCode`: the app whose container installation code is read."""
+
+    site_id: pulumi.Input[str]
+    """The app whose installation code this is. (allowed: the UUID of an app; replaces on change)"""
+
+
+class InstallationCodeOutputs:
+    """The typed outputs of :class:`InstallationCode`."""
+
+    #: Output-only properties (the resource passes them to the engine as None).
+    OUTPUT_ONLY: ClassVar[tuple[str, ...]] = ("code",)
+
+    site_id: pulumi.Output[str]
+    """The app whose installation code this is."""
+    code: pulumi.Output[str]
+    """The app's container installation code (HTML), to put in every page of the site."""

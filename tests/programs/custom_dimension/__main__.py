@@ -1,5 +1,6 @@
 """CustomDimension acceptance program: a Site and one custom dimension. Config (namespace
-piwik-custom-dimension): name, scope, active (bool)."""
+piwik-custom-dimension): name, scope, active (bool),
+description."""
 
 import pulumi
 
@@ -14,6 +15,7 @@ dimension = CustomDimension(
         name=cfg.get("name") or "consent_state",
         scope=cfg.get("scope") or "session",
         active=cfg.get_bool("active"),
+        description=cfg.get("description"),
     ),
 )
 pulumi.export("site_id", site.site_id)
