@@ -79,6 +79,9 @@ OPTIONAL_OPTIONS_TEMPLATES = {
     "heatmaps",
     "abandoned",
 }
+# Templates whose published create variant has no template_options property at all (additionalProperties: false),
+# so sending one, even empty, is refused: "Custom tag (asynchronous)", "Custom popup", "Heatmaps tag".
+NO_OPTIONS_TEMPLATES = {"custom_tag", "custom_popup", "heatmaps"}
 PIWIK_TEMPLATES = {
     "piwik",
     "piwik_custom_dimension",
@@ -460,6 +463,13 @@ def _check_attributes(attributes: Any, *, creating: bool, template: str) -> dict
             required.append("consent_type")
         if template not in OPTIONAL_OPTIONS_TEMPLATES:
             required.append("template_options")
+        if template in NO_OPTIONS_TEMPLATES and "template_options" in attributes:
+            raise invalid(
+                "The property template_options is not defined and the definition does not allow additional properties",
+                pointer,
+                "additionalProperties",
+                property="template_options",
+            )
         for key in required:
             if key not in attributes:
                 raise invalid(f"The property {key} is required", pointer, "required", missing=key)

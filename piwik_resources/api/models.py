@@ -210,13 +210,18 @@ class TrackerSettings(PiwikModel):
 
 
 class TagAttributes(PiwikModel):
-    """Attributes sent to create a tag (``name``, ``template`` and ``template_options`` are required)."""
+    """Attributes sent to create a tag; only the fields given are sent.
+
+    The published create body is one of 44 template variants: most require ``template_options`` (pass ``{}`` when
+    there is nothing to set), while ``custom_tag``, ``custom_popup`` and ``heatmaps`` have no such property and are
+    refused if it is sent, so it is never added on the caller's behalf.
+    """
 
     resource_type: ClassVar[str | None] = "tag"
 
     name: str = Field(min_length=1, max_length=255)
     template: str
-    template_options: dict[str, Any] = Field(default_factory=dict)
+    template_options: dict[str, Any] | None = None
     consent_type: str | None = None  # CONSENT_TYPE_VALUES
     is_active: bool | None = None
     priority: int | None = None
@@ -226,11 +231,6 @@ class TagAttributes(PiwikModel):
     tag_type: str | None = None
     document_write: bool | None = None
     code: str | None = None
-
-    def to_attributes(self, *, exclude: set[str] | None = None) -> dict[str, Any]:
-        out = super().to_attributes(exclude=exclude)
-        out.setdefault("template_options", self.template_options)  # required even when empty
-        return out
 
 
 class Tag(PiwikModel):

@@ -220,7 +220,9 @@ def test_tags_crud_shapes() -> None:
         .on("DELETE", f"/api/tag/v1/{APP}/tags/t1", httpx.Response(204))
     )
     with fake.client() as client:
-        created = client.tags.create(APP, TagAttributes(name="Piwik PRO", template="piwik", consent_type="analytics"))
+        created = client.tags.create(
+            APP, TagAttributes(name="Piwik PRO", template="piwik", consent_type="analytics", template_options={})
+        )
         assert created.trigger_ids == ["trg1"]
         tag = client.tags.get(APP, "t1")
         assert tag.is_published is False and tag.consent_type == "analytics"

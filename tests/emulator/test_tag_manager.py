@@ -96,6 +96,11 @@ def test_create_validation(emulator: Emulator) -> None:
         ({"name": "", "template": "piwik", "template_options": {}}, "name"),
         ({"name": "x", "template": "piwik", "template_options": {"link_tracking": "yes"}}, "link_tracking"),
         ({"name": "x", "template": "piwik"}, "/data/attributes"),
+        # the published custom-tag variant has no template_options property, not even an empty one
+        (
+            {"name": "x", "template": "custom_tag", "code": "<p>", "consent_type": "analytics", "template_options": {}},
+            "/data/attributes",
+        ),
     ]
     for attributes, where in cases:
         response = emulator.api(
