@@ -8,10 +8,22 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, TypeVar
 
+from ._fields import prop
 from ._validation import InputsModel
 from .engine import Adapter, Context, ProviderError
+from .site import UUID_PATTERN
 
 In = TypeVar("In", bound=InputsModel)
+
+
+def listed_app(listed: str) -> Any:
+    """The ``site_id`` input every listing has: the app whose ``listed`` it reads (a new app replaces it)."""
+    return prop(
+        doc=f"The app whose {listed} are listed.",
+        allowed="the UUID of an app",
+        replace=True,
+        pattern=UUID_PATTERN,
+    )
 
 
 class AppListingAdapter(Adapter[In]):

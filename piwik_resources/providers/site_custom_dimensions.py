@@ -12,12 +12,11 @@ from typing import Any, ClassVar
 
 from piwik_resources.api import NotFoundError, ValidationError
 
-from ._fields import Out, prop
-from ._listing import AppListingAdapter
+from ._fields import Out
+from ._listing import AppListingAdapter, listed_app
 from ._validation import InputsModel
 from .custom_dimension import _extractions
 from .engine import Context, PiwikProvider
-from .site import UUID_PATTERN
 
 
 class SiteCustomDimensionsInputs(InputsModel):
@@ -25,12 +24,7 @@ class SiteCustomDimensionsInputs(InputsModel):
 
     resource_type: ClassVar[str] = "SiteCustomDimensions"
 
-    site_id: str = prop(
-        doc="The app whose custom dimensions are listed.",
-        allowed="the UUID of an app",
-        replace=True,
-        pattern=UUID_PATTERN,
-    )
+    site_id: str = listed_app("custom dimensions")
 
     outputs: ClassVar[dict[str, Out]] = {
         "dimensions": Out(

@@ -13,11 +13,10 @@ from typing import Any, ClassVar
 
 from piwik_resources.api import NotFoundError
 
-from ._fields import Out, prop
-from ._listing import AppListingAdapter
+from ._fields import Out
+from ._listing import AppListingAdapter, listed_app
 from ._validation import InputsModel
 from .engine import Context, PiwikProvider
-from .site import UUID_PATTERN
 
 #: The fields of each tag the outputs keep (the list endpoint's summary fields that a rule may judge); the tag's
 #: ``id`` is output as ``tag_id``, as TagConsentType names it.
@@ -29,12 +28,7 @@ class SiteTagsInputs(InputsModel):
 
     resource_type: ClassVar[str] = "SiteTags"
 
-    site_id: str = prop(
-        doc="The app whose container's tags are listed.",
-        allowed="the UUID of an app",
-        replace=True,
-        pattern=UUID_PATTERN,
-    )
+    site_id: str = listed_app("container's tags")
 
     outputs: ClassVar[dict[str, Out]] = {
         "tags": Out(
