@@ -5,7 +5,7 @@ ordered, how an unpickled provider behaves, and which operation a message names.
 from __future__ import annotations
 
 import pickle
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from pulumi.dynamic import Config, ConfigureRequest
@@ -13,8 +13,10 @@ from pydantic import Field
 
 from piwik_resources.api import ServerError
 from piwik_resources.providers import _connection
+from piwik_resources.providers._fields import prop
+from piwik_resources.providers._validation import InputsModel
 from piwik_resources.providers._values import UNKNOWN
-from piwik_resources.providers.engine import Context, PiwikProvider, ProviderError, _scrub
+from piwik_resources.providers.engine import Adapter, Context, PiwikProvider, ProviderError, _scrub
 
 from .fake import WidgetAdapter, WidgetInputs, WidgetProvider, fake_world  # noqa: F401 (the fixture of pytestmark)
 
@@ -223,3 +225,82 @@ def test_a_provider_error_from_the_adapter_is_scrubbed_and_otherwise_unchanged()
     with pytest.raises(ProviderError) as info:
         configured(TalkativeProvider).delete("w3", {"name": "a"})
     assert str(info.value) == "Widget w3: refused, secret ***"
+
+
+# --- a refused replacement, at check ----------------------------------------------------------------------------
+
+
+class GuardedAdapter(WidgetAdapter):
+    """Refuses every replacement, recording what it was asked about."""
+
+    asked: list[tuple[dict[str, Any], dict[str, Any], str]] = []  # noqa: RUF012 (a test probe)
+
+    def refuse_replacement(self, old_inputs: Any, new_inputs: Any, forcing: str) -> str | None:
+        self.asked.append((dict(old_inputs), dict(new_inputs), forcing))
+        return f"{forcing} would replace the widget"
+
+
+class GuardedProvider(PiwikProvider):
+    adapter = GuardedAdapter()
+
+
+def test_a_refused_replacement_is_a_check_failure_on_the_property_that_forces_it() -> None:
+    GuardedAdapter.asked.clear()
+    res = configured(GuardedProvider).check({"name": "a", "kind": "k1"}, {"name": "a", "kind": "k2"})
+    assert [(f.property, f.reason) for f in res.failures] == [("kind", "kind would replace the widget")]
+    assert GuardedAdapter.asked == [({"name": "a", "kind": "k1"}, {"name": "a", "kind": "k2"}, "kind")]
+
+
+def test_a_create_is_not_a_replacement_and_an_invalid_input_is_reported_alone() -> None:
+    GuardedAdapter.asked.clear()
+    assert configured(GuardedProvider).check({}, {"name": "a", "kind": "k1"}).failures == []
+    # The program is wrong anyway: its own error is what the user must see first, not a refusal.
+    res = configured(GuardedProvider).check({"name": "a", "kind": "k1"}, {"name": "a", "kind": "k2", "size": 9})
+    assert [f.property for f in res.failures] == ["size"]
+    assert GuardedAdapter.asked == []
+
+
+# --- outputs an adapter did not declare ---------------------------------------------------------------------------
+
+
+def test_an_undeclared_output_is_refused_naming_the_resource_and_every_such_key() -> None:
+    class Sloppy(WidgetAdapter):
+        def create(self, ctx: Context, inputs: WidgetInputs) -> tuple[str, dict[str, Any]]:
+            return "w1", {"name": inputs.name, "zeta": 1, "alpha": 2, "widget_id": "w1"}
+
+    class SloppyProvider(PiwikProvider):
+        adapter = Sloppy()
+
+    with pytest.raises(ProviderError) as info:
+        configured(SloppyProvider).create({"name": "a"})
+    assert str(info.value) == "Widget: undeclared output(s) alpha, zeta"
+
+
+# --- what a subclass derives from its declarations ---------------------------------------------------------------
+
+
+class DeclaredInputs(InputsModel):
+    resource_type: ClassVar[str] = "Declared"
+
+    name: str = prop(doc="A name.", api="api_name")
+    kind: str | None = prop(None, doc="A kind.", replace=True)
+    slot: int | None = prop(None, doc="A slot.", computed=True, api="api_slot")
+
+
+def test_an_adapter_derives_replace_and_computed_sets_from_its_declarations() -> None:
+    # Defined here, not at import: the derivation runs when the class statement does.
+    class Declared(Adapter[DeclaredInputs]):
+        inputs_model = DeclaredInputs
+
+    class Narrowed(Adapter[DeclaredInputs]):
+        inputs_model = DeclaredInputs
+        replace_on_change = frozenset({"name"})
+        computed_keys = frozenset()
+
+    class Inheriting(Declared):
+        pass
+
+    derived = (frozenset({"kind"}), frozenset({"slot"}))
+    assert (Declared.replace_on_change, Declared.computed_keys) == derived
+    assert (Narrowed.replace_on_change, Narrowed.computed_keys) == (frozenset({"name"}), frozenset())  # kept
+    assert (Inheriting.replace_on_change, Inheriting.computed_keys) == derived

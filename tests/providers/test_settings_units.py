@@ -190,3 +190,16 @@ def test_a_parent_gone_after_the_write_names_the_operation(op: str) -> None:
             adapter.create(CTX, KnobInputs(site_id="app", level=2))
         else:
             adapter.update(CTX, "app", {"site_id": "app", "level": 1}, KnobInputs(site_id="app", level=2))
+
+
+def test_a_settings_adapter_maps_the_properties_declared_with_an_api_name() -> None:
+    # Defined here, not at import: the mapping is made when the class statement runs.
+    class Declared(SettingsAdapter[KnobInputs]):
+        inputs_model = KnobInputs
+
+    class Inheriting(Declared):
+        parent_key = None
+
+    assert Declared.fields == {"level": "api_level", "flag": "api_flag"}  # site_id has no API name
+    assert Inheriting.fields == {"level": "api_level", "flag": "api_flag"}
+    assert "fields" not in Inheriting.__dict__  # inherited, not derived again
