@@ -10,13 +10,15 @@ alone, then prints how many requests were validated and asserts that none is inv
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from piwik_resources.api import Pacing, PiwikClient, RetryPolicy
+from tests.emulator.contract import raw_specs
 from tests.fixtures.emulator import Emulator
-from tests.fixtures.request_contract import validate_captures
+from tests.fixtures.request_contract import deep_objects, split_deep_objects, validate_captures
 
 
 def _client_session(emulator: Emulator) -> None:
@@ -44,6 +46,8 @@ def _client_session(emulator: Emulator) -> None:
         client.container_settings.opt_out_code()
         client.container_settings.installation_code(app.id)
         client.container_settings.app_settings(app.id)
+        since = datetime(2020, 1, 1, tzinfo=UTC)
+        list(client.audit_log.entries(types=["app.added"], subject_ids=[app.id], date_from=since, sort="created_at"))
         client.apps.delete(app.id)
 
 
@@ -64,3 +68,21 @@ def test_every_request_the_client_sent_matches_its_openapi_operation(
         print(f"  {count:6d}  {key}")
     assert tally.total >= 18, tally.validated
     assert tally.invalid == [], "\n".join(tally.invalid[:20])
+
+
+AUDIT_FILTER = deep_objects(raw_specs()["api_audit-log_v1_entries.json"]["paths"]["/api/audit-log/v1/entries"]["get"])
+
+
+def test_a_deep_object_filter_is_taken_out_of_the_query_and_checked_key_by_key() -> None:
+    assert set(AUDIT_FILTER) == {"filter"}
+    good = [("filter[type]", "app.added,app.edited"), ("filter[date_from]", "2020-01-01T00:00:00Z"), ("limit", "2")]
+    assert split_deep_objects(good, AUDIT_FILTER) == ([("limit", "2")], [])
+    assert split_deep_objects([("filter[ip]", "203.0.113.7,2001:db8::1")], AUDIT_FILTER) == ([], [])
+    bad = [("filter[colour]", "red"), ("filter[date_to]", "yesterday"), ("filter[author_id]", "a,b")]
+    rest, problems = split_deep_objects(bad, AUDIT_FILTER)
+    assert rest == []
+    assert problems[0] == "filter[colour]: 'colour' is not a published property of filter"
+    assert problems[1] == "filter[date_to]: 'yesterday' is not a 'date-time'"
+    assert problems[2:] == ["filter[author_id]: 'a' is not a 'uuid'", "filter[author_id]: 'b' is not a 'uuid'"]
+    _, [ip_problem] = split_deep_objects([("filter[ip]", "localhost")], AUDIT_FILTER)
+    assert ip_problem.startswith("filter[ip]: 'localhost' is not valid under any of the given schemas")
