@@ -79,8 +79,9 @@ OPTIONAL_OPTIONS_TEMPLATES = {
     "heatmaps",
     "abandoned",
 }
-# Templates whose published create variant has no template_options property at all (additionalProperties: false),
-# so sending one, even empty, is refused: "Custom tag (asynchronous)", "Custom popup", "Heatmaps tag".
+# Templates whose published create and edit variants have no template_options property at all
+# (additionalProperties: false), so sending one, even empty, is refused: "Custom tag (asynchronous)", "Custom
+# popup", "Heatmaps tag".
 NO_OPTIONS_TEMPLATES = {"custom_tag", "custom_popup", "heatmaps"}
 PIWIK_TEMPLATES = {
     "piwik",
@@ -447,7 +448,8 @@ def _check_attributes(attributes: Any, *, creating: bool, template: str) -> dict
     pointer = "/data/attributes"
     _check_type(attributes, dict, pointer)
     for key, value in attributes.items():
-        if key not in _ATTRIBUTE_TYPES or (not creating and key in CREATE_ONLY):
+        undefined = key not in _ATTRIBUTE_TYPES or (key == "template_options" and template in NO_OPTIONS_TEMPLATES)
+        if undefined or (not creating and key in CREATE_ONLY):
             raise invalid(
                 f"The property {key} is not defined and the definition does not allow additional properties",
                 pointer,
@@ -463,13 +465,6 @@ def _check_attributes(attributes: Any, *, creating: bool, template: str) -> dict
             required.append("consent_type")
         if template not in OPTIONAL_OPTIONS_TEMPLATES:
             required.append("template_options")
-        if template in NO_OPTIONS_TEMPLATES and "template_options" in attributes:
-            raise invalid(
-                "The property template_options is not defined and the definition does not allow additional properties",
-                pointer,
-                "additionalProperties",
-                property="template_options",
-            )
         for key in required:
             if key not in attributes:
                 raise invalid(f"The property {key} is required", pointer, "required", missing=key)

@@ -67,7 +67,8 @@ def test_tag_crud_and_create_only_fields(emulator: Emulator) -> None:
     assert (tag["attributes"]["name"], tag["attributes"]["priority"]) == ("Renamed", 5)
     assert tag["attributes"]["consent_type"] == "marketing_automation"
 
-    for field, value in (("template", "piwik"), ("tag_type", "sync")):
+    # template and tag_type are create-only; a custom tag has no template_options at all (its published variants)
+    for field, value in (("template", "piwik"), ("tag_type", "sync"), ("template_options", {})):
         patch = {"data": {"type": "tag", "id": tag_id, "attributes": {field: value}}}
         refused = emulator.api("PATCH", f"/api/tag/v1/{app_id}/tags/{tag_id}", json=patch)
         assert refused.status_code == 400
