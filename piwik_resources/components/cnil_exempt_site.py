@@ -47,6 +47,7 @@ from .compliance import (
     CNIL_PROFILES,
     DEFAULT_CNIL_PROFILE,
     DEFAULT_IDENTIFIER_PATTERNS,
+    EXEMPT_GEOLOCATION_LEVELS,
     MAX_COOKIE_LIFETIME_SECONDS,
     MAX_RETENTION_MONTHS,
     OPEN_QUESTIONS,
@@ -139,7 +140,6 @@ class CnilExemptSiteArgs:
 
 #: The one resource property whose component argument has another name.
 ARG_OF_PROPERTY = {"privacy_cookie_expiration_period": "cookie_lifetime_seconds"}
-GEOLOCATION_LEVELS = GEOLOCATION_LEVEL_VALUES  # the API enumeration, spelled once in api/models.py
 
 
 def _site_props(args: CnilExemptSiteArgs) -> dict[str, dict[str, Any]]:
@@ -225,10 +225,9 @@ def _argument_problems(args: CnilExemptSiteArgs) -> list[str]:
     if isinstance(args.ip_masking_level, bool) or args.ip_masking_level not in (0, 1, 2, 3, 4):
         # Out of the API's range; 0 is in range and refused by the shared rule.
         problems.append(f"ip_masking_level: {args.ip_masking_level!r} is not allowed; allowed: 1, 2, 3, 4")
-    if args.geolocation_level not in GEOLOCATION_LEVELS:
-        problems.append(
-            f"geolocation_level: {args.geolocation_level!r} is not allowed; allowed: City, Region, Country, Continent"
-        )
+    if args.geolocation_level not in GEOLOCATION_LEVEL_VALUES:  # "none" is refused by the shared rule
+        allowed = ", ".join(EXEMPT_GEOLOCATION_LEVELS)
+        problems.append(f"geolocation_level: {args.geolocation_level!r} is not allowed; allowed: {allowed}")
     if args.consent_template_mode not in CONSENT_TEMPLATE_MODES:
         problems.append(f"consent_template_mode: {args.consent_template_mode!r}; allowed: api, manual")
     if not args.consent_messages or not all(str(m).strip() for m in args.consent_messages.values()):

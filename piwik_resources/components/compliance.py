@@ -47,6 +47,7 @@ from typing import Any
 
 from pydantic import ConfigDict
 
+from piwik_resources.api.models import GEOLOCATION_LEVEL_VALUES
 from piwik_resources.unknown import is_known
 
 #: Trackers may live at most 13 months (CNIL deliberation 2020-091, art. 5): 13 x 30 days x 86,400 s.
@@ -610,9 +611,13 @@ def _cookie_lifetime(value: Any, _props: Mapping[str, Any], _options: Options) -
     return None
 
 
+#: The geolocation levels the exemption allows: every published level but ``none`` (full precision).
+EXEMPT_GEOLOCATION_LEVELS = tuple(level for level in GEOLOCATION_LEVEL_VALUES if level != "none")
+
+
 def _geolocation(value: Any, _props: Mapping[str, Any], _options: Options) -> str | None:
     if value == "none":
-        return "'none' keeps the full precision of the location; allowed: City, Region, Country, Continent"
+        return f"'none' keeps the full precision of the location; allowed: {', '.join(EXEMPT_GEOLOCATION_LEVELS)}"
     return None
 
 
