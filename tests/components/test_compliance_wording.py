@@ -581,8 +581,14 @@ def test_an_unknown_or_missing_value_does_not_hide_the_next_one() -> None:
     rows = report(live, Declared(site_name="Shop"))
     assert [v.resource for v in rows[12].violations] == ["'User ID' (d-2)", "'User ID' (d-2)"]
     assert "; CustomDimension 'User ID' (d-2) extractions = " in rows[12].detail  # one row, violations joined
+    # A dimension whose name is not known yet (a preview) does not stop the next one being judged by the same rule.
     live["CustomDimension"][0]["name"] = UNKNOWN
-    assert report(live, Declared(site_name="Shop"))[12].status == Status.BROKEN
+    unread_first = report(live, Declared(site_name="Shop"))[12]
+    assert unread_first.status == Status.BROKEN
+    assert [(v.rule, v.resource) for v in unread_first.violations] == [
+        ("cnil-dimension-name-identifier", "'User ID' (d-2)"),
+        ("cnil-dimension-extraction-identifier", "'User ID' (d-2)"),
+    ]
 
 
 def test_a_type_not_read_is_named_with_every_type_the_rule_reads() -> None:

@@ -279,15 +279,6 @@ def test_a_value_not_read_is_never_enforced(number: int, how: str) -> None:
     assert got[number] == Status.NOT_READ
 
 
-def test_a_listed_object_not_read_does_not_hide_a_broken_one_after_it() -> None:
-    live = compliant_live()
-    live["CustomDimension"].append(dimension("d-x", UNKNOWN))  # a name not known yet (a preview)
-    live["CustomDimension"].append(dimension("d-hand", "Customer e-mail"))
-    rows = {r.number: r for r in judge_site(live, DECLARED)}
-    assert rows[12].status == Status.BROKEN
-    assert "'Customer e-mail' (d-hand)" in rows[12].detail
-
-
 def test_an_inactive_hand_made_dimension_is_not_judged() -> None:
     live = compliant_live()
     live["CustomDimension"].append(dimension("d-old", "User ID", active=False))
