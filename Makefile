@@ -21,7 +21,7 @@ help:
 	@echo "make bench  - the benchmarks in bench/ (prints figures)"
 	@echo "make acceptance       - provider cycle + local stack on PIWIK_ACCEPTANCE_* (default: the emulator)"
 	@echo "make acceptance-sweep - delete the apps earlier acceptance runs left on PIWIK_ACCEPTANCE_*"
-	@echo "make mutation - mutmut over compliance.py, the provider engine and the settings adapter; prints the score"
+	@echo "make mutation - mutmut over the compliance rules, the provider engine and the settings adapter; prints the score"
 	@echo "make dist   - the release artifacts: sdist and wheel in dist/ (python -m build)"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml

@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
+    from piwik_resources.compliance import Attestations as Attestations
     from piwik_resources.components.cnil_account import CnilAccount as CnilAccount
     from piwik_resources.components.cnil_account import CnilAccountArgs as CnilAccountArgs
     from piwik_resources.components.cnil_exempt_site import CnilExemptionError as CnilExemptionError
     from piwik_resources.components.cnil_exempt_site import CnilExemptSite as CnilExemptSite
     from piwik_resources.components.cnil_exempt_site import CnilExemptSiteArgs as CnilExemptSiteArgs
-    from piwik_resources.components.compliance import Attestations as Attestations
     from piwik_resources.resources.consent_template import ConsentTemplate as ConsentTemplate
     from piwik_resources.resources.consent_template import ConsentTemplateArgs as ConsentTemplateArgs
     from piwik_resources.resources.custom_dimension import CustomDimension as CustomDimension
@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 
 #: Each top-level name and the module that defines it.
 _EXPORTS: dict[str, str] = {
-    "Attestations": "components.compliance",
+    "Attestations": "compliance",
     "CnilAccount": "components.cnil_account",
     "CnilAccountArgs": "components.cnil_account",
     "CnilExemptSite": "components.cnil_exempt_site",

@@ -120,7 +120,7 @@ def protected_sites(pulumi: Path, env: dict[str, str], stack: str) -> list[str]:
 
 def print_report(outputs: dict[str, Any]) -> None:
     """Print each site's compliance report, rendered from the rows the stack exports under `sites`."""
-    from piwik_resources.components.compliance import OPEN_QUESTIONS, render_markdown
+    from piwik_resources.compliance import OPEN_QUESTIONS, render_markdown
 
     for key, site in (outputs.get("sites") or {}).items():
         rows = site.get("compliance_report") or []

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from piwik_resources.api import PiwikClient, PiwikError, shared_pacing
-from piwik_resources.components.compliance import DYNAMIC_TYPE_PREFIX, short_type
+from piwik_resources.compliance import DYNAMIC_TYPE_PREFIX, LiveSite, short_type
 from piwik_resources.providers import PiwikProvider, ProviderError
 from piwik_resources.providers import opt_out_form as _opt_out_form  # noqa: F401 (registers OptOutForm)
 from piwik_resources.providers._connection import Connection, ConnectionNotConfigured, resolve_connection
@@ -36,12 +36,6 @@ from . import _pulumi
 SITE_COMPONENT = "piwik:cnil:CnilExemptSite"
 #: The group of the account-wide resources.
 ACCOUNT = "account"
-#: Types judge_site takes as a list of property bags (one per resource).
-LISTED = frozenset({"ConsentTemplate"})
-#: Read-only listings: resource type -> (the type judge_site takes, the output holding the list).
-LISTINGS: dict[str, tuple[str, str]] = {"SiteCustomDimensions": ("CustomDimension", "dimensions")}
-#: Resources judged through a listing, not one by one (the component's own dimensions are in the app's list).
-NOT_JUDGED = frozenset({"CustomDimension"})
 #: The key by which Pulumi marks a secret value in a checkpoint (it stays encrypted in an export).
 _SECRET_SIG = "4dabf18193072939515e22adb298388d"
 
@@ -106,28 +100,16 @@ class SiteSnapshot:
                 return str((resource.live or resource.declared).get("name") or self.key)
         return self.key
 
-    def judged(self, which: str) -> dict[str, Any]:
-        """``which`` = "declared" or "live": the values in judge_site's shape (gone objects are left out)."""
-        out: dict[str, Any] = {}
-        for resource in self.resources:
-            props = resource.declared if which == "declared" else resource.live
-            if props is None:
-                continue
-            if resource.type in LISTINGS:
-                kind, key = LISTINGS[resource.type]
-                out[kind] = list(props.get(key) or [])
-            elif resource.type in LISTED:
-                out.setdefault(resource.type, []).append(props)
-            elif resource.type not in NOT_JUDGED:
-                out[resource.type] = props
-        return out
+    def judged(self, which: str) -> LiveSite:
+        """``which`` = "declared" or "live": the values as the judge takes them (gone objects are left out)."""
+        return LiveSite.build((r.type, r.declared if which == "declared" else r.live) for r in self.resources)
 
     @property
-    def declared(self) -> dict[str, Any]:
+    def declared(self) -> LiveSite:
         return self.judged("declared")
 
     @property
-    def live(self) -> dict[str, Any]:
+    def live(self) -> LiveSite:
         return self.judged("live")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from piwik_resources.api import AuditLogEntry
-from piwik_resources.components.compliance import Status
+from piwik_resources.compliance import Status
 
 if TYPE_CHECKING:
     from .watch import Change, Drift, SiteWatch, WatchReport

@@ -23,8 +23,8 @@ from typing import Any
 
 import click
 
+from piwik_resources import compliance
 from piwik_resources.api import PiwikClient, PiwikError
-from piwik_resources.components import compliance
 from piwik_resources.components.cnil_exempt_site import CnilExemptSiteArgs, declared_of
 from piwik_resources.components.stack_config import NAMESPACE, StackConfigError, parse
 
@@ -69,7 +69,7 @@ def _decoded(value: Any) -> Any:
     return value
 
 
-def live_value(requirement: compliance.Requirement, live: Mapping[str, Any]) -> dict[str, Any] | None:
+def live_value(requirement: compliance.Requirement, live: compliance.LiveSite) -> dict[str, Any] | None:
     """The live values the requirement's rules judge (``Kind.property`` -> value), None when it has no rule."""
     rules = compliance.rules_for(requirement.key)
     if not rules:
@@ -77,14 +77,14 @@ def live_value(requirement: compliance.Requirement, live: Mapping[str, Any]) -> 
     found: dict[str, Any] = {}
     for rule in rules:
         for kind in rule.resource_types:
-            props = live.get(kind)
+            props = live.of(kind)
             if isinstance(props, Mapping) and rule.property in props:
                 found[f"{kind}.{rule.property}"] = props[rule.property]
-            elif isinstance(props, list):
+            elif isinstance(props, tuple):
                 found[f"{kind}.{rule.property}"] = [p.get(rule.property) for p in props if isinstance(p, Mapping)]
     for path in requirement.reads:
         kind, _, prop = path.partition(".")
-        props = live.get(kind)
+        props = live.of(kind)
         if isinstance(props, Mapping) and prop in props:
             found[path] = props[prop]
     return found
@@ -104,7 +104,7 @@ def rule_text(requirement: compliance.Requirement) -> str:
     return "a manual step"
 
 
-def requirement_rows(live: Mapping[str, Any], declared: compliance.Declared) -> list[dict[str, Any]]:
+def requirement_rows(live: compliance.LiveSite, declared: compliance.Declared) -> list[dict[str, Any]]:
     rows = []
     for report in compliance.judge_site(live, declared):
         req = compliance.BY_KEY[report.key]

@@ -20,8 +20,7 @@ from typing import Any
 import click
 
 from piwik_resources.api import AuditLogEntry, AuthError, PiwikClient, PiwikError
-from piwik_resources.components.cnil_exempt_site import declared_of
-from piwik_resources.components.compliance import (
+from piwik_resources.compliance import (
     REQUIREMENTS,
     Declared,
     ReportRow,
@@ -29,6 +28,7 @@ from piwik_resources.components.compliance import (
     judge_site,
     rules_for,
 )
+from piwik_resources.components.cnil_exempt_site import declared_of
 from piwik_resources.components.stack_config import NAMESPACE, StackConfigError, parse
 from piwik_resources.providers._values import same
 

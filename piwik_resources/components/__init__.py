@@ -1,5 +1,7 @@
 """Components: CnilExemptSite (one exempt site), CnilAccount (the account-wide settings) and the compliance model."""
 
+from piwik_resources.compliance import Attestations
+
 from .cnil_account import CnilAccount, CnilAccountArgs
 from .cnil_exempt_site import (
     CnilExemptionError,
@@ -7,7 +9,6 @@ from .cnil_exempt_site import (
     CnilExemptSiteArgs,
     refusals,
 )
-from .compliance import Attestations
 
 __all__ = [
     "Attestations",

@@ -15,10 +15,10 @@ from typing import Any
 import pulumi
 from pydantic import ConfigDict
 
+from piwik_resources.compliance import violations
 from piwik_resources.resources import GlobalTrackerSettings, GlobalTrackerSettingsArgs
 
 from .cnil_exempt_site import CnilExemptionError
-from .compliance import violations
 
 TYPE_TOKEN = "piwik:cnil:CnilAccount"
 

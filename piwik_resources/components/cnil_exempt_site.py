@@ -20,6 +20,29 @@ from urllib.parse import urlparse
 import pulumi
 
 from piwik_resources.api.models import GEOLOCATION_LEVEL_VALUES
+from piwik_resources.compliance import (
+    BY_KEY,
+    CAMPAIGN_PARAM_SETTINGS,
+    CAMPAIGN_URL_EXCLUSIONS,
+    CNIL_PROFILES,
+    DEFAULT_CNIL_PROFILE,
+    DEFAULT_IDENTIFIER_PATTERNS,
+    EXEMPT_GEOLOCATION_LEVELS,
+    MAX_COOKIE_LIFETIME_SECONDS,
+    MAX_RETENTION_MONTHS,
+    OPEN_QUESTIONS,
+    REQUIREMENTS,
+    STRICT,
+    Attestations,
+    Declared,
+    LiveSite,
+    Options,
+    attestation_problem,
+    judge_site,
+    properties_judged,
+    render_markdown,
+    violations,
+)
 from piwik_resources.resources import (
     ConsentTemplate,
     ConsentTemplateArgs,
@@ -40,28 +63,6 @@ from piwik_resources.resources import (
 )
 from piwik_resources.resources.opt_out_form import InstallationCode, InstallationCodeArgs, OptOutForm
 
-from .compliance import (
-    BY_KEY,
-    CAMPAIGN_PARAM_SETTINGS,
-    CAMPAIGN_URL_EXCLUSIONS,
-    CNIL_PROFILES,
-    DEFAULT_CNIL_PROFILE,
-    DEFAULT_IDENTIFIER_PATTERNS,
-    EXEMPT_GEOLOCATION_LEVELS,
-    MAX_COOKIE_LIFETIME_SECONDS,
-    MAX_RETENTION_MONTHS,
-    OPEN_QUESTIONS,
-    REQUIREMENTS,
-    STRICT,
-    Attestations,
-    Declared,
-    Options,
-    attestation_problem,
-    judge_site,
-    properties_judged,
-    render_markdown,
-    violations,
-)
 from .texts import (
     DEFAULT_ACCEPT_LABELS,
     DEFAULT_CONSENT_MESSAGES,
@@ -315,7 +316,9 @@ class CnilExemptSite(pulumi.ComponentResource):
         self.consent_message = pulumi.Output.from_input(dict(args.consent_messages))
 
         declared = declared_of(args)
-        rows = self.live_values().apply(lambda live: [r.as_dict() for r in judge_site(live, declared)])
+        rows = self.live_values().apply(
+            lambda live: [r.as_dict() for r in judge_site(LiveSite.from_types(live), declared)]
+        )
         self.compliance_report = rows
         self.compliance_report_markdown = rows.apply(
             lambda r: render_markdown(f"CNIL exemption — {args.site_name}", r, OPEN_QUESTIONS, args.cnil_profile)

@@ -21,7 +21,7 @@ from pulumi_policy import (
 )
 from pulumi_policy.proxy import UnknownValueError
 
-from piwik_resources.components import compliance
+from piwik_resources import compliance
 from piwik_resources.unknown import UNKNOWN
 
 PACK_NAME = "cnil-exemption"

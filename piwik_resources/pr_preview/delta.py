@@ -1,6 +1,6 @@
 """The compliance delta of a preview: which requirement of the CNIL exemption changes status, and why.
 
-The rules are those of ``piwik_resources.components.compliance`` (the policy pack uses the same ones). A
+The rules are those of ``piwik_resources.compliance`` (the policy pack uses the same ones). A
 requirement is *compliant* in a state when no resource of the stack breaks one of its rules, *broken* otherwise.
 """
 
@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from piwik_resources.components import compliance
+from piwik_resources import compliance
 
 from .model import UNKNOWN, Preview, ResourceChange, contains_secret, contains_unknown
 

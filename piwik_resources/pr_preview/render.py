@@ -6,7 +6,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from piwik_resources.components.compliance import DYNAMIC_TYPE_PREFIX
+from piwik_resources.compliance import DYNAMIC_TYPE_PREFIX
 from piwik_resources.providers.site import SiteAdapter
 
 from .delta import ComplianceDelta, Finding, RequirementDelta, compliance_delta
@@ -221,6 +221,6 @@ def render(
         lines += ["", "</details>", ""]
     lines.append(
         "<sub>Values of secret properties are shown as `[secret]`. Rules: the `piwik-cnil policy-pack` pack "
-        "(piwik_resources.components.compliance).</sub>"
+        "(piwik_resources.compliance).</sub>"
     )
     return "\n".join(lines) + "\n"

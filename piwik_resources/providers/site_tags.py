@@ -3,7 +3,7 @@
 Nothing is written: create and refresh list the tags (``GET /api/tag/v1/{app_id}/tags``, every page; the list
 items carry ``template``, ``consent_type``, ``is_active`` and ``is_published``, which is all a compliance check
 needs), delete only forgets them. A tag added by hand in the Tag Manager UI shows up at the next
-``pulumi up --refresh`` (or ``pulumi refresh``), where the compliance rules judge it (compliance.py, rule
+``pulumi up --refresh`` (or ``pulumi refresh``), where the compliance rules judge it (piwik_resources/compliance/, rule
 ``cnil-no-marketing-without-consent``).
 """
 

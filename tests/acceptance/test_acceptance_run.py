@@ -17,7 +17,7 @@ import pytest
 from pulumi import automation as auto
 
 from piwik_resources.api import PiwikClient
-from piwik_resources.components.compliance import REQUIREMENTS
+from piwik_resources.compliance import REQUIREMENTS
 from tests.acceptance.target import apps_named, client_of, real_account, real_account_configured, run_prefix, sweep
 from tests.fixtures.emulator import Emulator
 from tests.fixtures.engine import StackFactory

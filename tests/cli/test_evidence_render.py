@@ -17,8 +17,8 @@ from typing import Any
 
 from piwik_resources.cli import _dossier
 from piwik_resources.cli.evidence import attestation_rows, build_document, requirement_rows, write_dossier
+from piwik_resources.compliance import REQUIREMENTS, Attestations, LiveSite
 from piwik_resources.components.cnil_exempt_site import CnilExemptSiteArgs, declared_of
-from piwik_resources.components.compliance import REQUIREMENTS, Attestations
 from tests.components.test_judge import compliant_live
 
 REPO = Path(__file__).resolve().parents[2]
@@ -39,7 +39,7 @@ def site(live: dict[str, Any] | None = None) -> dict[str, Any]:
         "profile_note": "strict",
         "verdict": "no requirement broken",
         "broken": [],
-        "requirements": requirement_rows(live, declared_of(ARGS)),
+        "requirements": requirement_rows(LiveSite.from_types(live), declared_of(ARGS)),
         "attestations": attestation_rows(ARGS),
         "changes": {
             "note": "1 entry",

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from pulumi import automation as auto
 
 from piwik_resources.cli import _live, main
-from piwik_resources.components.compliance import Declared, Status, judge_site
+from piwik_resources.compliance import Declared, Status, judge_site
 from tests.fixtures.emulator import Emulator
 from tests.fixtures.engine import EngineEnv, StackFactory
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from piwik_resources.components.compliance import (
+from piwik_resources.compliance import (
     BY_NUMBER,
     REQUIREMENTS,
     RULES,

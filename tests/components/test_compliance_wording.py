@@ -2,7 +2,7 @@
 attestation texts, the order of the rows and the Markdown table.
 
 These tests pin the wording a user acts on (the property, the live value, the allowed values, the rule's name),
-so that a changed word, bound or comparison in piwik_resources/components/compliance.py fails a test
+so that a changed word, bound or comparison in piwik_resources/compliance/ fails a test
 (`make mutation`, docs/mutation.md).
 """
 
@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from piwik_resources.components.compliance import (
+from piwik_resources.compliance import (
     BY_KEY,
     BY_NUMBER,
     CAMPAIGN_KEYS,
@@ -26,6 +26,7 @@ from piwik_resources.components.compliance import (
     SOURCE_QUALITY,
     Attestations,
     Declared,
+    LiveSite,
     Options,
     ReportRow,
     Status,
@@ -56,7 +57,7 @@ def message(kind: str, props: dict[str, Any], options: Options = ALL) -> str:
 
 
 def report(live: dict[str, Any], declared: Declared = DECLARED) -> dict[int, ReportRow]:
-    return {r.number: r for r in judge_site(live, declared)}
+    return {r.number: r for r in judge_site(LiveSite.from_types(live), declared)}
 
 
 # --- Each rule's message names the value and what is allowed -------------------------------------------------
@@ -343,7 +344,7 @@ def test_broken_dimensions_are_named_by_name_and_id() -> None:
         {"dimension_id": "d-7", "name": "User ID", "scope": "event", "active": True},
         {"name": "E-mail", "active": True},
     ]
-    (broken,) = [r for r in judge_site(live, DECLARED) if r.status == Status.BROKEN]
+    (broken,) = [r for r in judge_site(LiveSite.from_types(live), DECLARED) if r.status == Status.BROKEN]
     assert [v.resource for v in broken.violations] == ["'User ID' (d-7)", "'E-mail'"]
     assert broken.detail.startswith("CustomDimension 'User ID' (d-7) name = 'User ID': 'User ID' looks like")
     assert "CustomDimension 'E-mail' name = 'E-mail'" in broken.detail
@@ -358,7 +359,9 @@ def test_a_dimension_is_labelled_by_what_it_has_and_inactive_ones_are_skipped() 
         {"dimension_id": "d-5", "active": True, "extractions": [{"pattern": "email=(.*)"}]},
         {"name": "Phone", "active": True},
     ]
-    (broken,) = [r for r in judge_site(live, Declared(site_name="Shop")) if r.status == Status.BROKEN]
+    (broken,) = [
+        r for r in judge_site(LiveSite.from_types(live), Declared(site_name="Shop")) if r.status == Status.BROKEN
+    ]
     assert [v.resource for v in broken.violations] == ["'Phone'", "(d-5)"]
     assert broken.detail.startswith("CustomDimension 'Phone' name = 'Phone': ")
     assert "CustomDimension (d-5) extractions = [{'pattern': 'email=(.*)'}]: the extraction pattern" in broken.detail
@@ -367,7 +370,7 @@ def test_a_dimension_is_labelled_by_what_it_has_and_inactive_ones_are_skipped() 
 def test_a_single_resource_is_not_labelled() -> None:
     live = compliant_live()
     live["TagConsentType"] |= {"name": "Piwik PRO", "consent_type": "marketing"}
-    (broken,) = [r for r in judge_site(live, DECLARED) if r.status == Status.BROKEN]
+    (broken,) = [r for r in judge_site(LiveSite.from_types(live), DECLARED) if r.status == Status.BROKEN]
     assert broken.violations[0].resource == ""
     assert broken.detail.startswith("TagConsentType consent_type = 'marketing': ")
 
@@ -490,7 +493,7 @@ def test_a_row_outside_the_profile_is_not_applicable_with_the_profile_s_note() -
 def test_a_requirement_with_no_rule_no_judge_and_no_attestation_is_a_manual_step() -> None:
     requirement = BY_KEY["dpa"]
     bare = type(requirement)(99, "dpa", "t", "s", requirement.how)
-    (got,) = judge_site({}, DECLARED, [bare])
+    (got,) = judge_site(LiveSite.from_types({}), DECLARED, [bare])
     assert (got.status, got.detail) == (Status.PENDING, "no check exists: a manual step")
 
 
@@ -502,7 +505,7 @@ def test_broken_rows_come_first_then_by_number() -> None:
     live = compliant_live()
     live["SitePrivacy"]["gdpr"] = False
     live["TrackerSettings"]["geolocation_level"] = "none"
-    assert [r.number for r in judge_site(live, DECLARED)][:4] == [3, 18, 1, 2]
+    assert [r.number for r in judge_site(LiveSite.from_types(live), DECLARED)][:4] == [3, 18, 1, 2]
 
 
 def test_a_row_as_stored_in_the_state() -> None:

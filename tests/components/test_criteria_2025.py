@@ -7,8 +7,7 @@ from typing import Any
 
 import pytest
 
-from piwik_resources.components.cnil_exempt_site import CnilExemptSiteArgs, declared_of, refusals
-from piwik_resources.components.compliance import (
+from piwik_resources.compliance import (
     BY_KEY,
     BY_NUMBER,
     CAMPAIGN_KEYS,
@@ -17,11 +16,13 @@ from piwik_resources.components.compliance import (
     REQUIREMENTS,
     RULES,
     Attestations,
+    LiveSite,
     Status,
     excluded_from_urls,
     judge_site,
     violations,
 )
+from piwik_resources.components.cnil_exempt_site import CnilExemptSiteArgs, declared_of, refusals
 from tests.components.test_judge import compliant_live
 
 ARGS = CnilExemptSiteArgs(site_name="Shop", urls=["https://shop.example.fr"])
@@ -58,9 +59,12 @@ def test_seed_2021_does_not_hold_a_site_to_the_campaign_and_referrer_rows() -> N
     live = compliant_live()
     live["TrackerSettings"]["campaign_name_params"] = ["pk_campaign", "utm_campaign"]
     live["TrackerSettings"]["excluded_url_query_parameters"] = ["gclid"]
-    strict = {r.number: r for r in judge_site(live, declared_of(ARGS))}
+    strict = {r.number: r for r in judge_site(LiveSite.from_types(live), declared_of(ARGS))}
     assert strict[23].status == Status.BROKEN
-    seed = {r.number: r for r in judge_site(live, declared_of(dataclasses.replace(ARGS, cnil_profile="seed-2021")))}
+    seed = {
+        r.number: r
+        for r in judge_site(LiveSite.from_types(live), declared_of(dataclasses.replace(ARGS, cnil_profile="seed-2021")))
+    }
     assert seed[23].status == Status.NOT_APPLICABLE and seed[25].status == Status.NOT_APPLICABLE
     assert PROFILE_NOTES["seed-2021"] in seed[23].detail and "campaign attribution" in seed[23].detail
     # Every other row is judged alike under both profiles.

@@ -20,7 +20,7 @@ import pytest
 from pulumi import automation as auto
 
 from piwik_resources.cli import _dossier
-from piwik_resources.components.compliance import CAMPAIGN_KEYS, CAMPAIGN_PARAM_SETTINGS, excluded_from_urls
+from piwik_resources.compliance import CAMPAIGN_KEYS, CAMPAIGN_PARAM_SETTINGS, excluded_from_urls
 from tests.fixtures.emulator import Emulator
 from tests.fixtures.engine import EngineEnv, StackFactory
 

@@ -12,20 +12,21 @@ from typing import Any
 
 import pytest
 
-from piwik_resources.components.cnil_exempt_site import EXPORT_DIMENSIONS, CnilExemptSiteArgs, declared_of
-from piwik_resources.components.compliance import (
+from piwik_resources.compliance import (
     CAMPAIGN_PARAM_SETTINGS,
     CAMPAIGN_URL_EXCLUSIONS,
     REQUIREMENTS,
     ROW_JUDGES,
     Attestations,
     Declared,
+    LiveSite,
     Options,
     Status,
     judge_site,
     render_markdown,
     rules_for,
 )
+from piwik_resources.components.cnil_exempt_site import EXPORT_DIMENSIONS, CnilExemptSiteArgs, declared_of
 from piwik_resources.unknown import UNKNOWN
 
 ALL_ATTESTED = Attestations(
@@ -124,7 +125,7 @@ def _add_tag(template: str, consent_type: str = "not_require_consent") -> Any:
 
 
 def statuses(live: dict[str, Any], declared: Declared = DECLARED) -> dict[int, Status]:
-    return {r.number: r.status for r in judge_site(live, declared)}
+    return {r.number: r.status for r in judge_site(LiveSite.from_types(live), declared)}
 
 
 def test_a_compliant_live_site_is_enforced_checked_and_attested() -> None:
@@ -223,7 +224,7 @@ LIVE_BREAKS: list[tuple[int, Any, str, str]] = [
 def test_a_live_value_that_breaks_a_rule_makes_its_row_broken(number: int, change: Any, rule: str, named: str) -> None:
     live = compliant_live()
     change(live)
-    rows = judge_site(live, DECLARED)
+    rows = judge_site(LiveSite.from_types(live), DECLARED)
     broken = [r for r in rows if r.status == Status.BROKEN]
     assert [r.number for r in broken] == [number]
     assert rows[0] is broken[0], "a broken row is shown first"
@@ -254,7 +255,7 @@ ATTESTED_BREAKS = [
 @pytest.mark.parametrize(("number", "attestations"), ATTESTED_BREAKS)
 def test_an_attestation_that_breaks_its_requirement_makes_the_row_broken(number: int, attestations: Any) -> None:
     declared = Declared(site_name="Shop", attestations=attestations)
-    rows = judge_site(compliant_live(), declared)
+    rows = judge_site(LiveSite.from_types(compliant_live()), declared)
     assert rows[0].number == number and rows[0].status == Status.BROKEN
     assert rows[0].violations[0].property.startswith("attestations.")
 
@@ -305,7 +306,7 @@ def test_declared_but_unread_rows_stay_pending_or_not_applicable() -> None:
 def test_markdown_shows_broken_rows_first() -> None:
     live = compliant_live()
     live["SitePrivacy"]["gdpr"] = False
-    md = render_markdown("Shop", [r.as_dict() for r in judge_site(live, DECLARED)])
+    md = render_markdown("Shop", [r.as_dict() for r in judge_site(LiveSite.from_types(live), DECLARED)])
     first = md.splitlines()[6]
     assert first.startswith("| 3 | Ask visitors for consent | broken |")
     assert "SitePrivacy gdpr = False" in first and "[rule cnil-ask-consent]" in first

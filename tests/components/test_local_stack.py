@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from pulumi import automation as auto
 
-from piwik_resources.components.compliance import MAX_COOKIE_LIFETIME_SECONDS
+from piwik_resources.compliance import MAX_COOKIE_LIFETIME_SECONDS
 from tests.fixtures.emulator import VARIANTS, Emulator
 from tests.fixtures.engine import StackFactory
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from pulumi import automation as auto
 
-from piwik_resources.components import compliance
+from piwik_resources import compliance
 from piwik_resources.policy_pack import PACK_DIR
 from tests.fixtures.emulator import Emulator
 from tests.fixtures.engine import StackFactory

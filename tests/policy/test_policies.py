@@ -13,7 +13,7 @@ import pytest
 from pulumi_policy import EnforcementLevel, ResourceValidationArgs, ResourceValidationPolicy
 from pulumi_policy.proxy import UnknownValueError, unknown_checking_proxy
 
-from piwik_resources.components import compliance
+from piwik_resources import compliance
 from piwik_resources.policy_pack import MANIFEST, PACK_DIR
 from piwik_resources.policy_pack import cnil_policies as pack
 from piwik_resources.policy_pack.__main__ import wrong_python
