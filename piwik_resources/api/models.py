@@ -19,6 +19,7 @@ __all__ = [
     "ANONYMIZATION_MODE_VALUES",
     "CONSENT_TYPE_VALUES",
     "GEOLOCATION_LEVEL_VALUES",
+    "IP_MASKING_LEVEL_VALUES",
     "AnonymizationMode",
     "App",
     "AppAttributes",
@@ -34,6 +35,7 @@ __all__ = [
     "Extraction",
     "ExtractionTarget",
     "GeolocationLevel",
+    "IpMaskingLevel",
     "Operation",
     "OptOutCode",
     "PiwikModel",
@@ -48,6 +50,8 @@ __all__ = [
 # properties with these Literals, and the allowed values in their error messages and docs derive from them.
 AnonymizationMode = Literal["no_device_storage", "session_cookie_id"]
 GeolocationLevel = Literal["none", "City", "Region", "Country", "Continent"]
+#: How many trailing bytes (octets) of the visitor's IP address are masked (tracker settings' enum).
+IpMaskingLevel = Literal[0, 1, 2, 3, 4]
 SessionLimitExceededAction = Literal["split_and_exclude", "just_split"]
 AppType = Literal["web", "sharepoint"]
 DimensionScope = Literal["session", "event"]
@@ -64,6 +68,7 @@ ConsentType = Literal[
 ]
 ANONYMIZATION_MODE_VALUES: tuple[str, ...] = get_args(AnonymizationMode)
 GEOLOCATION_LEVEL_VALUES: tuple[str, ...] = get_args(GeolocationLevel)
+IP_MASKING_LEVEL_VALUES: tuple[int, ...] = get_args(IpMaskingLevel)
 CONSENT_TYPE_VALUES: tuple[str, ...] = get_args(ConsentType)
 
 

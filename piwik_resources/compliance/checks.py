@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from piwik_resources.api.models import GEOLOCATION_LEVEL_VALUES
+from piwik_resources.api.models import GEOLOCATION_LEVEL_VALUES, IP_MASKING_LEVEL_VALUES
 
 from .requirements import MAX_COOKIE_LIFETIME_SECONDS
 
@@ -83,10 +83,15 @@ def _number(value: Any) -> int | None:
     return int(value)
 
 
+#: The IP masking levels the exemption allows: every published level that masks at least one byte.
+EXEMPT_IP_MASKING_LEVELS = tuple(level for level in IP_MASKING_LEVEL_VALUES if level >= 1)
+
+
 def _ip_masking(value: Any, _props: Mapping[str, Any], _options: Options) -> str | None:
     level = _number(value)
     if level is not None and level < 1:
-        return f"{level} masks no byte of the IP address; the exemption needs 1, 2, 3 or 4"
+        allowed = ", ".join(map(str, EXEMPT_IP_MASKING_LEVELS))
+        return f"{level} masks no byte of the IP address; allowed: {allowed}"
     return None
 
 
@@ -115,13 +120,19 @@ def _geolocation(value: Any, _props: Mapping[str, Any], _options: Options) -> st
     return None
 
 
+#: The consent type the Piwik PRO tag of an exempt site fires under (seed: « Type de consentement : Analytics »).
+PIWIK_TAG_CONSENT_TYPE = "analytics"
+
+
 def _consent_type(value: Any, props: Mapping[str, Any], _options: Options) -> str | None:
     # Only the Piwik PRO tracking tag is held to "analytics": found by template (the default) or named so.
     template = props.get("template")
     if template not in (None, "piwik"):
         return None
-    if value != "analytics":
-        return f"{value!r} is not allowed for the Piwik PRO tag of an exempt site (required: 'analytics')"
+    if value != PIWIK_TAG_CONSENT_TYPE:
+        return (
+            f"{value!r} is not allowed for the Piwik PRO tag of an exempt site (required: {PIWIK_TAG_CONSENT_TYPE!r})"
+        )
     return None
 
 
@@ -230,6 +241,19 @@ CAMPAIGN_PARAM_SETTINGS = (
 #: What CnilExemptSite adds to excluded_url_query_parameters (the API's url_query_parameter_to_exclude_from_url,
 #: which takes /regular expressions/) so that campaign and click keys never reach a stored URL either.
 CAMPAIGN_URL_EXCLUSIONS = ("/^(utm|pk|mtm|piwik|matomo)_/", "gclid", "fbclid", "msclkid", "dclid")
+#: The API's initial global exclusions (session ids and the like), kept beside the campaign keys when CnilExemptSite
+#: writes the setting: it is replaced as a whole, and these keep identifiers out of the tracked URLs too.
+KEPT_URL_EXCLUSIONS = (
+    "fb_xd_fragment",
+    "fb_comment_id",
+    "phpsessid",
+    "jsessionid",
+    "sessionid",
+    "aspsessionid",
+    "doing_wp_cron",
+    "sid",
+    "pk_vid",
+)
 #: Keys that must be excluded from URLs: the campaign settings' initial global values and the click ids.
 CAMPAIGN_KEYS = (
     "utm_campaign",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Literal, get_args
 
 from .sources import CNIL_2020_091, CNIL_PAGE, CNIL_TOOL, SEED_GUIDE
 
@@ -19,8 +20,9 @@ MAX_RETENTION_MONTHS = 25
 
 
 #: The criteria profiles a site can be judged under (CnilExemptSiteArgs.cnil_profile; docs/cnil-criteria.md).
-CNIL_PROFILES = ("cnil-2025", "seed-2021")
-DEFAULT_CNIL_PROFILE = "cnil-2025"
+CnilProfile = Literal["cnil-2025", "seed-2021"]
+CNIL_PROFILES: tuple[str, ...] = get_args(CnilProfile)
+DEFAULT_CNIL_PROFILE: CnilProfile = "cnil-2025"
 #: Why a profile reads the criteria as it does; the report prints the note of the site's profile.
 PROFILE_NOTES: dict[str, str] = {
     "cnil-2025": (
@@ -87,6 +89,9 @@ class Requirement:
     profiles: tuple[str, ...] = ("cnil-2025", "seed-2021")
     #: Live properties (``Kind.property``) the report shows as read without judging them.
     reads: tuple[str, ...] = ()
+    #: The account's global tracker settings hold it too: CnilAccount writes its rules' values account-wide (the
+    #: seed sets IP masking at platform level, « Administration → Plate-forme → Paramètres de confidentialité »).
+    account: bool = False
 
     @property
     def cited_source(self) -> str:
@@ -107,6 +112,7 @@ REQUIREMENTS: tuple[Requirement, ...] = (
         seed_section="Administration → Plate-forme → Paramètres de confidentialité → Masquer les adresses IP",
         how=(How.API, How.CHECK),
         note="the app's own value; the account-wide one is CnilAccount's",
+        account=True,
     ),
     Requirement(
         number=2,
@@ -115,6 +121,7 @@ REQUIREMENTS: tuple[Requirement, ...] = (
         seed_section="Administration → Plate-forme → Paramètres de confidentialité → "
         "Utiliser une adresse IP masquée pour les données",
         how=(How.API,),
+        account=True,
     ),
     Requirement(
         number=3,
@@ -266,6 +273,7 @@ REQUIREMENTS: tuple[Requirement, ...] = (
             "TrackerSettings.use_session_hash",
             "TrackerSettings.tracking_fingerprint_disabled",
         ),
+        account=True,
     ),
     Requirement(
         number=18,
@@ -273,6 +281,7 @@ REQUIREMENTS: tuple[Requirement, ...] = (
         title="Geolocation no finer than the city",
         seed_section="Le champ d'application (zone géographique d'origine des requêtes)",
         how=(How.API, How.CHECK),
+        account=True,
     ),
     Requirement(
         number=19,

@@ -7,8 +7,9 @@ resource's live outputs alike. :meth:`Violation.text` is the one message formatt
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -16,9 +17,12 @@ from piwik_resources.unknown import is_known
 
 from .checks import (
     CAMPAIGN_PARAM_SETTINGS,
+    CAMPAIGN_URL_EXCLUSIONS,
     CONSENT_ONLY_TEMPLATES,
     DEFAULT_OPTIONS,
     EXTRA_EVENT_TEMPLATES,
+    KEPT_URL_EXCLUSIONS,
+    PIWIK_TAG_CONSENT_TYPE,
     Check,
     Options,
     _campaign_keys_excluded,
@@ -88,6 +92,9 @@ class Rule:
 
     ``check(value, props, options)`` returns why the value breaks the requirement, or None. It is only called with
     a known, present value (unknown values during a preview and unmanaged properties are never judged).
+    ``compliant`` is the value the components write for the property (CnilExemptSite per app, CnilAccount for the
+    account when the requirement is ``account``-wide), when the exemption fixes it; ``None`` when the rule only
+    judges a value chosen elsewhere (the IP masking level is the user's, a container's tags are whoever made them).
     """
 
     name: str
@@ -96,176 +103,206 @@ class Rule:
     property: str
     description: str
     check: Check
+    compliant: Any = None
     #: Advisory by default rather than mandatory (the seed states it as guidance, not a hard condition).
     advisory: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def requiring(value: Any, why: str, *, piwik_tag_only: bool = False) -> dict[str, Any]:
+    """The ``check`` and ``compliant`` of a rule whose property must be ``value`` (declared once, here)."""
+    check: Check = partial(_must_be, value, why)
+    return {"check": partial(_piwik_tag_only, check) if piwik_tag_only else check, "compliant": value}
 
 
 TRACKER = ("TrackerSettings", "GlobalTrackerSettings")
+PIWIK_TAG = ("TagConsentType",)
+PRIVACY = ("SitePrivacy",)
 
 RULES: tuple[Rule, ...] = (
     Rule(
-        "cnil-ip-masking",
-        "ip-masking",
-        TRACKER,
-        "ip_masking_level",
-        "IP addresses are masked by at least one byte",
-        _ip_masking,
+        name="cnil-ip-masking",
+        requirement="ip-masking",
+        resource_types=TRACKER,
+        property="ip_masking_level",
+        description="IP addresses are masked by at least one byte",
+        check=_ip_masking,
     ),
     Rule(
-        "cnil-masked-ip-enrichment",
-        "masked-ip-enrichment",
-        TRACKER,
-        "use_masked_ip_for_enrichment",
-        "Location and network data come from the masked IP address",
-        partial(_must_be, True, "enrichment must use the masked IP address"),
+        name="cnil-masked-ip-enrichment",
+        requirement="masked-ip-enrichment",
+        resource_types=TRACKER,
+        property="use_masked_ip_for_enrichment",
+        description="Location and network data come from the masked IP address",
+        **requiring(True, "enrichment must use the masked IP address"),
     ),
     Rule(
-        "cnil-exact-url-matching",
-        "exact-url-matching",
-        TRACKER,
-        "exclude_unknown_urls",
-        "Only the site's own URLs are tracked",
-        partial(_must_be, True, "requests from URLs that are not the site's must be discarded"),
+        name="cnil-exact-url-matching",
+        requirement="exact-url-matching",
+        resource_types=TRACKER,
+        property="exclude_unknown_urls",
+        description="Only the site's own URLs are tracked",
+        **requiring(True, "requests from URLs that are not the site's must be discarded"),
     ),
     Rule(
-        "cnil-no-cross-site-fingerprinting",
-        "no-cross-site-fingerprinting",
-        TRACKER,
-        "fingerprinting_across_websites",
-        "No visitor identifier is shared across websites",
-        partial(_must_be, False, "an identifier shared across websites breaks the exemption"),
+        name="cnil-no-cross-site-fingerprinting",
+        requirement="no-cross-site-fingerprinting",
+        resource_types=TRACKER,
+        property="fingerprinting_across_websites",
+        description="No visitor identifier is shared across websites",
+        **requiring(False, "an identifier shared across websites breaks the exemption"),
     ),
     Rule(
-        "cnil-geolocation-city",
-        "geolocation-city",
-        TRACKER,
-        "geolocation_level",
-        "Geolocation is no finer than the city",
-        _geolocation,
+        name="cnil-geolocation-city",
+        requirement="geolocation-city",
+        resource_types=TRACKER,
+        property="geolocation_level",
+        description="Geolocation is no finer than the city",
+        check=_geolocation,
     ),
     Rule(
-        "cnil-ask-consent",
-        "ask-consent",
-        ("SitePrivacy",),
-        "gdpr",
-        "The consent form is on",
-        partial(_must_be, True, "visitors must be asked for consent"),
+        name="cnil-ask-consent",
+        requirement="ask-consent",
+        resource_types=PRIVACY,
+        property="gdpr",
+        description="The consent form is on",
+        **requiring(True, "visitors must be asked for consent"),
     ),
     Rule(
-        "cnil-collect-without-consent",
-        "cookieless-without-consent",
-        ("SitePrivacy",),
-        "gdpr_data_anonymization",
-        "Non-consenting visitors are measured anonymously",
-        partial(_must_be, True, "without consent, data must still be collected anonymously (not dropped)"),
+        name="cnil-collect-without-consent",
+        requirement="cookieless-without-consent",
+        resource_types=PRIVACY,
+        property="gdpr_data_anonymization",
+        description="Non-consenting visitors are measured anonymously",
+        **requiring(True, "without consent, data must still be collected anonymously (not dropped)"),
     ),
     Rule(
-        "cnil-cookieless-without-consent",
-        "cookieless-without-consent",
-        ("SitePrivacy",),
-        "gdpr_data_anonymization_mode",
-        "Non-consenting visitors are measured without cookies",
-        partial(_must_be, "no_device_storage", "without consent, nothing may be stored on the device"),
+        name="cnil-cookieless-without-consent",
+        requirement="cookieless-without-consent",
+        resource_types=PRIVACY,
+        property="gdpr_data_anonymization_mode",
+        description="Non-consenting visitors are measured without cookies",
+        **requiring("no_device_storage", "without consent, nothing may be stored on the device"),
     ),
     Rule(
-        "cnil-cookie-lifetime",
-        "consent-cookie-lifetime",
-        ("SitePrivacy",),
-        "privacy_cookie_expiration_period",
-        "The privacy (consent-record) cookie lives at most 13 months",
-        _cookie_lifetime,
+        name="cnil-cookie-lifetime",
+        requirement="consent-cookie-lifetime",
+        resource_types=PRIVACY,
+        property="privacy_cookie_expiration_period",
+        description="The privacy (consent-record) cookie lives at most 13 months",
+        check=_cookie_lifetime,
     ),
     Rule(
-        "cnil-piwik-tag-consent-type",
-        "piwik-tag-consent-type",
-        ("TagConsentType",),
-        "consent_type",
-        "The Piwik PRO tag fires under the Analytics consent type",
-        _consent_type,
+        name="cnil-piwik-tag-consent-type",
+        requirement="piwik-tag-consent-type",
+        resource_types=PIWIK_TAG,
+        property="consent_type",
+        description="The Piwik PRO tag fires under the Analytics consent type",
+        check=_consent_type,
+        compliant=PIWIK_TAG_CONSENT_TYPE,
     ),
     Rule(
-        "cnil-visitor-cookie-lifetime",
-        "cookie-lifetime",
-        ("TagConsentType",),
-        "visitor_cookie_timeout",
-        "The Piwik PRO tag's visitor cookie lives at most 13 months",
-        partial(_piwik_tag_only, _cookie_lifetime),
+        name="cnil-visitor-cookie-lifetime",
+        requirement="cookie-lifetime",
+        resource_types=PIWIK_TAG,
+        property="visitor_cookie_timeout",
+        description="The Piwik PRO tag's visitor cookie lives at most 13 months",
+        check=partial(_piwik_tag_only, _cookie_lifetime),
     ),
     Rule(
-        "cnil-no-cross-domain-tracking",
-        "first-party-trackers",
-        ("TagConsentType",),
-        "cross_domain_tracking",
-        "The Piwik PRO tag does not track across domains",
-        partial(
-            _piwik_tag_only,
-            partial(_must_be, False, "cross-domain tracking shares the visitor's identifier with other sites"),
+        name="cnil-no-cross-domain-tracking",
+        requirement="first-party-trackers",
+        resource_types=PIWIK_TAG,
+        property="cross_domain_tracking",
+        description="The Piwik PRO tag does not track across domains",
+        **requiring(
+            False, "cross-domain tracking shares the visitor's identifier with other sites", piwik_tag_only=True
         ),
     ),
     Rule(
-        "cnil-tag-respects-privacy",
-        "tag-respects-opt-out",
-        ("TagConsentType",),
-        "respect_visitors_privacy",
-        "The Piwik PRO tag respects the visitor's opt-out and Do Not Track",
-        partial(_piwik_tag_only, partial(_must_be, True, "the tag must not fire for a visitor who objected")),
+        name="cnil-tag-respects-privacy",
+        requirement="tag-respects-opt-out",
+        resource_types=PIWIK_TAG,
+        property="respect_visitors_privacy",
+        description="The Piwik PRO tag respects the visitor's opt-out and Do Not Track",
+        **requiring(True, "the tag must not fire for a visitor who objected", piwik_tag_only=True),
     ),
     Rule(
-        "cnil-no-marketing-without-consent",
-        "no-marketing-without-consent",
-        ("SiteTags",),
-        "tags",
-        "No active marketing, A/B-testing or heatmap tag fires without consent",
-        partial(_tags_firing_without_consent, CONSENT_ONLY_TEMPLATES, "marketing, A/B testing and heatmaps"),
+        name="cnil-no-marketing-without-consent",
+        requirement="no-marketing-without-consent",
+        resource_types=("SiteTags",),
+        property="tags",
+        description="No active marketing, A/B-testing or heatmap tag fires without consent",
+        check=partial(_tags_firing_without_consent, CONSENT_ONLY_TEMPLATES, "marketing, A/B testing and heatmaps"),
     ),
     Rule(
-        "cnil-few-event-types",
-        "few-event-types",
-        ("SiteTags",),
-        "tags",
-        "No active goal-conversion, e-commerce or video tag fires without consent",
-        partial(_tags_firing_without_consent, EXTRA_EVENT_TEMPLATES, "measuring more than the few allowed event types"),
+        name="cnil-few-event-types",
+        requirement="few-event-types",
+        resource_types=("SiteTags",),
+        property="tags",
+        description="No active goal-conversion, e-commerce or video tag fires without consent",
+        check=partial(
+            _tags_firing_without_consent, EXTRA_EVENT_TEMPLATES, "measuring more than the few allowed event types"
+        ),
         advisory=True,
     ),
     *(
         Rule(
-            f"cnil-no-{setting.removesuffix('_params').replace('_', '-')}-params",
-            "no-campaign-identifiers",
-            TRACKER,
-            setting,
-            f"No campaign data read from URLs ({setting} is empty)",
-            _empty_list,
+            name=f"cnil-no-{setting.removesuffix('_params').replace('_', '-')}-params",
+            requirement="no-campaign-identifiers",
+            resource_types=TRACKER,
+            property=setting,
+            description=f"No campaign data read from URLs ({setting} is empty)",
+            check=_empty_list,
+            compliant=[],
             advisory=True,
         )
         for setting in CAMPAIGN_PARAM_SETTINGS
     ),
     Rule(
-        "cnil-campaign-keys-excluded-from-urls",
-        "no-campaign-identifiers",
-        TRACKER,
-        "excluded_url_query_parameters",
-        "Campaign and click keys are removed from tracked URLs",
-        _campaign_keys_excluded,
+        name="cnil-campaign-keys-excluded-from-urls",
+        requirement="no-campaign-identifiers",
+        resource_types=TRACKER,
+        property="excluded_url_query_parameters",
+        description="Campaign and click keys are removed from tracked URLs",
+        check=_campaign_keys_excluded,
+        compliant=[*KEPT_URL_EXCLUSIONS, *CAMPAIGN_URL_EXCLUSIONS],
         advisory=True,
     ),
     Rule(
-        "cnil-dimension-name-identifier",
-        "no-identifiers",
-        ("CustomDimension",),
-        "name",
-        "Custom dimensions do not name an identifier",
-        _dimension_name,
+        name="cnil-dimension-name-identifier",
+        requirement="no-identifiers",
+        resource_types=("CustomDimension",),
+        property="name",
+        description="Custom dimensions do not name an identifier",
+        check=_dimension_name,
     ),
     Rule(
-        "cnil-dimension-extraction-identifier",
-        "no-identifiers",
-        ("CustomDimension",),
-        "extractions",
-        "Custom dimensions do not extract an identifier",
-        _dimension_extractions,
+        name="cnil-dimension-extraction-identifier",
+        requirement="no-identifiers",
+        resource_types=("CustomDimension",),
+        property="extractions",
+        description="Custom dimensions do not extract an identifier",
+        check=_dimension_extractions,
     ),
 )
+
+
+def compliant_values(resource_type: str, profile: str | None = None, *, account: bool = False) -> dict[str, Any]:
+    """The values the exemption fixes for ``resource_type``'s properties: each rule's ``compliant`` value.
+
+    ``profile``: only the requirements that criteria profile holds a site to (None: every profile's); ``account``:
+    only the requirements the account's global settings hold (``Requirement.account``).
+    """
+    values: dict[str, Any] = {}
+    for rule in RULES:
+        requirement = BY_KEY[rule.requirement]
+        if resource_type not in rule.resource_types or rule.compliant is None:
+            continue
+        if (profile is not None and profile not in requirement.profiles) or (account and not requirement.account):
+            continue
+        values[rule.property] = copy.deepcopy(rule.compliant)
+    return values
+
 
 RULES_BY_NAME: dict[str, Rule] = {r.name: r for r in RULES}
 

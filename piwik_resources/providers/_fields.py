@@ -17,7 +17,7 @@ from __future__ import annotations
 import types
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import annotated_types
 from pydantic import BaseModel, Field
@@ -107,11 +107,13 @@ def declared_keys(model: type[BaseModel]) -> frozenset[str]:
 
 
 def strip_optional(annotation: Any) -> Any:
-    """``T`` of ``T | None`` (the annotation itself otherwise)."""
+    """``T`` of ``T | None`` (the annotation itself otherwise), and of ``Annotated[T, ...]`` (constraints aside)."""
     if get_origin(annotation) in (Union, types.UnionType):
         args = [a for a in get_args(annotation) if a is not type(None)]
         if len(args) == 1:
-            return args[0]
+            return strip_optional(args[0])
+    if get_origin(annotation) is Annotated:
+        return strip_optional(get_args(annotation)[0])
     return annotation
 
 

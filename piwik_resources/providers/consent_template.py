@@ -28,7 +28,7 @@ UI_PATH = "Gestionnaire de consentement → Modèles de consentement → Choisir
 UI_PATH_EN = "Consent Manager → Consent form templates → Choose a form → Edit template"
 
 #: Where the provider writes the texts: through the (unpublished) API, or nowhere (the user pastes them).
-Mode = Literal["api", "manual"]
+ConsentTemplateMode = Literal["api", "manual"]
 
 
 class ConsentTemplateInputs(InputsModel):
@@ -66,7 +66,9 @@ class ConsentTemplateInputs(InputsModel):
         allowed="an absolute http(s) URL",
         pattern=r"^https?://\S+$",
     )
-    mode: Mode | None = prop(None, doc="``api`` (default): written through the API; ``manual``: no API call.")
+    mode: ConsentTemplateMode | None = prop(
+        None, doc="``api`` (default): written through the API; ``manual``: no API call."
+    )
 
     outputs: ClassVar[dict[str, Out]] = {
         "pending_manual_step": Out(bool, "True in manual mode: the texts still have to be pasted in the UI."),

@@ -27,9 +27,9 @@ import sys
 import uuid
 import zoneinfo
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar
 
-from pydantic import field_validator
+from pydantic import AfterValidator, Field
 
 from piwik_resources.api import App, NotFoundError, ServerError, UnavailableError, ValidationError
 from piwik_resources.api.models import AppType
@@ -53,6 +53,32 @@ def _timezones() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())
 
 
+def _http_url(url: str) -> str:
+    if not re.match(r"^https?://[^/\s]+", url):
+        raise ValueError("not an absolute http(s) URL")
+    return url
+
+
+def _iana_timezone(tz: str) -> str:
+    if tz not in _timezones():
+        raise ValueError("not an IANA time zone such as Europe/Paris or UTC")
+    return tz
+
+
+# The values an app takes, as types: SiteInputs declares its properties with them, and CnilExemptSiteArgs its
+# arguments, so that a limit of the Apps API is written once.
+#: An app's name (the Apps API takes at most 90 characters).
+AppName = Annotated[str, Field(min_length=1, max_length=90)]
+#: One address of an app: an absolute http(s) URL.
+AppUrl = Annotated[str, AfterValidator(_http_url)]
+#: An IANA time zone such as Europe/Paris.
+Timezone = Annotated[str, AfterValidator(_iana_timezone)]
+#: An ISO 4217 currency code such as EUR.
+Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+#: The UUID of an app.
+AppUuid = Annotated[str, Field(pattern=UUID_PATTERN)]
+
+
 class SiteInputs(InputsModel):
     """Inputs of :class:`Site`.
 
@@ -70,27 +96,26 @@ class SiteInputs(InputsModel):
 
     resource_type: ClassVar[str] = "Site"
 
-    name: str = prop(api="name", doc="The app's name.", min_length=1, max_length=90)
-    urls: list[str] = prop(
+    name: AppName = prop(api="name", doc="The app's name.")
+    urls: list[AppUrl] = prop(
         api="urls",
         doc="The app's addresses (also the tracker's known URLs: see ``exclude_unknown_urls``).",
         allowed="a non-empty list of http(s) URLs",
         min_length=1,
     )
-    timezone: str | None = prop(
+    timezone: Timezone | None = prop(
         None,
         api="timezone",
         doc="The time zone of the app's reports (a new app: ``UTC``).",
         allowed="an IANA time zone such as Europe/Paris",
         computed=True,
     )
-    currency: str | None = prop(
+    currency: Currency | None = prop(
         None,
         api="currency",
         doc="The default currency of goal revenues (a new app: ``USD``).",
         allowed="an ISO 4217 code such as EUR",
         computed=True,
-        pattern=r"^[A-Z]{3}$",
     )
     app_type: AppType | None = prop(
         None,
@@ -99,14 +124,13 @@ class SiteInputs(InputsModel):
         computed=True,
         replace=True,
     )
-    adopt_id: str | None = prop(
+    adopt_id: AppUuid | None = prop(
         None,
         doc="An existing app to take under management instead of creating one.",
         allowed="the UUID of an existing app",
         computed=True,
         replace=True,
         nullable_output=True,
-        pattern=UUID_PATTERN,
     )
     deletion_protection: bool = prop(
         True,
@@ -128,21 +152,6 @@ class SiteInputs(InputsModel):
         "organization": Out(str, "The organization the app belongs to."),
         "added_at": Out(str, "When the app was created (ISO 8601)."),
     }
-
-    @field_validator("urls")
-    @classmethod
-    def _urls(cls, urls: list[str]) -> list[str]:
-        for url in urls:
-            if not re.match(r"^https?://[^/\s]+", url):
-                raise ValueError(f"{url!r} is not an absolute http(s) URL")
-        return urls
-
-    @field_validator("timezone")
-    @classmethod
-    def _timezone(cls, tz: str | None) -> str | None:
-        if tz is not None and tz not in _timezones():
-            raise ValueError("not an IANA time zone such as Europe/Paris or UTC")
-        return tz
 
 
 #: Pulumi property -> Apps API attribute (Python name of ``AppAttributes``).

@@ -16,7 +16,9 @@ The resource id is the app id. Delete writes back the values found when the reso
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar
+
+from pydantic import Field
 
 from piwik_resources.api.models import AnonymizationMode
 
@@ -25,6 +27,9 @@ from ._settings import SettingsAdapter
 from ._validation import InputsModel
 from .engine import Context, PiwikProvider
 from .site import UUID_PATTERN
+
+#: The privacy cookie's lifetime in seconds, as the Apps API takes it (CnilExemptSiteArgs.cookie_lifetime_seconds).
+PrivacyCookieSeconds = Annotated[int, Field(ge=0)]
 
 
 class SitePrivacyInputs(InputsModel):
@@ -57,12 +62,11 @@ class SitePrivacyInputs(InputsModel):
         api="gdpr_data_anonymization_mode",
         doc="How visitors without consent are tracked: nothing stored on the device, or a session cookie id.",
     )
-    privacy_cookie_expiration_period: int | None = prop(
+    privacy_cookie_expiration_period: PrivacyCookieSeconds | None = prop(
         None,
         api="privacy_cookie_expiration_period",
         doc="Lifetime of the privacy (consent record) cookie, in seconds (the API's default: one year).",
         allowed="a number of seconds >= 0",
-        ge=0,
     )
     privacy_cookie_domains_enabled: bool | None = prop(
         None,

@@ -14,7 +14,9 @@ website once published.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar
+
+from pydantic import Field
 
 from piwik_resources.api import NotFoundError, Tag
 from piwik_resources.api.models import ConsentType
@@ -27,6 +29,10 @@ from .engine import Adapter, Context, PiwikProvider, ProviderError
 from .site import UUID_PATTERN
 
 DEFAULT_TEMPLATE = "piwik"
+
+
+#: The Piwik PRO tag's visitor cookie lifetime in seconds (CnilExemptSiteArgs.visitor_cookie_timeout).
+VisitorCookieSeconds = Annotated[int, Field(ge=1)]
 
 
 class TagConsentTypeInputs(InputsModel):
@@ -67,12 +73,11 @@ class TagConsentTypeInputs(InputsModel):
         doc="The tag respects the visitor's privacy settings (Do Not Track, opt-out); delete writes back the "
         "value found.",
     )
-    visitor_cookie_timeout: int | None = prop(
+    visitor_cookie_timeout: VisitorCookieSeconds | None = prop(
         None,
         doc="The ``piwik`` template's visitor cookie lifetime in seconds "
         "(``template_options.visitor_cookie_timeout``); delete writes back the value found.",
         allowed="a number of seconds ≥ 1",
-        ge=1,
     )
     cross_domain_tracking: bool | None = prop(
         None,

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from piwik_resources.api import TrackerSettings
-from piwik_resources.api.models import GeolocationLevel, SessionLimitExceededAction
+from piwik_resources.api.models import GeolocationLevel, IpMaskingLevel, SessionLimitExceededAction
 
 from ._fields import Out, api_names, prop
 from ._settings import SettingsAdapter
@@ -27,13 +27,10 @@ class _SettingsFields(InputsModel):
     piwik_emulator/openapi/) but ``urls``, which Site owns; types and limits as the PATCH schemas give them."""
 
     # --- privacy: what is kept of the visitor's IP and location ------------------------------------------------
-    ip_masking_level: int | None = prop(
+    ip_masking_level: IpMaskingLevel | None = prop(
         None,
         api="anonymize_visitor_ip_level",
         doc="How many trailing bytes of the visitor's IP address are masked before anything else uses it.",
-        allowed="0, 1, 2, 3, 4 (bytes of the IP address masked)",
-        ge=0,
-        le=4,
     )
     use_masked_ip_for_enrichment: bool | None = prop(
         None,

@@ -9,6 +9,8 @@ from typing import ClassVar
 
 import pulumi
 
+from piwik_resources.providers.consent_template import ConsentTemplateMode
+
 
 @dataclass(frozen=True, kw_only=True)
 class ConsentTemplateArgs:
@@ -34,7 +36,7 @@ class ConsentTemplateArgs:
     """The label of the reject button. (API ``reject_label``; allowed: 1 to 100 characters)"""
     privacy_policy_url: pulumi.Input[str] | None = None
     """The privacy policy the form links to. (API ``privacy_policy_url``; allowed: an absolute http(s) URL)"""
-    mode: pulumi.Input[str] | None = None
+    mode: pulumi.Input[ConsentTemplateMode] | None = None
     """``api`` (default): written through the API; ``manual``: no API call. (allowed: api, manual)"""
 
 
@@ -58,7 +60,7 @@ class ConsentTemplateOutputs:
     """The label of the reject button."""
     privacy_policy_url: pulumi.Output[str | None]
     """The privacy policy the form links to."""
-    mode: pulumi.Output[str | None]
+    mode: pulumi.Output[ConsentTemplateMode | None]
     """``api`` (default): written through the API; ``manual``: no API call."""
     pending_manual_step: pulumi.Output[bool]
     """True in manual mode: the texts still have to be pasted in the UI."""

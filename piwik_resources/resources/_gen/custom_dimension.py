@@ -6,15 +6,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import ClassVar, TypedDict
+from typing import Any, ClassVar, TypedDict
 
 import pulumi
+
+from piwik_resources.api.models import DimensionScope, ExtractionTarget
 
 
 class Extraction(TypedDict):
     """A value extraction rule of a custom dimension."""
 
-    target: str
+    target: ExtractionTarget
     """Where the value is taken from. (API ``target``; allowed: page_title_regex, page_url_regex,
     page_query_parameter)
     """
@@ -37,7 +39,7 @@ class CustomDimensionArgs:
     """The app the dimension belongs to. (allowed: the UUID of an app; replaces on change)"""
     name: pulumi.Input[str]
     """The dimension's name. (API ``name``; allowed: 1 to 255 characters)"""
-    scope: pulumi.Input[str]
+    scope: pulumi.Input[DimensionScope]
     """What a value describes: a session or an event. (API ``scope``; allowed: session, event; replaces on change)"""
     active: pulumi.Input[bool] | None = None
     """The dimension collects values. (API ``active``)"""
@@ -71,13 +73,13 @@ class CustomDimensionOutputs:
     """The app the dimension belongs to."""
     name: pulumi.Output[str]
     """The dimension's name."""
-    scope: pulumi.Output[str]
+    scope: pulumi.Output[DimensionScope]
     """What a value describes: a session or an event."""
     active: pulumi.Output[bool]
     """The dimension collects values."""
     case_sensitive: pulumi.Output[bool]
     """The extractions match case-sensitively."""
-    extractions: pulumi.Output[list[dict[str, str]]]
+    extractions: pulumi.Output[list[dict[str, Any]]]
     """Rules that fill the dimension from the page (``target``: page_title_regex, page_url_regex,
     page_query_parameter; ``pattern``).
     """

@@ -10,6 +10,8 @@ from typing import ClassVar
 
 import pulumi
 
+from piwik_resources.api.models import AppType
+
 
 @dataclass(frozen=True, kw_only=True)
 class SiteArgs:
@@ -41,7 +43,7 @@ class SiteArgs:
     """The default currency of goal revenues (a new app: ``USD``). (API ``currency``; allowed: an ISO 4217 code such
     as EUR; computed)
     """
-    app_type: pulumi.Input[str] | None = None
+    app_type: pulumi.Input[AppType] | None = None
     """The kind of app, fixed at creation (a new app: ``web``). (API ``app_type``; allowed: web, sharepoint; replaces
     on change; computed)
     """
@@ -69,7 +71,7 @@ class SiteOutputs:
     """The time zone of the app's reports (a new app: ``UTC``)."""
     currency: pulumi.Output[str]
     """The default currency of goal revenues (a new app: ``USD``)."""
-    app_type: pulumi.Output[str]
+    app_type: pulumi.Output[AppType]
     """The kind of app, fixed at creation (a new app: ``web``)."""
     adopt_id: pulumi.Output[str | None]
     """An existing app to take under management instead of creating one."""

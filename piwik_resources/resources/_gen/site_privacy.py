@@ -10,6 +10,8 @@ from typing import Any, ClassVar
 
 import pulumi
 
+from piwik_resources.api.models import AnonymizationMode
+
 
 @dataclass(frozen=True, kw_only=True)
 class SitePrivacyArgs:
@@ -29,7 +31,7 @@ class SitePrivacyArgs:
     """Track only the minimal data that needs no consent; identifying data only once consent is given. (API
     ``gdpr_data_anonymization``)
     """
-    gdpr_data_anonymization_mode: pulumi.Input[str] | None = None
+    gdpr_data_anonymization_mode: pulumi.Input[AnonymizationMode] | None = None
     """How visitors without consent are tracked: nothing stored on the device, or a session cookie id. (API
     ``gdpr_data_anonymization_mode``; allowed: no_device_storage, session_cookie_id)
     """
@@ -67,7 +69,7 @@ class SitePrivacyOutputs:
     """Collect privacy consent for full GDPR compliance (the consent form shows for tags that need it)."""
     gdpr_data_anonymization: pulumi.Output[bool | None]
     """Track only the minimal data that needs no consent; identifying data only once consent is given."""
-    gdpr_data_anonymization_mode: pulumi.Output[str | None]
+    gdpr_data_anonymization_mode: pulumi.Output[AnonymizationMode | None]
     """How visitors without consent are tracked: nothing stored on the device, or a session cookie id."""
     privacy_cookie_expiration_period: pulumi.Output[int | None]
     """Lifetime of the privacy (consent record) cookie, in seconds (the API's default: one year)."""

@@ -9,6 +9,8 @@ from typing import Any, ClassVar
 
 import pulumi
 
+from piwik_resources.api.models import ConsentType
+
 
 @dataclass(frozen=True, kw_only=True)
 class TagConsentTypeArgs:
@@ -22,7 +24,7 @@ class TagConsentTypeArgs:
 
     site_id: pulumi.Input[str]
     """The app whose tag this is. (allowed: the UUID of an app; replaces on change)"""
-    consent_type: pulumi.Input[str]
+    consent_type: pulumi.Input[ConsentType]
     """The consent the tag needs before it fires. (API ``consent_type``; allowed: not_require_consent, analytics,
     ab_testing_and_personalization, conversion_tracking, marketing_automation, remarketing, user_feedback,
     custom_consent)
@@ -59,7 +61,7 @@ class TagConsentTypeOutputs:
 
     site_id: pulumi.Output[str]
     """The app whose tag this is."""
-    consent_type: pulumi.Output[str]
+    consent_type: pulumi.Output[ConsentType]
     """The consent the tag needs before it fires."""
     tag_id: pulumi.Output[str]
     """The tag (default: the app's only tag made from ``template``)."""

@@ -10,6 +10,8 @@ from typing import Any, ClassVar
 
 import pulumi
 
+from piwik_resources.api.models import GeolocationLevel, IpMaskingLevel, SessionLimitExceededAction
+
 
 @dataclass(frozen=True, kw_only=True)
 class _SettingsFieldsArgs:
@@ -17,9 +19,9 @@ class _SettingsFieldsArgs:
     piwik_emulator/openapi/) but ``urls``, which Site owns; types and limits as the PATCH schemas give them.
     """
 
-    ip_masking_level: pulumi.Input[int] | None = None
+    ip_masking_level: pulumi.Input[IpMaskingLevel] | None = None
     """How many trailing bytes of the visitor's IP address are masked before anything else uses it. (API
-    ``anonymize_visitor_ip_level``; allowed: 0, 1, 2, 3, 4 (bytes of the IP address masked))
+    ``anonymize_visitor_ip_level``; allowed: 0, 1, 2, 3, 4)
     """
     use_masked_ip_for_enrichment: pulumi.Input[bool] | None = None
     """Geolocation and the other enrichments use the masked IP instead of the real one. (API
@@ -27,7 +29,7 @@ class _SettingsFieldsArgs:
     """
     ip_tracking: pulumi.Input[bool] | None = None
     """False makes the tracker drop the IP address on arrival (``rmip=1``). (API ``set_ip_tracking``)"""
-    geolocation_level: pulumi.Input[str] | None = None
+    geolocation_level: pulumi.Input[GeolocationLevel] | None = None
     """The finest level of location kept (``none``: full precision; ``City`` drops nothing but the rest). (API
     ``anonymize_visitor_geolocation_level``; allowed: none, City, Region, Country, Continent)
     """
@@ -45,7 +47,7 @@ class _SettingsFieldsArgs:
     """Deprecated by the API (use ``use_session_hash`` / ``use_anonymous_session_hash``): match sessions by the
     visitor-side id only. (API ``trust_visitors_cookies``)
     """
-    session_limit_exceeded_action: pulumi.Input[str] | None = None
+    session_limit_exceeded_action: pulumi.Input[SessionLimitExceededAction] | None = None
     """What happens to a session past its limits: end it and drop what follows, or start a new one. (API
     ``session_limit_exceeded_action``; allowed: split_and_exclude, just_split)
     """
@@ -116,13 +118,13 @@ class _SettingsFieldsArgs:
 class _SettingsFieldsOutputs:
     """The typed outputs of the resources that share these properties."""
 
-    ip_masking_level: pulumi.Output[int | None]
+    ip_masking_level: pulumi.Output[IpMaskingLevel | None]
     """How many trailing bytes of the visitor's IP address are masked before anything else uses it."""
     use_masked_ip_for_enrichment: pulumi.Output[bool | None]
     """Geolocation and the other enrichments use the masked IP instead of the real one."""
     ip_tracking: pulumi.Output[bool | None]
     """False makes the tracker drop the IP address on arrival (``rmip=1``)."""
-    geolocation_level: pulumi.Output[str | None]
+    geolocation_level: pulumi.Output[GeolocationLevel | None]
     """The finest level of location kept (``none``: full precision; ``City`` drops nothing but the rest)."""
     fingerprinting_across_websites: pulumi.Output[bool | None]
     """The tracker tries to give one visitor id to a visitor across different websites."""
@@ -136,7 +138,7 @@ class _SettingsFieldsOutputs:
     """Deprecated by the API (use ``use_session_hash`` / ``use_anonymous_session_hash``): match sessions by the
     visitor-side id only.
     """
-    session_limit_exceeded_action: pulumi.Output[str | None]
+    session_limit_exceeded_action: pulumi.Output[SessionLimitExceededAction | None]
     """What happens to a session past its limits: end it and drop what follows, or start a new one."""
     session_max_duration_seconds: pulumi.Output[int | None]
     """Longest session, in seconds, before it is split."""
