@@ -25,10 +25,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, get_args, get_origin
 
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 import piwik_resources.api.models as api_models
 import piwik_resources.providers as providers_pkg
+from piwik_resources import compliance
 from piwik_resources.providers import _fields
 from piwik_resources.providers.engine import PiwikProvider
 
@@ -319,9 +320,41 @@ def render_docs(text: str, models: dict[str, type[BaseModel]]) -> str:
     return _MARKER.sub(block, text)
 
 
+def rule_problems(models: dict[str, type[BaseModel]], rules: Iterable[compliance.Rule] = compliance.RULES) -> list[str]:
+    """What a compliance rule names that no resource declares, and compliant values their property refuses.
+
+    Rules name resources and properties as strings (the compliance package imports no provider); this is where a
+    renamed property, or a value that no longer fits its declaration, fails instead of a policy silently passing.
+    """
+    problems: list[str] = []
+    for rule in rules:
+        for kind in rule.resource_types:
+            model = models.get(kind)
+            if model is None:
+                problems.append(f"rule {rule.name}: no resource {kind!r} (resources: {', '.join(sorted(models))})")
+            elif rule.property not in _fields.declared_keys(model):
+                problems.append(f"rule {rule.name}: {kind} declares no property {rule.property!r}")
+            elif rule.compliant is not None and rule.property in model.model_fields:
+                try:
+                    TypeAdapter(model.model_fields[rule.property].annotation).validate_python(rule.compliant)
+                except ValidationError as err:
+                    problems.append(
+                        f"rule {rule.name}: compliant {rule.compliant!r} is not a {kind}.{rule.property}: {err}"
+                    )
+    for requirement in compliance.REQUIREMENTS:
+        for path in requirement.reads:
+            kind, _, prop = path.partition(".")
+            if kind not in models or prop not in _fields.declared_keys(models[kind]):
+                problems.append(f"requirement #{requirement.number} reads {path}, which no resource declares")
+    return problems
+
+
 def expected_files() -> dict[Path, str]:
-    """Every generated file and its expected content."""
+    """Every generated file and its expected content; SystemExit when a compliance rule names what does not exist."""
     found = discover()
+    problems = rule_problems({r.name: r.model for res in found.values() for r in res})
+    if problems:
+        raise SystemExit("the compliance rules do not match the declarations:\n  " + "\n  ".join(problems))
     files = {GEN_DIR / f"{m}.py": render_module(m, res) for m, res in found.items()}
     files[GEN_DIR / "__init__.py"] = (
         '"""GENERATED typed Args/Outputs of the resources (python -m tools.gen_resources); do not edit."""\n'

@@ -2,20 +2,36 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from datetime import date
+from typing import Annotated, Any
 
-from pydantic import ConfigDict
+from pydantic import AfterValidator, ConfigDict, Field
+from pydantic.dataclasses import dataclass
 
 from .requirements import MAX_RETENTION_MONTHS, Requirement
 
-# --- What no API answers -----------------------------------------------------------------------------------------
-
-# The stack config is validated against these dataclasses (stack_config.py): refuse unknown keys there.
+# The stack config and the components validate what the user states against these models: unknown keys refused.
 STRICT = ConfigDict(extra="forbid")
 
 
-@dataclass(frozen=True)
+def _real_date(text: str) -> str:
+    date.fromisoformat(text)  # a ValueError names the impossible date (2026-02-30)
+    return text
+
+
+def _not_blank(text: str) -> str:
+    if not text.strip():
+        raise ValueError("must not be empty (a name or role, e.g. the DPO)")
+    return text
+
+
+#: A calendar date as YYYY-MM-DD.
+IsoDate = Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$"), AfterValidator(_real_date)]
+#: A name or role.
+Who = Annotated[str, AfterValidator(_not_blank)]
+
+
+@dataclass(frozen=True, config=STRICT)
 class Attestations:
     """What no API can set or read: the user states it; the compliance report shows it as attested.
 
@@ -37,10 +53,8 @@ class Attestations:
     audience_only_purpose: bool | None = None
     #: Who made these statements (a name or role, e.g. the DPO) and when (ISO date, YYYY-MM-DD): the evidence
     #: dossier prints both beside every attestation.
-    attested_by: str | None = None
-    attested_on: str | None = None
-
-    __pydantic_config__ = STRICT
+    attested_by: Who | None = None
+    attested_on: IsoDate | None = None
 
 
 def attestation_problem(requirement: Requirement, value: Any) -> str | None:

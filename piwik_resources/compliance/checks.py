@@ -90,8 +90,8 @@ EXEMPT_IP_MASKING_LEVELS = tuple(level for level in IP_MASKING_LEVEL_VALUES if l
 def _ip_masking(value: Any, _props: Mapping[str, Any], _options: Options) -> str | None:
     level = _number(value)
     if level is not None and level < 1:
-        allowed = ", ".join(map(str, EXEMPT_IP_MASKING_LEVELS))
-        return f"{level} masks no byte of the IP address; allowed: {allowed}"
+        *most, last = EXEMPT_IP_MASKING_LEVELS
+        return f"{level} masks no byte of the IP address; the exemption needs {', '.join(map(str, most))} or {last}"
     return None
 
 

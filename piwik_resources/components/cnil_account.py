@@ -9,36 +9,33 @@ settings"). Destroying it writes back the values found when it was created.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import pulumi
-from pydantic import ConfigDict
+from pydantic.dataclasses import dataclass
 
-from piwik_resources.compliance import violations
+from piwik_resources.api.models import GeolocationLevel
+from piwik_resources.compliance import STRICT, compliant_values, violations
 from piwik_resources.resources import GlobalTrackerSettings, GlobalTrackerSettingsArgs
 
-from .cnil_exempt_site import CnilExemptionError
+from .cnil_exempt_site import CnilExemptionError, IpMasking
 
 TYPE_TOKEN = "piwik:cnil:CnilAccount"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=STRICT)
 class CnilAccountArgs:
-    ip_masking_level: int = 2
-    geolocation_level: str = "City"
+    """The account-wide choices, validated on construction (the levels as the API enumerates them)."""
 
-    __pydantic_config__ = ConfigDict(extra="forbid")
+    ip_masking_level: IpMasking = 2
+    geolocation_level: GeolocationLevel = "City"
 
 
 def global_settings(args: CnilAccountArgs) -> dict[str, Any]:
-    """The GlobalTrackerSettings properties the account gets (what `piwik-cnil doctor` compares too)."""
-    return {
-        "ip_masking_level": args.ip_masking_level,
-        "use_masked_ip_for_enrichment": True,
-        "fingerprinting_across_websites": False,
-        "geolocation_level": args.geolocation_level,
-    }
+    """The GlobalTrackerSettings properties the account gets (what `piwik-cnil doctor` compares too): the values the
+    rules of the account-wide requirements fix (``Requirement.account``), and the levels the user chose."""
+    chosen = {"ip_masking_level": args.ip_masking_level, "geolocation_level": args.geolocation_level}
+    return {**compliant_values("GlobalTrackerSettings", account=True), **chosen}
 
 
 class CnilAccount(pulumi.ComponentResource):
@@ -47,8 +44,6 @@ class CnilAccount(pulumi.ComponentResource):
     def __init__(self, name: str, args: CnilAccountArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         props = global_settings(args)
         problems = [v.text() for v in violations("GlobalTrackerSettings", props)]
-        if isinstance(args.ip_masking_level, bool) or args.ip_masking_level not in (0, 1, 2, 3, 4):
-            problems.append(f"ip_masking_level: {args.ip_masking_level!r} is not allowed; allowed: 1, 2, 3, 4")
         if problems:
             raise CnilExemptionError(name, problems)
         super().__init__(TYPE_TOKEN, name, None, opts)

@@ -3,46 +3,48 @@
 It declares every API-settable requirement of the seed guide as a resource (the app, its privacy settings,
 its tracker settings, the Piwik PRO tag's consent type, the consent form texts, the export dimensions when
 exports are needed, the opt-out form code), plus a read-only listing of every custom dimension of the app
-(SiteCustomDimensions). It refuses a configuration that would break the exemption before anything is declared,
-and reports, requirement by requirement, the verdict of compliance.judge_site on the resources' live outputs:
-the same rules as the refusals and the policy pack (docs/cnil-exemption.md).
+(SiteCustomDimensions). The values it writes come from the compliance rules (``Rule.compliant``, see
+piwik_resources/compliance/rules.py) and from its typed arguments; it refuses a configuration that would break the
+exemption before anything is declared, and reports, requirement by requirement, the verdict of
+compliance.judge_site on the resources' live outputs: the same rules as the refusals and the policy pack
+(docs/cnil-exemption.md).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import date
-from typing import Any
-from urllib.parse import urlparse
+from dataclasses import field
+from typing import Annotated, Any
 
 import pulumi
+from pydantic import AfterValidator, BeforeValidator, Field
+from pydantic.dataclasses import dataclass
 
-from piwik_resources.api.models import GEOLOCATION_LEVEL_VALUES
+from piwik_resources.api.models import DimensionScope, GeolocationLevel, IpMaskingLevel
 from piwik_resources.compliance import (
     BY_KEY,
-    CAMPAIGN_PARAM_SETTINGS,
-    CAMPAIGN_URL_EXCLUSIONS,
-    CNIL_PROFILES,
     DEFAULT_CNIL_PROFILE,
     DEFAULT_IDENTIFIER_PATTERNS,
-    EXEMPT_GEOLOCATION_LEVELS,
-    MAX_COOKIE_LIFETIME_SECONDS,
     MAX_RETENTION_MONTHS,
     OPEN_QUESTIONS,
     REQUIREMENTS,
     STRICT,
     Attestations,
+    CnilProfile,
     Declared,
     LiveSite,
     Options,
     attestation_problem,
+    compliant_values,
     judge_site,
     properties_judged,
     render_markdown,
     violations,
 )
+from piwik_resources.providers.consent_template import ConsentTemplateMode
+from piwik_resources.providers.site import AppName, AppUrl, AppUuid, Currency, Timezone
+from piwik_resources.providers.site_privacy import PrivacyCookieSeconds
+from piwik_resources.providers.tag_consent_type import VisitorCookieSeconds
 from piwik_resources.resources import (
     ConsentTemplate,
     ConsentTemplateArgs,
@@ -76,67 +78,88 @@ TYPE_TOKEN = "piwik:cnil:CnilExemptSite"
 DEFAULT_COOKIE_LIFETIME_SECONDS = 31_536_000  # the Apps API's default: 12 months
 #: The Piwik PRO tag's visitor cookie: 12 months unless the user asks for up to 13 (the API publishes no default).
 DEFAULT_VISITOR_COOKIE_TIMEOUT = 31_536_000
-#: The API's initial global exclusions (session ids and the like), kept when the campaign keys are added: the
-#: setting is replaced as a whole, and these keep identifiers out of the tracked URLs too.
-KEPT_URL_EXCLUSIONS = (
-    "fb_xd_fragment",
-    "fb_comment_id",
-    "phpsessid",
-    "jsessionid",
-    "sessionid",
-    "aspsessionid",
-    "doing_wp_cron",
-    "sid",
-    "pk_vid",
-)
-ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-CONSENT_TEMPLATE_MODES = ("api", "manual")
 #: Names of the export dimensions (seed: « une dimension personnalisée au niveau de session et d'évènement »).
-EXPORT_DIMENSIONS = {"session": "Consentement (session)", "event": "Consentement (évènement)"}
+EXPORT_DIMENSIONS: dict[DimensionScope, str] = {
+    "session": "Consentement (session)",
+    "event": "Consentement (évènement)",
+}
 
 
 class CnilExemptionError(ValueError):
     """A configuration that would break the exemption; the message names each property and seed requirement."""
 
-    def __init__(self, site: str, problems: Sequence[str]) -> None:
+    def __init__(self, site: str, problems: list[str]) -> None:
         self.problems = list(problems)
         lines = "\n".join(f"  - {p}" for p in problems)
         super().__init__(f"CnilExemptSite {site!r} would not be exempt from consent:\n{lines}")
 
 
-@dataclass(frozen=True)
+def _whole(value: Any) -> Any:
+    """A count must not be a boolean (``True`` would pass for 1)."""
+    if isinstance(value, bool):
+        raise ValueError("a whole number is needed, not a boolean")
+    return value
+
+
+def _message(text: str) -> str:
+    if not text.strip():
+        raise ValueError(f"must not be empty ({BY_KEY['consent-message'].reference})")
+    return text
+
+
+def _regular_expression(pattern: str) -> str:
+    try:
+        re.compile(pattern)
+    except re.error as err:
+        raise ValueError(f"{pattern!r} is not a regular expression ({err})") from None
+    return pattern
+
+
+IpMasking = Annotated[IpMaskingLevel, BeforeValidator(_whole)]
+ConsentMessages = Annotated[dict[str, Annotated[str, AfterValidator(_message)]], Field(min_length=1)]
+IdentifierPatterns = Annotated[list[Annotated[str, AfterValidator(_regular_expression)]], Field(min_length=1)]
+
+
+@dataclass(frozen=True, config=STRICT)
 class CnilExemptSiteArgs:
-    site_name: str
-    urls: Sequence[str]
-    timezone: str = "Europe/Paris"
-    currency: str = "EUR"
-    ip_masking_level: int = 2
-    geolocation_level: str = "City"
-    cookie_lifetime_seconds: int = DEFAULT_COOKIE_LIFETIME_SECONDS
+    """The arguments of one exempt site, validated on construction.
+
+    Types and limits are the resources' own (an app's name, URLs, time zone and currency as Site declares them;
+    the IP masking and geolocation levels as the API enumerates them; cookie lifetimes as SitePrivacy and
+    TagConsentType take them): a value the API would refuse raises ``pydantic.ValidationError`` naming the
+    argument. What the exemption itself forbids (no IP byte masked, full-precision location, a cookie over 13
+    months, an identifying dimension, an attestation stated false) is :func:`refusals`' job, with the rules.
+    """
+
+    site_name: AppName
+    urls: Annotated[list[AppUrl], Field(min_length=1)]
+    timezone: Timezone = "Europe/Paris"
+    currency: Currency = "EUR"
+    ip_masking_level: IpMasking = 2
+    geolocation_level: GeolocationLevel = "City"
+    cookie_lifetime_seconds: Annotated[PrivacyCookieSeconds, BeforeValidator(_whole)] = DEFAULT_COOKIE_LIFETIME_SECONDS
     #: Consent form message per language (default: the seed's French example and its English counterpart).
-    consent_messages: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_CONSENT_MESSAGES))
-    consent_titles: Mapping[str, str] = field(default_factory=dict)
+    consent_messages: ConsentMessages = field(default_factory=lambda: dict(DEFAULT_CONSENT_MESSAGES))
+    consent_titles: dict[str, str] = field(default_factory=dict)
     #: ``api`` writes the consent form texts over the (unpublished) consent template API; ``manual`` records
     #: them and lists them as a pending manual step.
-    consent_template_mode: str = "manual"
+    consent_template_mode: ConsentTemplateMode = "manual"
     exports_needed: bool = False
     privacy_policy_url: str | None = None
     #: Take an existing app (its UUID) under management instead of creating one. A destroy never deletes it.
-    adopt_site_id: str | None = None
+    adopt_site_id: AppUuid | None = None
     #: While true, a destroy or a replacement of the created app fails before anything is deleted.
     deletion_protection: bool = True
     attestations: Attestations = field(default_factory=Attestations)
     #: Regular expressions (case-insensitive) that mark a custom dimension's name or extraction pattern as an
     #: identifier (requirement #12); ``None`` = compliance.DEFAULT_IDENTIFIER_PATTERNS (docs/cnil-exemption.md).
-    identifier_patterns: Sequence[str] | None = None
+    identifier_patterns: IdentifierPatterns | None = None
     #: ``cnil-2025`` (default): the CNIL's criteria since July 2025, strict reading (campaign parameters
     #: collected for nobody); ``seed-2021``: the seed guide's programme, campaign parameters left alone
     #: (compliance.PROFILE_NOTES, docs/cnil-criteria.md).
-    cnil_profile: str = DEFAULT_CNIL_PROFILE
+    cnil_profile: CnilProfile = DEFAULT_CNIL_PROFILE
     #: Lifetime of the Piwik PRO tag's visitor cookie (the analytics tracker), in seconds: at most 33,696,000.
-    visitor_cookie_timeout: int = DEFAULT_VISITOR_COOKIE_TIMEOUT
-
-    __pydantic_config__ = STRICT
+    visitor_cookie_timeout: Annotated[VisitorCookieSeconds, BeforeValidator(_whole)] = DEFAULT_VISITOR_COOKIE_TIMEOUT
 
 
 #: The one resource property whose component argument has another name.
@@ -144,36 +167,16 @@ ARG_OF_PROPERTY = {"privacy_cookie_expiration_period": "cookie_lifetime_seconds"
 
 
 def _site_props(args: CnilExemptSiteArgs) -> dict[str, dict[str, Any]]:
-    """The properties this component gives each resource (also what the compliance rules are checked on)."""
-    props: dict[str, dict[str, Any]] = {
-        "SitePrivacy": {
-            "gdpr": True,
-            "gdpr_data_anonymization": True,
-            "gdpr_data_anonymization_mode": "no_device_storage",
-            "privacy_cookie_expiration_period": args.cookie_lifetime_seconds,
-            "cnil": True,
-        },
-        "TrackerSettings": {
-            "ip_masking_level": args.ip_masking_level,
-            "use_masked_ip_for_enrichment": True,
-            "exclude_unknown_urls": True,
-            "fingerprinting_across_websites": False,
-            "geolocation_level": args.geolocation_level,
-        },
-        "TagConsentType": {
-            "consent_type": "analytics",
-            "template": "piwik",
-            "visitor_cookie_timeout": args.visitor_cookie_timeout,
-            "cross_domain_tracking": False,
-            "respect_visitors_privacy": True,
-        },
+    """The properties this component gives each resource (also what the compliance rules are checked on): the
+    values the rules fix under the site's profile (``Rule.compliant``), and the ones the user chooses."""
+    chosen: dict[str, dict[str, Any]] = {
+        # ``cnil``: the app's CNIL integration switch; what it changes server-side is not published (an open
+        # question of every report), so it is set but judged by no rule.
+        "SitePrivacy": {"privacy_cookie_expiration_period": args.cookie_lifetime_seconds, "cnil": True},
+        "TrackerSettings": {"ip_masking_level": args.ip_masking_level, "geolocation_level": args.geolocation_level},
+        "TagConsentType": {"template": "piwik", "visitor_cookie_timeout": args.visitor_cookie_timeout},
     }
-    if args.cnil_profile == "cnil-2025":
-        # The strict reading (compliance.PROFILE_NOTES): no campaign data read from URLs, for any visitor, and the
-        # campaign keys removed from the URLs kept; seed-2021 leaves these settings as the account has them.
-        props["TrackerSettings"].update({key: [] for key in CAMPAIGN_PARAM_SETTINGS})
-        props["TrackerSettings"]["excluded_url_query_parameters"] = [*KEPT_URL_EXCLUSIONS, *CAMPAIGN_URL_EXCLUSIONS]
-    return props
+    return {kind: {**compliant_values(kind, args.cnil_profile), **own} for kind, own in chosen.items()}
 
 
 def options_of(args: CnilExemptSiteArgs) -> Options:
@@ -189,94 +192,27 @@ def declared_of(args: CnilExemptSiteArgs) -> Declared:
         exports_needed=args.exports_needed,
         consent_template_mode=args.consent_template_mode,
         consent_languages=tuple(sorted(args.consent_messages)),
-        export_dimensions=dict(EXPORT_DIMENSIONS) if args.exports_needed else {},
+        export_dimensions={str(scope): name for scope, name in EXPORT_DIMENSIONS.items()}
+        if args.exports_needed
+        else {},
         options=options_of(args),
         cnil_profile=args.cnil_profile,
     )
 
 
-def _pattern_problems(patterns: Sequence[str] | None) -> list[str]:
-    if patterns is None:
-        return []
-    if not patterns:
-        return [f"identifier_patterns: empty; at least one pattern is needed ({BY_KEY['no-identifiers'].reference})"]
-    problems: list[str] = []
-    for pattern in patterns:
-        try:
-            re.compile(pattern)
-        except (re.error, TypeError) as err:
-            problems.append(f"identifier_patterns: {pattern!r} is not a regular expression ({err})")
-    return problems
-
-
-def _argument_problems(args: CnilExemptSiteArgs) -> list[str]:
-    """The arguments' own ranges (the exemption's rules are applied apart, in refusals)."""
-    problems: list[str] = []
-    if not args.site_name or not args.site_name.strip():
-        problems.append("site_name: must not be empty")
-    elif len(args.site_name) > 90:
-        problems.append(f"site_name: {len(args.site_name)} characters; allowed: 1 to 90 (Apps API limit)")
-    if not args.urls:
-        reference = BY_KEY["exact-url-matching"].reference
-        problems.append(f"urls: at least one URL is needed: only the site's own URLs are tracked ({reference})")
-    for url in args.urls:
-        parsed = urlparse(url)
-        if parsed.scheme not in ("http", "https") or not parsed.netloc:
-            problems.append(f"urls: {url!r} is not an absolute http(s) URL")
-    if isinstance(args.ip_masking_level, bool) or args.ip_masking_level not in (0, 1, 2, 3, 4):
-        # Out of the API's range; 0 is in range and refused by the shared rule.
-        problems.append(f"ip_masking_level: {args.ip_masking_level!r} is not allowed; allowed: 1, 2, 3, 4")
-    if args.geolocation_level not in GEOLOCATION_LEVEL_VALUES:  # "none" is refused by the shared rule
-        allowed = ", ".join(EXEMPT_GEOLOCATION_LEVELS)
-        problems.append(f"geolocation_level: {args.geolocation_level!r} is not allowed; allowed: {allowed}")
-    if args.consent_template_mode not in CONSENT_TEMPLATE_MODES:
-        problems.append(f"consent_template_mode: {args.consent_template_mode!r}; allowed: api, manual")
-    if not args.consent_messages or not all(str(m).strip() for m in args.consent_messages.values()):
-        reference = BY_KEY["consent-message"].reference
-        problems.append(f"consent_messages: at least one non-empty message is needed ({reference})")
-    if args.cookie_lifetime_seconds < 0:
-        problems.append(
-            f"cookie_lifetime_seconds: {args.cookie_lifetime_seconds}; allowed: 0 to {MAX_COOKIE_LIFETIME_SECONDS}"
-        )
-    if args.visitor_cookie_timeout < 1:
-        problems.append(
-            f"visitor_cookie_timeout: {args.visitor_cookie_timeout}; allowed: 1 to {MAX_COOKIE_LIFETIME_SECONDS} s"
-        )
-    return problems + _profile_problems(args) + _pattern_problems(args.identifier_patterns)
-
-
-def _profile_problems(args: CnilExemptSiteArgs) -> list[str]:
-    problems: list[str] = []
-    if args.cnil_profile not in CNIL_PROFILES:
-        problems.append(f"cnil_profile: {args.cnil_profile!r} is not allowed; allowed: {', '.join(CNIL_PROFILES)}")
-    attested_on = args.attestations.attested_on
-    if attested_on is not None and not (ISO_DATE.match(attested_on) and _is_date(attested_on)):
-        problems.append(f"attestations.attested_on: {attested_on!r} is not a date; allowed: YYYY-MM-DD")
-    if args.attestations.attested_by is not None and not args.attestations.attested_by.strip():
-        problems.append("attestations.attested_by: must not be empty (a name or role, e.g. the DPO)")
-    return problems
-
-
-def _is_date(text: str) -> bool:
-    try:
-        date.fromisoformat(text)
-    except ValueError:
-        return False
-    return True
-
-
 def refusals(args: CnilExemptSiteArgs) -> list[str]:
-    """Every reason this configuration cannot be exempt (empty when it can), each naming property and requirement."""
-    problems = _argument_problems(args)
+    """Every reason this configuration cannot be exempt (empty when it can), each naming property and requirement.
+
+    The arguments' own types and limits were checked when ``args`` was made; these are the exemption's rules and
+    attestations (compliance.RULES, shared with the policy pack and the report).
+    """
+    problems: list[str] = []
     for requirement in REQUIREMENTS:
         if requirement.attestation:
             problem = attestation_problem(requirement, getattr(args.attestations, requirement.attestation))
             if problem:
                 problems.append(f"attestations.{requirement.attestation}: {problem} ({requirement.reference})")
-    if any(p.startswith("identifier_patterns:") for p in problems):
-        return problems  # the rules cannot run with patterns that do not compile
-    # The rules on resource properties live once, in compliance.RULES (shared with the policy pack and the
-    # report); they speak in the resources' property names, which are this component's argument names but for one.
+    # The rules speak in the resources' property names, which are this component's argument names but for one.
     options = options_of(args)
     for kind, props in _site_props(args).items():
         problems += [v.text(ARG_OF_PROPERTY.get(v.property)) for v in violations(kind, props, options=options)]

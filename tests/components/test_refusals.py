@@ -6,6 +6,7 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
 from piwik_resources.components import (
     Attestations,
@@ -29,22 +30,14 @@ def test_the_defaults_are_compliant() -> None:
     ("change", "prop", "requirement"),
     [
         ({"ip_masking_level": 0}, "ip_masking_level", "#1"),
-        ({"ip_masking_level": 7}, "ip_masking_level", "allowed: 1, 2, 3, 4"),
         ({"cookie_lifetime_seconds": 40_000_000}, "cookie_lifetime_seconds", "#21"),
         ({"visitor_cookie_timeout": 40_000_000}, "visitor_cookie_timeout", "#16"),
         ({"geolocation_level": "none"}, "geolocation_level", "#18"),
-        ({"consent_messages": {}}, "consent_messages", "#7"),
-        ({"urls": []}, "urls", "#5"),
-        ({"urls": ["shop.example.fr"]}, "urls", "absolute http(s) URL"),
-        ({"site_name": " "}, "site_name", "must not be empty"),
-        ({"consent_template_mode": "auto"}, "consent_template_mode", "allowed: api, manual"),
         ({"attestations": Attestations(dpa_signed=False)}, "attestations.dpa_signed", "#10"),
         ({"attestations": Attestations(integrations_off=False)}, "attestations.integrations_off", "#11"),
         ({"attestations": Attestations(no_export_credentials=False)}, "attestations.no_export_credentials", "#13"),
         ({"attestations": Attestations(session_log_hidden=False)}, "attestations.session_log_hidden", "#15"),
         ({"attestations": Attestations(retention_months=26)}, "attestations.retention_months", "#19"),
-        ({"identifier_patterns": []}, "identifier_patterns", "#12"),
-        ({"identifier_patterns": ["email", "("]}, "identifier_patterns", "not a regular expression"),
         # The component's own export dimensions are judged with the site's identifier patterns too.
         ({"exports_needed": True, "identifier_patterns": [r"\(session\)"]}, "exports_needed", "#12"),
     ],
@@ -61,9 +54,32 @@ def test_each_non_compliant_input_is_refused(change: dict[str, Any], prop: str, 
     assert prop in str(err.value)
 
 
+@pytest.mark.parametrize(
+    ("change", "loc", "message"),
+    [
+        ({"ip_masking_level": 7}, ("ip_masking_level",), "Input should be 0, 1, 2, 3 or 4"),
+        ({"ip_masking_level": True}, ("ip_masking_level",), "not a boolean"),
+        ({"identifier_patterns": []}, ("identifier_patterns",), "at least 1 item"),
+        ({"identifier_patterns": ["email", "("]}, ("identifier_patterns", 1), "'(' is not a regular expression"),
+        ({"adopt_site_id": "not-a-uuid"}, ("adopt_site_id",), "should match pattern"),
+        ({"timezone": "Paris"}, ("timezone",), "not an IANA time zone"),
+        ({"cookie_lifetime_seconds": -1}, ("cookie_lifetime_seconds",), "greater than or equal to 0"),
+    ],
+)
+def test_arguments_the_api_would_refuse_fail_on_construction(
+    change: dict[str, Any], loc: tuple[str | int, ...], message: str
+) -> None:
+    with pytest.raises(ValidationError) as err:
+        replace(BASE, **change)
+    assert [e["loc"] for e in err.value.errors()] == [loc]
+    assert message in str(err.value)
+
+
 def test_the_account_component_refuses_ip_masking_0() -> None:
     with pytest.raises(CnilExemptionError, match=r"ip_masking_level: .*seed requirement #1"):
         CnilAccount("account", CnilAccountArgs(ip_masking_level=0))
+    with pytest.raises(ValidationError, match="ip_masking_level"):
+        CnilAccountArgs(ip_masking_level=5)
 
 
 def test_stack_config_errors_name_the_key() -> None:

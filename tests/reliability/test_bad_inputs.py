@@ -17,8 +17,9 @@ from typing import Any
 import pytest
 from pulumi import automation as auto
 from pulumi.dynamic import Config, ConfigureRequest
+from pydantic import ValidationError
 
-from piwik_resources.components import CnilExemptSiteArgs, refusals
+from piwik_resources.components import CnilExemptSiteArgs
 from piwik_resources.components.stack_config import StackConfigError, parse
 from piwik_resources.providers.consent_template import ConsentTemplateProvider
 from piwik_resources.providers.custom_dimension import CustomDimensionProvider
@@ -128,22 +129,26 @@ def test_each_bad_input_is_refused_by_check_naming_property_and_allowed_values(e
 
 
 @pytest.mark.parametrize(
-    ("change", "expected"),
+    ("change", "field", "expected"),
     [
-        ({"site_name": ""}, "site_name: must not be empty"),
-        ({"site_name": HUGE}, "site_name: 100000 characters; allowed: 1 to 90"),
-        ({"urls": ["www.example.fr"]}, "urls: 'www.example.fr' is not an absolute http(s) URL"),
-        ({"urls": []}, "urls: at least one URL is needed"),
-        ({"ip_masking_level": 9}, "ip_masking_level: 9 is not allowed; allowed: 1, 2, 3, 4"),
-        ({"geolocation_level": "Street"}, "geolocation_level: 'Street' is not allowed; allowed: City"),
-        ({"consent_template_mode": "auto"}, "consent_template_mode: 'auto'; allowed: api, manual"),
-        ({"consent_messages": {"fr": " "}}, "consent_messages: at least one non-empty message is needed"),
+        ({"site_name": ""}, ("site_name",), "at least 1 character"),
+        ({"site_name": HUGE}, ("site_name",), "at most 90 characters"),
+        ({"urls": ["www.example.fr"]}, ("urls", 0), "not an absolute http(s) URL"),
+        ({"urls": []}, ("urls",), "at least 1 item"),
+        ({"ip_masking_level": 9}, ("ip_masking_level",), "Input should be 0, 1, 2, 3 or 4"),
+        ({"geolocation_level": "Street"}, ("geolocation_level",), "'none', 'City', 'Region', 'Country' or 'Continent'"),
+        ({"consent_template_mode": "auto"}, ("consent_template_mode",), "Input should be 'api' or 'manual'"),
+        ({"consent_messages": {"fr": " "}}, ("consent_messages", "fr"), "must not be empty (seed requirement #7"),
+        ({"consent_messages": {}}, ("consent_messages",), "at least 1 item"),
     ],
 )
-def test_component_refuses_bad_arguments(change: dict[str, Any], expected: str) -> None:
-    args = CnilExemptSiteArgs(**{"site_name": "Boutique", "urls": ["https://boutique.example.fr"], **change})
-    problems = refusals(args)
-    assert any(expected in p for p in problems), problems
+def test_component_arguments_are_validated_on_construction(
+    change: dict[str, Any], field: tuple[str | int, ...], expected: str
+) -> None:
+    with pytest.raises(ValidationError) as err:
+        CnilExemptSiteArgs(**{"site_name": "Boutique", "urls": ["https://boutique.example.fr"], **change})
+    assert [e["loc"] for e in err.value.errors()] == [field]
+    assert expected in str(err.value)
 
 
 @pytest.mark.parametrize(
