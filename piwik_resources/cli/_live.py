@@ -9,10 +9,9 @@ decrypted in this process only), falling back to the PIWIK_* environment like th
 
 Resources are grouped per site — the CnilExemptSite component they belong to (its name is the site's key) or,
 for a resource declared outside a component, its `site_id` — and account-wide ones (the global tracker settings)
-go to the account group. Each group offers ``declared``/``live`` in the shape ``compliance.judge_site`` takes (its
-module docstring has the contract; CnilExemptSite.live_values builds the same from a program's outputs): one
-property bag per single resource type, a list for the consent templates, and for ``CustomDimension`` every
-dimension of the app as SiteCustomDimensions lists them.
+go to the account group. Each group offers ``declared``/``live`` as a ``compliance.LiveSite``, the judge's input
+(the compliance package docstring has the contract), built by ``LiveSite.build`` exactly as CnilExemptSite.live_values
+builds it from a program's outputs.
 """
 
 from __future__ import annotations

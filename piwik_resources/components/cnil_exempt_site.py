@@ -252,9 +252,7 @@ class CnilExemptSite(pulumi.ComponentResource):
         self.consent_message = pulumi.Output.from_input(dict(args.consent_messages))
 
         declared = declared_of(args)
-        rows = self.live_values().apply(
-            lambda live: [r.as_dict() for r in judge_site(LiveSite.from_types(live), declared)]
-        )
+        rows = self.live_values().apply(lambda live: [r.as_dict() for r in judge_site(live, declared)])
         self.compliance_report = rows
         self.compliance_report_markdown = rows.apply(
             lambda r: render_markdown(f"CNIL exemption — {args.site_name}", r, OPEN_QUESTIONS, args.cnil_profile)
@@ -339,8 +337,9 @@ class CnilExemptSite(pulumi.ComponentResource):
             child,
         )
 
-    def live_values(self) -> pulumi.Output[dict[str, Any]]:
-        """The resources' outputs in the shape compliance.judge_site takes (the properties the RULES judge)."""
+    def live_values(self) -> pulumi.Output[LiveSite]:
+        """The resources' live outputs as the judge takes them, built by LiveSite.build like the CLI's snapshot
+        (the properties the RULES judge; every dimension of the app, through its listing)."""
 
         def judged(resource: pulumi.Resource, kind: str, *extra: str) -> pulumi.Output[dict[str, Any]]:
             return pulumi.Output.all(**{p: getattr(resource, p) for p in (*properties_judged(kind), *extra)})
@@ -351,11 +350,14 @@ class CnilExemptSite(pulumi.ComponentResource):
             )
             for t in self.consent_templates
         ]
-        return pulumi.Output.all(
-            TrackerSettings=judged(self.tracker, "TrackerSettings"),
-            SitePrivacy=judged(self.privacy, "SitePrivacy"),
-            TagConsentType=judged(self.piwik_tag, "TagConsentType", "template", "tag_id", "tag_name"),
-            CustomDimension=self.live_dimensions.dimensions,
-            ConsentTemplate=pulumi.Output.all(*templates),
-            SiteTags=judged(self.live_tags, "SiteTags"),
-        )
+        outputs: list[tuple[str, pulumi.Output[dict[str, Any]]]] = [
+            ("TrackerSettings", judged(self.tracker, "TrackerSettings")),
+            ("SitePrivacy", judged(self.privacy, "SitePrivacy")),
+            ("TagConsentType", judged(self.piwik_tag, "TagConsentType", "template", "tag_id", "tag_name")),
+            ("SiteCustomDimensions", pulumi.Output.all(dimensions=self.live_dimensions.dimensions)),
+            ("SiteTags", judged(self.live_tags, "SiteTags")),
+            *(("ConsentTemplate", template) for template in templates),
+        ]
+        kinds = [kind for kind, _ in outputs]
+        values = pulumi.Output.all(*(output for _, output in outputs))
+        return values.apply(lambda props: LiveSite.build(zip(kinds, props, strict=True)))
