@@ -65,7 +65,8 @@ class Requirement:
 
     ``attestation`` names the :class:`Attestations` field that states it when no API can; ``done`` (may use
     ``{value}``) and ``todo`` are the report's texts for it attested and not yet; ``refuse_false`` says that the
-    attestation stated ``False`` breaks the exemption. ``note`` is added to the detail of a rule-backed row.
+    attestation stated ``False`` breaks the exemption. ``note`` is added to the detail of a rule-backed row, after
+    the origin of ``origin_of`` when it names one.
     """
 
     number: int
@@ -87,6 +88,9 @@ class Requirement:
     profiles: tuple[str, ...] = ("cnil-2025", "seed-2021")
     #: Live properties (``Kind.property``) the report shows as read without judging them.
     reads: tuple[str, ...] = ()
+    #: A tracker setting whose origin the detail states: the app's own pinned override, a value that may be
+    #: inherited, or the account-wide value (compliance/judge.py, ``origin``).
+    origin_of: str = ""
 
     @property
     def cited_source(self) -> str:
@@ -106,7 +110,7 @@ REQUIREMENTS: tuple[Requirement, ...] = (
         title="Mask IP addresses (at least 1 byte)",
         seed_section="Administration → Plate-forme → Paramètres de confidentialité → Masquer les adresses IP",
         how=(How.API, How.CHECK),
-        note="the app's own value; the account-wide one is CnilAccount's",
+        origin_of="ip_masking_level",
     ),
     Requirement(
         number=2,
