@@ -349,12 +349,7 @@ class CnilExemptSite(pulumi.ComponentResource):
     ) -> None:
         """Every resource of the site; the app's own settings first, its dimensions' listing last.
 
-        ``depends_on`` (the component's own) is given to the Site too. The state records a component's
-        ``depends_on`` on the component alone, not on its children; Pulumi 3.260 still deletes children before
-        their parent and the parent before what it depends on (tried: a protected site stops the destroy before
-        the account's restore, with ``--continue-on-error`` as well), but only through the component. On the
-        Site it is the app's own dependency, in the state, on create and on destroy (cnil_account.py); the
-        site's other resources follow the Site through ``site_id``.
+        The Site takes the component's ``depends_on`` (the account): docs/resources.md, "Delete", says why.
         """
         props = _site_props(args)
         self.site = Site(

@@ -156,25 +156,29 @@ def check_snapshot_shape(st: auto.Stack, engine_env: EngineEnv, monkeypatch: pyt
     shop = snap.sites[1]
     assert shop.site_id == app_id and shop.name == "Boutique Exemple"
     live, declared = shop.live, shop.declared
-    assert set(live) == {
+    # Every resource of the site was read; the judge takes its values per type (LiveSite).
+    assert {r.type for r in shop.resources} == {
         "Site",
         "SitePrivacy",
         "TrackerSettings",
         "TagConsentType",
         "ConsentTemplate",
         "CustomDimension",
+        "SiteCustomDimensions",  # every dimension of the app: what the judge reads as custom_dimensions
         "OptOutForm",
         "InstallationCode",
         "SiteTags",  # every tag of the container, as the read-only listing gives them (requirement #22)
     }
-    assert [t["template"] for t in live["SiteTags"]["tags"]] == ["piwik"]
-    assert live["TagConsentType"]["consent_type"] == "marketing_automation"
-    assert declared["TagConsentType"]["consent_type"] == "analytics"
-    assert sorted(d["scope"] for d in live["CustomDimension"]) == ["event", "session"]
-    assert sorted(t["language"] for t in live["ConsentTemplate"]) == ["en", "fr"]
+    assert live.site_privacy is not None and live.tracker_settings is not None
+    assert live.site_tags is not None and [t["template"] for t in live.site_tags["tags"]] == ["piwik"]
+    assert live.tag_consent_type is not None and live.tag_consent_type["consent_type"] == "marketing_automation"
+    assert declared.tag_consent_type is not None and declared.tag_consent_type["consent_type"] == "analytics"
+    assert sorted(d["scope"] for d in live.custom_dimensions or ()) == ["event", "session"]
+    assert sorted(t["language"] for t in live.consent_templates or ()) == ["en", "fr"]
     rows = {r.number: r for r in judge_site(live, Declared(site_name="Boutique Exemple"))}
     assert rows[6].status == Status.BROKEN and rows[1].status == Status.ENFORCED
-    assert snap.sites[2].live["GlobalTrackerSettings"]["ip_masking_level"] == 2
+    account = snap.sites[2].live.global_tracker_settings
+    assert account is not None and account["ip_masking_level"] == 2
 
 
 @pytest.mark.engine
