@@ -628,3 +628,9 @@ def test_row_1_says_where_each_value_comes_from() -> None:
     account = {"GlobalTrackerSettings": {"ip_masking_level": 2, "geolocation_level": "City"}}
     (row,) = [r for r in judge_site(LiveSite.from_types(account), DECLARED, [BY_NUMBER[1]])]
     assert row.detail == f"GlobalTrackerSettings.ip_masking_level = 2; {ORIGIN_ACCOUNT}"
+
+
+def test_an_output_nobody_filled_in_is_a_type_not_read() -> None:
+    """A listing whose output is None (the bench's no-op provider gives none) is not read, not an error."""
+    live = LiveSite.from_types({"CustomDimension": None, "ConsentTemplate": None, "TrackerSettings": None})
+    assert (live.custom_dimensions, live.consent_templates, live.tracker_settings) == (None, None, None)
