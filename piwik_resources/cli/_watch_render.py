@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from piwik_resources.api import AuditLogEntry
@@ -57,16 +58,6 @@ def reach_text(reach: Reach) -> str:
     return f"{where} reads {show(reach.live)}: {own}"
 
 
-def reach_json(reach: Reach) -> dict[str, Any]:
-    return {
-        "site": reach.site,
-        "site_id": reach.site_id,
-        "live": reach.live,
-        "pinned": reach.pinned,
-        "weakened": reach.weakened,
-    }
-
-
 def _site_title(site: SiteWatch) -> str:
     snap = site.site
     if snap.site_id is None:
@@ -115,7 +106,7 @@ def _drift_json(drift: Drift) -> dict[str, Any]:
         "declared": drift.declared,
         "live": drift.live,
         "audit": [entry_json(e) for e in drift.audit],
-        "sites": [reach_json(r) for r in drift.reach],
+        "sites": [dataclasses.asdict(r) for r in drift.reach],
     }
 
 
