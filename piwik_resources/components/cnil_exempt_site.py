@@ -303,8 +303,8 @@ class CnilExemptSite(pulumi.ComponentResource):
         if problems:
             # Raised before any resource is declared: nothing is sent to Piwik PRO.
             raise CnilExemptionError(name, problems)
+        self._join_account(name, args, opts)  # may refuse: before anything is declared
         super().__init__(TYPE_TOKEN, name, None, opts)
-        self._join_account(name, args, opts)
         self._declare(name, args, pulumi.ResourceOptions(parent=self), opts.depends_on if opts else None)
         facts = PolicyFacts(
             site_name=args.site_name,
