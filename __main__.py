@@ -18,8 +18,9 @@ try:
         problems = refusals(site_config.args)
         if problems:
             raise CnilExemptionError(site_config.key, problems)
-    # The sites depend on the account, so a destroy restores the account-wide settings only after every site is
-    # gone: a protected site (deletion_protection) stops the destroy before that restore is sent.
+    # The sites depend on the account (each site's app does: components/cnil_account.py), so a destroy restores
+    # the account-wide settings only after every site is gone: a protected site (deletion_protection) stops the
+    # destroy before that restore, and an adopted app (left in place) keeps the account as it is.
     account = CnilAccount("account", stack_config.account) if stack_config.account is not None else None
     after_account = pulumi.ResourceOptions(depends_on=[account] if account else [])
     sites = {s.key: CnilExemptSite(s.key, s.args, after_account) for s in stack_config.sites}

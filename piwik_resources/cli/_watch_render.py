@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from piwik_resources.api import AuditLogEntry
 from piwik_resources.compliance import Status
 
 if TYPE_CHECKING:
-    from .watch import Change, Drift, SiteWatch, WatchReport
+    from .watch import Change, Drift, Reach, SiteWatch, WatchReport
 
 #: What a drift shows when the audit log holds nothing that explains it.
 NO_AUDIT_ENTRY = "no audit entry"
@@ -48,6 +49,15 @@ def _attribution(drift: Drift, audit_read: bool) -> list[str]:
     return [entry_text(e) for e in drift.audit]
 
 
+def reach_text(reach: Reach) -> str:
+    """What an account-wide drift does to one site: the value its app reads, and where that value comes from."""
+    where = f"site {reach.site}" + (f" (app {reach.site_id})" if reach.site_id else "")
+    if reach.weakened:
+        return f"{where} reads {show(reach.live)}: the account's new value, which the app inherits (not its own)"
+    own = "its own value, pinned" if reach.pinned else "its value, not recorded as pinned (it may be inherited)"
+    return f"{where} reads {show(reach.live)}: {own}"
+
+
 def _site_title(site: SiteWatch) -> str:
     snap = site.site
     if snap.site_id is None:
@@ -74,6 +84,7 @@ def as_text(report: WatchReport) -> str:
         for drift in site.drifts:
             lines.append(f"    {drift.resource.type} {drift.property}: {show(drift.declared)} → {show(drift.live)}")
             lines += [f"      {text}" for text in _attribution(drift, report.audit_problem is None)]
+            lines += [f"      {reach_text(r)}" for r in drift.reach]
         if site.changes:
             lines.append("  requirements whose status changed:")
         for change in site.changes:
@@ -95,6 +106,7 @@ def _drift_json(drift: Drift) -> dict[str, Any]:
         "declared": drift.declared,
         "live": drift.live,
         "audit": [entry_json(e) for e in drift.audit],
+        "sites": [dataclasses.asdict(r) for r in drift.reach],
     }
 
 
@@ -129,9 +141,10 @@ def _cell(text: Any) -> str:
 def _site_markdown(site: SiteWatch, audit_read: bool) -> list[str]:
     lines = [f"### {_site_title(site)}", ""]
     if site.drifts:
-        lines += ["| Resource | Property | Declared | Live | Audit log |", "|---|---|---|---|---|"]
+        header = "| Resource | Property | Declared | Live | Audit log (account-wide: each site) |"
+        lines += [header, "|---|---|---|---|---|"]
         for d in site.drifts:
-            who = "<br>".join(_cell(t) for t in _attribution(d, audit_read))
+            who = "<br>".join(_cell(t) for t in [*_attribution(d, audit_read), *map(reach_text, d.reach)])
             lines.append(f"| {d.resource.type} | `{d.property}` | `{show(d.declared)}` | `{show(d.live)}` | {who} |")
         lines.append("")
     if site.changes:

@@ -30,6 +30,7 @@ from piwik_resources.compliance import (
 )
 from piwik_resources.components.cnil_exempt_site import declared_of
 from piwik_resources.components.stack_config import NAMESPACE, StackConfigError, parse
+from piwik_resources.providers._settings import PINNED
 from piwik_resources.providers._values import same
 
 from . import _live, _pulumi, main
@@ -59,6 +60,19 @@ class WatchError(click.ClickException):
 # --- what the watch found -------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Reach:
+    """What an account-wide drift does to one site of the stack: the value its app reads now, and from where."""
+
+    site: str
+    site_id: str | None
+    live: Any
+    #: The stack's state records the value as the app's own (TrackerSettings ``pinned``).
+    pinned: bool
+    #: The app reads the account's new value instead of the one declared for it: it inherits the account's.
+    weakened: bool
+
+
 @dataclass
 class Drift:
     resource: _live.ResourceSnapshot
@@ -66,6 +80,8 @@ class Drift:
     declared: Any
     live: Any
     audit: list[AuditLogEntry] = field(default_factory=list)
+    #: For an account-wide drift: each site of the stack that manages the same setting (see :func:`reach_of`).
+    reach: list[Reach] = field(default_factory=list)
 
 
 @dataclass
@@ -133,6 +149,20 @@ def judge(site: _live.SiteSnapshot, declared: Declared | None) -> tuple[list[Rep
     )
 
 
+def reach_of(drift: Drift, sites: Iterable[_live.SiteSnapshot]) -> list[Reach]:
+    """What the account-wide ``drift`` does to each site whose TrackerSettings manage the same setting."""
+    found = []
+    for site in sites:
+        tracker = next((r for r in site.resources if r.type == "TrackerSettings"), None)
+        if site.key == _live.ACCOUNT or tracker is None or drift.property not in tracker.declared:
+            continue
+        live = (tracker.live or {}).get(drift.property)
+        weakened = not same(live, tracker.declared[drift.property]) and same(live, drift.live)
+        pinned = drift.property in (tracker.declared.get(PINNED) or [])
+        found.append(Reach(site.key, site.site_id, live, pinned, weakened))
+    return found
+
+
 def watch_site(site: _live.SiteSnapshot, declared: Declared | None, audit: list[AuditLogEntry] | None) -> SiteWatch:
     before, after = judge(site, declared)
     by_number = {r.number: r for r in before}
@@ -160,17 +190,32 @@ def api_attribute(resource: _live.ResourceSnapshot, prop: str) -> str:
     return fields.get(prop, prop)
 
 
+def account_wide(entry: AuditLogEntry) -> bool:
+    """An entry about the account's global settings (the emulator's ``global_tracker_settings.changed.*``;
+    Piwik PRO does not publish its event types, docs/watch.md)."""
+    return entry.type.startswith("global")
+
+
 def attribute(
     resource: _live.ResourceSnapshot, prop: str, live: Any, site_id: str | None, audit: Iterable[AuditLogEntry]
 ) -> list[AuditLogEntry]:
     """The audit entries that explain a drift, newest first: same subject, same field, after the last record,
-    and (when the payload carries it) setting the value now live."""
+    and (when the payload carries it) setting the value now live. A per-app tracker setting with no entry of its
+    own is explained by an account-wide change to that value: the app inherited it (it was not pinned)."""
+    entries = list(audit)
+    found = _matching(resource, prop, live, [e for e in entries if site_id is None or e.subject_id == site_id])
+    if not found and site_id is not None and resource.type == "TrackerSettings":
+        found = _matching(resource, prop, live, [e for e in entries if account_wide(e)])
+    return found
+
+
+def _matching(
+    resource: _live.ResourceSnapshot, prop: str, live: Any, audit: Iterable[AuditLogEntry]
+) -> list[AuditLogEntry]:
     name = api_attribute(resource, prop)
     since = _parse_time(resource.modified)
     found = []
     for entry in audit:
-        if site_id is not None and entry.subject_id != site_id:
-            continue
         if not (entry.type.rsplit(".", 1)[-1] == name or name in entry.payload):
             continue
         if since is not None and entry.created_at < since:
@@ -234,6 +279,9 @@ def run_watch(stack: str, cwd: Path | None = None) -> WatchReport:
     except (_live.LiveSnapshotError, PiwikError) as err:
         raise WatchError(str(err)) from None
     sites = [watch_site(site, declared.get(site.key), audit) for site in snap.sites]
+    for watched in sites:
+        for drift in watched.drifts if watched.site.key == _live.ACCOUNT else ():
+            drift.reach = reach_of(drift, snap.sites)
     return WatchReport(stack, sites, problem)
 
 

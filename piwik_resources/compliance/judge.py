@@ -106,6 +106,37 @@ def _reads(requirement: Requirement, live: LiveSite) -> list[str]:
     return out
 
 
+#: Where a per-app tracker setting's value comes from (issue 20: an app's privacy never rests on the account's).
+ORIGIN_PINNED = (
+    "the app's own override, pinned: written for this app even where it equals the account-wide value, "
+    "so a change of the account does not reach it"
+)
+ORIGIN_NOT_PINNED = (
+    "the value the app reads, not recorded as pinned: it may be inherited from the account-wide value and follow "
+    "it (the next `pulumi up` writes it as the app's own)"
+)
+ORIGIN_ACCOUNT = (
+    "the account-wide value, which an app without an override of its own inherits; each CnilExemptSite pins "
+    "its app's own"
+)
+
+
+def origin(requirement: Requirement, live: LiveSite) -> list[str]:
+    """Where the value of ``requirement.origin_of`` comes from, for each settings resource read that holds it."""
+    prop = requirement.origin_of
+    found: list[str] = []
+    if not prop:
+        return found
+    app = live.tracker_settings
+    if app is not None and prop in app:
+        pinned = app.get("pinned")
+        found.append(ORIGIN_PINNED if is_known(pinned) and prop in (pinned or ()) else ORIGIN_NOT_PINNED)
+    account = live.global_tracker_settings
+    if account is not None and prop in account:
+        found.append(ORIGIN_ACCOUNT)
+    return found
+
+
 @dataclass
 class _Verdict:
     found: list[Violation] = field(default_factory=list)
@@ -152,7 +183,7 @@ def judge_rules(requirement: Requirement, live: LiveSite, declared: Declared) ->
         detail = "no live value read for " + ", ".join(dict.fromkeys(verdict.unread))
         return row(requirement.key, Status.NOT_READ, detail, names)
     status = Status.ENFORCED if How.API in requirement.how else Status.CHECKED
-    seen = list(dict.fromkeys(verdict.seen)) + _reads(requirement, live)
+    seen = list(dict.fromkeys(verdict.seen)) + _reads(requirement, live) + origin(requirement, live)
     detail = "; ".join(seen + ([requirement.note] if requirement.note else []))
     return row(requirement.key, status, detail, names)
 

@@ -49,7 +49,8 @@ class LiveSite:
             name = FIELD_OF.get(kind)
             if name is None:
                 raise ValueError(f"LiveSite: {kind!r} is not a type the judge reads; known: {', '.join(FIELD_OF)}")
-            fields[name] = tuple(value) if kind in MANY else value
+            if value is not None:  # an output nobody filled in (a provider that gives none): not read
+                fields[name] = tuple(value) if kind in MANY else value
         return cls(**fields)
 
     @classmethod

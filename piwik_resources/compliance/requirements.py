@@ -67,7 +67,8 @@ class Requirement:
 
     ``attestation`` names the :class:`Attestations` field that states it when no API can; ``done`` (may use
     ``{value}``) and ``todo`` are the report's texts for it attested and not yet; ``refuse_false`` says that the
-    attestation stated ``False`` breaks the exemption. ``note`` is added to the detail of a rule-backed row.
+    attestation stated ``False`` breaks the exemption. ``note`` is added to the detail of a rule-backed row, after
+    the origin of ``origin_of`` when it names one.
     """
 
     number: int
@@ -92,6 +93,9 @@ class Requirement:
     #: The account's global tracker settings hold it too: CnilAccount writes its rules' values account-wide (the
     #: seed sets IP masking at platform level, « Administration → Plate-forme → Paramètres de confidentialité »).
     account: bool = False
+    #: A tracker setting whose origin the detail states: the app's own pinned override, a value that may be
+    #: inherited, or the account-wide value (compliance/judge.py, ``origin``).
+    origin_of: str = ""
 
     @property
     def cited_source(self) -> str:
@@ -111,8 +115,8 @@ REQUIREMENTS: tuple[Requirement, ...] = (
         title="Mask IP addresses (at least 1 byte)",
         seed_section="Administration → Plate-forme → Paramètres de confidentialité → Masquer les adresses IP",
         how=(How.API, How.CHECK),
-        note="the app's own value; the account-wide one is CnilAccount's",
         account=True,
+        origin_of="ip_masking_level",
     ),
     Requirement(
         number=2,

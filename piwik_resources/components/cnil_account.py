@@ -4,11 +4,25 @@
 the masked IP for data enrichment. These are the account's global tracker settings: a singleton that several
 stacks may share, so they live apart from CnilExemptSite (which only sets per-app overrides) and exactly one
 stack per account should declare this component (docs/cnil-exemption.md, "Platform-level versus per-site
-settings"). Destroying it writes back the values found when it was created.
+settings"). Destroying it writes back the values found when it was created — never under a live site.
+
+A site joins its account with ``ResourceOptions(depends_on=[account])`` on the CnilExemptSite (the project's
+program does it for every site). That does two things (docs/resources.md, "Delete: what a destroy does"):
+
+* the site's app (its Site resource) depends on the account's GlobalTrackerSettings, so a destroy reaches the
+  account's restore only once every site is gone, and never when a site stops it (deletion protection, an
+  error, Ctrl-C);
+* a site that adopts an app tells the account (:meth:`CnilAccount.keep`): a destroy forgets that app and leaves
+  it in place, so the GlobalTrackerSettings get its id in ``kept_app_ids`` and, while it exists, leave the
+  account as it is rather than write back values it might inherit. The ids are gathered while the program
+  declares its sites and sent once it has (the input is an Output that resolves when the Pulumi runtime first
+  runs its event loop, i.e. after the program's declarations); a site that joins later — declared inside an
+  ``apply`` or after a synchronous invoke — is refused with a message, never silently left out.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import pulumi
@@ -38,6 +52,10 @@ def global_settings(args: CnilAccountArgs) -> dict[str, Any]:
     return {**compliant_values("GlobalTrackerSettings", account=True), **chosen}
 
 
+#: Every CnilAccount the program has declared (so that a site that joins none of them is warned).
+DECLARED: list[CnilAccount] = []
+
+
 class CnilAccount(pulumi.ComponentResource):
     ip_masking_level: pulumi.Output[int | None]
 
@@ -47,10 +65,39 @@ class CnilAccount(pulumi.ComponentResource):
         if problems:
             raise CnilExemptionError(name, problems)
         super().__init__(TYPE_TOKEN, name, None, opts)
+        self.account_name = name
+        #: Adopted app id -> the site that adopts it (what a destroy leaves in place).
+        self._kept: dict[str, str] = {}
+        self._sent = False
         self.global_tracker_settings = GlobalTrackerSettings(
             f"{name}-global-tracker-settings",
-            GlobalTrackerSettingsArgs(**props),
+            GlobalTrackerSettingsArgs(**props, kept_app_ids=pulumi.Output.from_input(self._kept_app_ids())),
             pulumi.ResourceOptions(parent=self),
         )
         self.ip_masking_level = self.global_tracker_settings.ip_masking_level
         self.register_outputs({"ip_masking_level": self.ip_masking_level})
+        DECLARED.append(self)
+
+    async def _kept_app_ids(self) -> list[str]:
+        # Runs when the runtime first awaits the inputs, after the program's own (synchronous) declarations.
+        self._sent = True
+        return sorted(self._kept)
+
+    def keep(self, site: str, app_id: str) -> None:
+        """Record that a destroy leaves the app ``app_id`` (adopted by the site ``site``) in place."""
+        if self._sent:
+            raise CnilExemptionError(
+                site,
+                [
+                    f"adopt_site_id: the site joins CnilAccount {self.account_name!r} after its settings were sent, "
+                    "so a destroy could write the account back under the adopted app; declare the site with the "
+                    "account, at the top level of the program (not inside an apply, nor after a synchronous invoke)"
+                ],
+            )
+        self._kept[app_id] = site
+
+
+def accounts_in(depends_on: Any) -> list[CnilAccount]:
+    """The CnilAccount components among a ``depends_on`` option (a resource or a list; Outputs are not looked in)."""
+    items: Sequence[Any] = depends_on if isinstance(depends_on, list | tuple) else [depends_on]
+    return [item for item in items if isinstance(item, CnilAccount)]

@@ -239,8 +239,9 @@ class CnilExemptSite(pulumi.ComponentResource):
         if problems:
             # Raised before any resource is declared: nothing is sent to Piwik PRO.
             raise CnilExemptionError(name, problems)
+        self._join_account(name, args, opts)  # may refuse: before anything is declared
         super().__init__(TYPE_TOKEN, name, None, opts)
-        self._declare(name, args, pulumi.ResourceOptions(parent=self))
+        self._declare(name, args, pulumi.ResourceOptions(parent=self), opts.depends_on if opts else None)
         facts = PolicyFacts(
             site_name=args.site_name,
             hosting_region=args.attestations.hosting_region or "EU",
@@ -261,8 +262,29 @@ class CnilExemptSite(pulumi.ComponentResource):
         # as it sees fit, so the state does not store every report and text twice (bench: state per site).
         self.register_outputs({"site_id": self.site_id})
 
-    def _declare(self, name: str, args: CnilExemptSiteArgs, child: pulumi.ResourceOptions) -> None:
-        """Every resource of the site; the app's own settings first, its dimensions' listing last."""
+    @staticmethod
+    def _join_account(name: str, args: CnilExemptSiteArgs, opts: pulumi.ResourceOptions | None) -> None:
+        """Tell the accounts this site depends on about an app a destroy leaves in place (cnil_account.py)."""
+        from .cnil_account import DECLARED, accounts_in  # cnil_account imports this module
+
+        accounts = accounts_in(opts.depends_on if opts else None)
+        if args.adopt_site_id:
+            for account in accounts:
+                account.keep(name, args.adopt_site_id)
+        if DECLARED and not accounts:
+            pulumi.log.warn(
+                f"CnilExemptSite {name!r} does not depend on CnilAccount {DECLARED[0].account_name!r}: give it "
+                "ResourceOptions(depends_on=[account]), so that a destroy writes the account-wide settings back "
+                "only after this site is gone, and not while its adopted app stays"
+            )
+
+    def _declare(
+        self, name: str, args: CnilExemptSiteArgs, child: pulumi.ResourceOptions, depends_on: Any = None
+    ) -> None:
+        """Every resource of the site; the app's own settings first, its dimensions' listing last.
+
+        The Site takes the component's ``depends_on`` (the account): docs/resources.md, "Delete", says why.
+        """
         props = _site_props(args)
         self.site = Site(
             f"{name}-site",
@@ -274,7 +296,7 @@ class CnilExemptSite(pulumi.ComponentResource):
                 adopt_id=args.adopt_site_id,
                 deletion_protection=args.deletion_protection,
             ),
-            child,
+            pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=depends_on)),
         )
         # What lives on the app dies with it: when the app is deleted (or, adopted, forgotten) in the same run,
         # the engine drops these without calling their delete, so nothing is reverted one by one (and an adopted
@@ -351,7 +373,8 @@ class CnilExemptSite(pulumi.ComponentResource):
             for t in self.consent_templates
         ]
         outputs: list[tuple[str, pulumi.Output[dict[str, Any]]]] = [
-            ("TrackerSettings", judged(self.tracker, "TrackerSettings")),
+            # ``pinned``: the report says where each value comes from (compliance/judge.py, ``origin``).
+            ("TrackerSettings", judged(self.tracker, "TrackerSettings", "pinned")),
             ("SitePrivacy", judged(self.privacy, "SitePrivacy")),
             ("TagConsentType", judged(self.piwik_tag, "TagConsentType", "template", "tag_id", "tag_name")),
             ("SiteCustomDimensions", pulumi.Output.all(dimensions=self.live_dimensions.dimensions)),

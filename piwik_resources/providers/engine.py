@@ -7,7 +7,8 @@ replace-on-change and computed properties and the mapping to the API, see _field
 * ``check`` validates with the adapter's pydantic model; failures name the Pulumi property, the value and
   what is allowed; preview-time unknown values are not judged; integers that arrived as floats are restored.
 * ``diff`` compares only the model's properties (never ``__provider``), reports ``changes=True`` whenever
-  ``replaces`` is not empty, and treats an unknown value as a change.
+  ``replaces`` is not empty, treats an unknown value as a change, and adds what the adapter calls ``stale``
+  (a state that predates what the adapter now records).
 * A property left unset (``None``) is not managed: it is not sent, not reported as drift, and absent from
   the outputs. Removing a property from the program is a change (the adapter stops managing it). The
   exception is an adapter's ``computed_keys``: unset means "keep what is there" and the output shows it.
@@ -110,6 +111,10 @@ class Adapter(Generic[In]):
     def computed_matches(self, key: str, new: Any, old: Any, id_: str) -> bool:
         """Whether the set computed property ``new`` agrees with the state ``old`` (``id_``: object id)."""
         return same(new, old)
+
+    def stale(self, state: Mapping[str, Any]) -> list[str]:
+        """Properties that need an update although the program asks what the state holds (``diff`` adds them)."""
+        return []
 
     def refuse_replacement(
         self, old_inputs: Mapping[str, Any], new_inputs: Mapping[str, Any], forcing: str
@@ -222,8 +227,9 @@ class PiwikProvider(ResourceProvider):
         """``olds`` are the previous outputs (the state), ``news`` the checked inputs."""
         changed = self.changed_properties(id_, olds, news)
         replaces = [k for k in changed if k in self.adapter.replace_on_change]
+        stale = self.adapter.stale(user_props(olds))
         return DiffResult(
-            changes=bool(changed),
+            changes=bool(changed or stale),
             replaces=replaces,
             delete_before_replace=self.adapter.delete_before_replace if replaces else None,
         )

@@ -340,7 +340,7 @@ def protection_hint(what: str, then: str) -> str:
     return (
         f"deletion_protection is on. To allow {what}, set deletion_protection=False on this Site (CnilExemptSite: "
         "deletion_protection=False; stack config: `deletion_protection: false` on the site), run `pulumi up` "
-        f"(it sends no write), then {then}"
+        f"(it changes no value on the app), then {then}"
     )
 
 

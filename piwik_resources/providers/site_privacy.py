@@ -10,7 +10,10 @@ Ownership of the app's fields (so that two resources never write the same one):
 * TrackerSettings: the app's tracker settings, including ``exclude_unknown_urls`` (the Apps API's
   ``excludeUnknownUrls`` is the same stored value; only TrackerSettings writes it).
 
-The resource id is the app id. Delete writes back the values found when the resource was created.
+The resource id is the app id. Create writes every managed attribute (pinned, as every per-app settings adapter
+does: _settings.py); the published Apps API has no account-level value these attributes could come from, so here
+pinning only makes the app's own value explicit. Delete writes back the values found when the resource was
+created.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from pydantic import Field
 from piwik_resources.api.models import AnonymizationMode
 
 from ._fields import Out, api_names, prop
-from ._settings import SettingsAdapter
+from ._settings import PINNED, PINNED_OUTPUT, SettingsAdapter
 from ._validation import InputsModel
 from .engine import Context, PiwikProvider
 from .site import UUID_PATTERN
@@ -35,8 +38,9 @@ PrivacyCookieSeconds = Annotated[int, Field(ge=0)]
 class SitePrivacyInputs(InputsModel):
     """Inputs of :class:`SitePrivacy`. Only the attributes you set are managed; the others are left alone.
 
-    Creating the resource adopts the app's current values (nothing is created); deleting it writes back the
-    values found at creation (``previous``). Changing ``site_id`` replaces the resource.
+    Creating the resource adopts the app's current values (nothing is created) and writes every managed
+    attribute as the app's own, even where it already holds it (``pinned``); deleting it writes back the values
+    found at creation (``previous``). Changing ``site_id`` replaces the resource.
     """
 
     resource_type: ClassVar[str] = "SitePrivacy"
@@ -93,7 +97,8 @@ class SitePrivacyInputs(InputsModel):
     outputs: ClassVar[dict[str, Out]] = {
         "previous": Out(
             dict[str, Any], "The values found at create for the managed attributes (written back on delete)."
-        )
+        ),
+        PINNED: PINNED_OUTPUT,
     }
 
 

@@ -1,22 +1,29 @@
 """TrackerSettings (one app's overrides) and GlobalTrackerSettings (the account-wide values).
 
-Both manage only the settings set in the program. Per app, each managed setting is an override of the global
-value; delete (or removing a setting from the program) drops the override (``DELETE .../{setting}``), so the
-app falls back to the global value. The global settings are an account singleton that cannot be deleted:
-GlobalTrackerSettings records the values it found at create and writes them back on delete.
+Both manage only the settings set in the program. Per app, each managed setting is written as an override of
+the global value, even when it equals it (pinned: _settings.py says why), so a later change of the account does
+not reach the app; delete (or removing a setting from the program) drops the override (``DELETE .../{setting}``),
+so the app falls back to the global value. The global settings are an account singleton that cannot be deleted:
+GlobalTrackerSettings records the values it found at create and writes them back on delete — unless an app it
+was told of (``kept_app_ids``: the adopted apps of the stack, which a destroy leaves in place) still exists, in
+which case it leaves the account as it is and says so (see :meth:`GlobalTrackerSettingsAdapter.delete`).
 ``urls`` is not a tracker setting here: Site owns it.
 """
 
 from __future__ import annotations
 
+import re
+import sys
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from piwik_resources.api import TrackerSettings
+from pydantic import field_validator
+
+from piwik_resources.api import NotFoundError, TrackerSettings
 from piwik_resources.api.models import GeolocationLevel, IpMaskingLevel, SessionLimitExceededAction
 
 from ._fields import Out, api_names, prop
-from ._settings import SettingsAdapter
+from ._settings import PINNED, PINNED_OUTPUT, SettingsAdapter
 from ._validation import InputsModel
 from .engine import Context, PiwikProvider
 from .site import UUID_PATTERN
@@ -142,11 +149,15 @@ class _SettingsFields(InputsModel):
 class TrackerSettingsInputs(_SettingsFields):
     """Inputs of :class:`TrackerSettings`: the app (``site_id``) and the settings to override for it.
 
-    Only the settings you set are managed. Deleting the resource (or removing a setting) drops the app's
-    override, so the global value applies again. Changing ``site_id`` replaces the resource.
+    Only the settings you set are managed, each written as the app's own override even where it equals the
+    global value (``pinned``), so a change of the account-wide settings does not reach the app. Deleting the
+    resource (or removing a setting) drops the app's override, so the global value applies again. Changing
+    ``site_id`` replaces the resource.
     """
 
     resource_type: ClassVar[str] = "TrackerSettings"
+
+    outputs: ClassVar[dict[str, Out]] = {PINNED: PINNED_OUTPUT}
 
     site_id: str = prop(
         doc="The app whose settings these are.", allowed="the UUID of an app", replace=True, pattern=UUID_PATTERN
@@ -157,15 +168,35 @@ class GlobalTrackerSettingsInputs(_SettingsFields):
     """Inputs of :class:`GlobalTrackerSettings`: the account-wide values to set.
 
     A singleton per account (id ``global``): only one stack should declare it. Creating it records the values
-    found (``previous``) for the settings you set; deleting it writes them back.
+    found (``previous``) for the settings you set; deleting it writes them back, unless one of ``kept_app_ids``
+    still exists: then the account is left as it is (the stack forgets it).
     """
 
     resource_type: ClassVar[str] = "GlobalTrackerSettings"
+
+    kept_app_ids: list[str] | None = prop(
+        None,
+        doc="Apps a destroy leaves in place (the stack's adopted apps; CnilAccount fills it in): while one of them "
+        "still exists, delete leaves the account-wide values as they are instead of writing back ``previous`` "
+        "(not an API attribute: nothing is sent).",
+        allowed="a list of app UUIDs",
+    )
+
+    @field_validator("kept_app_ids")
+    @classmethod
+    def _app_ids(cls, app_ids: list[str] | None) -> list[str] | None:
+        for app_id in app_ids or []:
+            if not re.match(UUID_PATTERN, app_id):
+                raise ValueError(f"{app_id!r} is not the UUID of an app")
+        return app_ids
 
     outputs: ClassVar[dict[str, Out]] = {
         "previous": Out(dict[str, Any], "The values found at create for the managed settings (written back on delete).")
     }
 
+
+#: The input of GlobalTrackerSettings naming the apps a destroy leaves in place.
+KEPT = "kept_app_ids"
 
 #: Pulumi property -> tracker settings attribute.
 FIELDS: dict[str, str] = api_names(_SettingsFields)
@@ -204,6 +235,58 @@ class GlobalTrackerSettingsAdapter(SettingsAdapter[GlobalTrackerSettingsInputs])
 
     def write(self, ctx: Context, parent: str, changes: dict[str, Any]) -> None:
         ctx.client.tracker_settings.update_global(changes)
+
+    # ``kept_app_ids`` is an input that is never sent: carried through the outputs, so that diff sees no change.
+
+    def create(self, ctx: Context, inputs: GlobalTrackerSettingsInputs) -> tuple[str, dict[str, Any]]:
+        id_, outs = super().create(ctx, inputs)
+        return id_, {**outs, KEPT: inputs.kept_app_ids}
+
+    def read(self, ctx: Context, id_: str, state: dict[str, Any]) -> dict[str, Any] | None:
+        outs = super().read(ctx, id_, state)
+        return None if outs is None else {**outs, KEPT: state.get(KEPT)}
+
+    def update(
+        self, ctx: Context, id_: str, state: dict[str, Any], inputs: GlobalTrackerSettingsInputs
+    ) -> dict[str, Any]:
+        return {**super().update(ctx, id_, state, inputs), KEPT: inputs.kept_app_ids}
+
+    def restore(self, ctx: Context, parent: str, changes: dict[str, Any], state: Mapping[str, Any]) -> None:
+        """Write the account back as found, unless an app the stack leaves in place may inherit from it.
+
+        A destroy reaches this delete only after every site of the stack (CnilAccount orders each site's app
+        after it), and stops before it when one of them fails (deletion protection, an error, Ctrl-C). The sites
+        that *succeed* while their app stays are the adopted ones (forgotten, not deleted): their ids come as
+        ``kept_app_ids``, known when the program runs, since no resource can take the ids of resources deleted
+        before it (that would be a cycle). Their own values are pinned overrides, but the API cannot show an
+        override from an inherited value (docs/resources.md, "Pinned values"), so while one of them exists the
+        account is not weakened under it: the values stay, and the stack forgets them, as it forgets the app.
+        """
+        kept = _apps_in_place(ctx, state.get(KEPT) or [])
+        if not kept:
+            super().restore(ctx, parent, changes, state)
+            return
+        names = {api: prop for prop, api in self.fields.items()}
+        held = ", ".join(f"{names[api]} (found at create: {value!r})" for api, value in changes.items()) or "none"
+        print(
+            f"GlobalTrackerSettings: account-wide values left as they are, not written back (values not restored: "
+            f"{held}): app(s) {', '.join(kept)} of this stack stay in place (adopted) and may inherit them; "
+            "the stack forgets the account-wide settings",
+            file=sys.stderr,
+            flush=True,
+        )
+
+
+def _apps_in_place(ctx: Context, app_ids: list[str]) -> list[str]:
+    """``'<id>' ('<name>')`` of each of these apps that still exists (one GET each)."""
+    found = []
+    for app_id in app_ids:
+        try:
+            app = ctx.client.apps.get(app_id)
+        except NotFoundError:
+            continue  # deleted since: nothing of it can inherit the account's values
+        found.append(f"{app_id} ({app.name!r})")
+    return found
 
 
 class TrackerSettingsProvider(PiwikProvider):

@@ -164,12 +164,13 @@ def check_snapshot_shape(st: auto.Stack, engine_env: EngineEnv, monkeypatch: pyt
         "TagConsentType",
         "ConsentTemplate",
         "CustomDimension",
-        "SiteCustomDimensions",
+        "SiteCustomDimensions",  # every dimension of the app: what the judge reads as custom_dimensions
         "OptOutForm",
         "InstallationCode",
         "SiteTags",  # every tag of the container, as the read-only listing gives them (requirement #22)
     }
     assert all(r.live is not None for r in shop.resources)
+    assert live.site_privacy is not None and live.tracker_settings is not None
     assert live.site_tags is not None and [t["template"] for t in live.site_tags["tags"]] == ["piwik"]
     assert live.tag_consent_type is not None and live.tag_consent_type["consent_type"] == "marketing_automation"
     assert declared.tag_consent_type is not None and declared.tag_consent_type["consent_type"] == "analytics"
@@ -207,7 +208,11 @@ def test_a_tag_manager_change_has_no_audit_entry(
     text = run_watch(st, engine_env.env, "--stack", "local")
     assert "no audit entry (Tag Manager changes are not in the audit log)" in text.stdout
 
-    # An account-wide change (the global tracker settings CnilAccount declares), attributed without a site.
+    # An account-wide change (the global tracker settings CnilAccount declares), attributed without a site. Before
+    # it, Jane drops blog's own IP masking override: blog now inherits the account's 2 (no visible change, no
+    # audit entry), while boutique keeps its pinned value (issue 20).
+    blog = st.outputs()["sites"].value["blog"]["site_id"]
+    assert jane.api("DELETE", f"{TS}/{blog}/anonymize_visitor_ip_level").status_code == 204
     level = {"anonymize_visitor_ip_level": 0}
     body = {"data": {"type": "tracker/settings/app/global", "id": "global", "attributes": level}}
     assert jane.api("PATCH", f"{TS}/global", json=body).status_code == 204
@@ -219,6 +224,21 @@ def test_a_tag_manager_change_has_no_audit_entry(
     ]
     assert (prop, declared, live, authors) == ("ip_masking_level", 2, 0, ["jane@example.com"])
     assert [(c["number"], c["after"]) for c in account["requirement_changes"]] == [(1, "broken")]
+    # Which value each site's app reads now, and from where: boutique its own, blog the account's new one.
+    reach = {r["site"]: (r["live"], r["pinned"], r["weakened"]) for r in account["drift"][0]["sites"]}
+    assert reach == {"boutique": (2, True, False), "blog": (0, True, True)}
+    assert [(d["property"], d["declared"], d["live"]) for d in site(report, "boutique")["drift"]] == [
+        ("consent_type", "analytics", "marketing_automation")
+    ]
+    # blog's drift is the account's change (its own log has nothing): the global entry, by Jane, explains it.
+    (inherited,) = site(report, "blog")["drift"]
+    assert (inherited["property"], inherited["declared"], inherited["live"]) == ("ip_masking_level", 2, 0)
+    assert [(e["type"], e["author_email"]) for e in inherited["audit"]] == [
+        ("global_tracker_settings.changed.anonymize_visitor_ip_level", "jane@example.com")
+    ]
+    text = run_watch(st, engine_env.env, "--stack", "local").stdout
+    assert "site boutique (app " in text and "reads 2: its own value, pinned" in text
+    assert "reads 0: the account's new value, which the app inherits (not its own)" in text
 
 
 def assert_usage_error(st: auto.Stack, env: dict[str, str], stack: str, message: str) -> None:

@@ -44,6 +44,7 @@ from piwik_resources.compliance import (
     short_type,
     violations,
 )
+from piwik_resources.compliance.judge import ORIGIN_ACCOUNT, ORIGIN_NOT_PINNED
 from piwik_resources.unknown import UNKNOWN
 from tests.components.test_judge import DECLARED, compliant_live, dimension
 
@@ -256,7 +257,8 @@ def test_the_requirement_cites_its_source_or_the_seed_section() -> None:
 def test_the_compliant_site_s_details_name_what_was_read() -> None:
     rows = report(compliant_live())
     assert rows[1].detail == (
-        "TrackerSettings.ip_masking_level = 2; the app's own value; the account-wide one is CnilAccount's"
+        "TrackerSettings.ip_masking_level = 2; the app's own override, pinned: written for this app even where it "
+        "equals the account-wide value, so a change of the account does not reach it"
     )
     assert rows[1].rules == ("cnil-ip-masking",) and rows[1].key == "ip-masking"
     assert rows[1].seed_section == BY_NUMBER[1].seed_section and rows[1].requirement == BY_NUMBER[1].title
@@ -612,3 +614,23 @@ def test_an_empty_text_names_no_identifier_whatever_the_patterns() -> None:
 def test_a_broken_attestation_row_says_why() -> None:
     rows = report(compliant_live(), Declared(site_name="Shop", attestations=Attestations(dpa_signed=False)))
     assert rows[10].detail.startswith("attestations.dpa_signed: false, but the exemption needs: Data Processing")
+
+
+def test_row_1_says_where_each_value_comes_from() -> None:
+    """Issue 20: the app's own pinned override, a value that may be inherited, or the account-wide value."""
+    live = compliant_live()
+    live["TrackerSettings"]["pinned"] = ["geolocation_level"]  # a state from before pinning, for this setting
+    rows = report(live)
+    assert rows[1].status == Status.ENFORCED
+    assert rows[1].detail == f"TrackerSettings.ip_masking_level = 2; {ORIGIN_NOT_PINNED}"
+    del live["TrackerSettings"]["pinned"]
+    assert report(live)[1].detail == f"TrackerSettings.ip_masking_level = 2; {ORIGIN_NOT_PINNED}"
+    account = {"GlobalTrackerSettings": {"ip_masking_level": 2, "geolocation_level": "City"}}
+    (row,) = [r for r in judge_site(LiveSite.from_types(account), DECLARED, [BY_NUMBER[1]])]
+    assert row.detail == f"GlobalTrackerSettings.ip_masking_level = 2; {ORIGIN_ACCOUNT}"
+
+
+def test_an_output_nobody_filled_in_is_a_type_not_read() -> None:
+    """A listing whose output is None (the bench's no-op provider gives none) is not read, not an error."""
+    live = LiveSite.from_types({"CustomDimension": None, "ConsentTemplate": None, "TrackerSettings": None})
+    assert (live.custom_dimensions, live.consent_templates, live.tracker_settings) == (None, None, None)

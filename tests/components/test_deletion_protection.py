@@ -2,7 +2,8 @@
 
 Through the real engine against the emulator, with its request log as the witness of what was sent:
 
-- destroy forgets an adopted app and leaves it, with every setting the stack made, as it is;
+- destroy forgets an adopted app and leaves it, with every setting the stack made, as it is — and the account-wide
+  settings too, which the app might inherit (issue 20);
 - destroy of a protected app (the default) fails naming ``deletion_protection`` and sends no write at all;
   with protection off, destroy deletes the app with one request, and its dependents are not reverted one by one
   (``deleted_with``) — yet a dependent removed on its own from the program is still reverted;
@@ -78,9 +79,8 @@ def test_destroy_keeps_an_adopted_app_with_its_settings(pulumi_stack: StackFacto
     )
     assert made.status_code == 201, made.text
     app_id = made.json()["data"]["id"]
-    # Without the account: its settings are restored on destroy, which would change what the app inherits.
-    config = {f"{NS}:adoptSiteId": app_id, f"{NS}:account": "false"}
-    st = pulumi_stack(PROGRAMS / "protect", emulator=emulator, config=config)
+    # With the account: the adopted app stays, so the account's restore must not run under it (issue 20).
+    st = pulumi_stack(PROGRAMS / "protect", emulator=emulator, config={f"{NS}:adoptSiteId": app_id})
     assert st.up().outputs["site_id"].value == app_id
     assert site_settings(emulator, app_id) == CNIL_SETTINGS
 
@@ -88,10 +88,14 @@ def test_destroy_keeps_an_adopted_app_with_its_settings(pulumi_stack: StackFacto
     lines: list[str] = []
     destroy = st.destroy(on_output=lines.append)
     assert destroy.summary.result == "succeeded"
-    # Not one write: the adopted app is neither deleted nor reverted, setting by setting.
+    # Not one write: the adopted app is neither deleted nor reverted, setting by setting, and the account-wide
+    # settings are left as they are (the stack forgets them too, and says so).
     assert writes(emulator) == {}
     assert site_settings(emulator, app_id) == CNIL_SETTINGS
-    assert "adopted app left in place with its current settings" in "".join(lines), "".join(lines)[-3000:]
+    output = "".join(lines)
+    assert "adopted app left in place with its current settings" in output, output[-3000:]
+    assert "account-wide values left as they are, not written back" in output and app_id in output, output[-3000:]
+    assert ok(emulator, "/api/tracker/v2/settings/app/global")["data"]["attributes"]["anonymize_visitor_ip_level"] == 2
     assert st.export_stack().deployment.get("resources") in (None, [])
 
 
@@ -121,13 +125,15 @@ def test_protected_app_is_not_destroyed_and_unprotected_dies_in_one_request(
     )
     assert left == ["GlobalTrackerSettings", "Site"]
 
-    # The program allows it: an up that sends no write, then the destroy deletes the app in one request.
+    # The program allows it: an up, then the destroy deletes the app in one request.
     set_config(st, {f"{NS}:deletionProtection": "false"})
     emulator.clear_requests()
     again = st.up()
-    # The 11 dependents the failed destroy dropped come back (adopting what is there), the Site is updated.
+    # The 11 dependents the failed destroy dropped come back (adopting what is there), the Site is updated. The
+    # two settings resources pin their values again (one write each): a new resource cannot tell the app's own
+    # values from inherited ones (docs/resources.md, "Pinned values"); the others find their values and write none.
     assert again.summary.resource_changes == {"create": 11, "update": 1, "same": 4}, again.summary.resource_changes
-    assert writes(emulator) == {}
+    assert writes(emulator) == {"PATCH /api/apps/v2/{app_id}": 1, "PATCH /api/tracker/v2/settings/app/{app_id}": 1}
 
     # A dependent removed on its own is still reverted: the dimensions are deactivated, the en template deleted.
     set_config(st, {f"{NS}:exportsNeeded": "false", f"{NS}:languages": '["fr"]'})

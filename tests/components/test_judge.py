@@ -89,6 +89,7 @@ def compliant_live() -> dict[str, Any]:
             "geolocation_level": "City",
             **{key: [] for key in CAMPAIGN_PARAM_SETTINGS},
             "excluded_url_query_parameters": ["gclid", *CAMPAIGN_URL_EXCLUSIONS],
+            "pinned": ["ip_masking_level", "geolocation_level"],  # written as the app's own (providers/_settings.py)
         },
         "SitePrivacy": {
             "gdpr": True,

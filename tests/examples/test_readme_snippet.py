@@ -38,3 +38,6 @@ def test_readme_library_example_runs(pulumi_stack: StackFactory, emulator: Emula
     with pytest.raises(auto.CommandError, match="deletion_protection"):
         st.destroy()
     assert emulator.api("GET", f"/api/apps/v2/{site_id}").status_code == 200
+    # ... and the account-wide settings are not written back under it (the site joins the account).
+    account = emulator.api("GET", "/api/tracker/v2/settings/app/global").json()["data"]["attributes"]
+    assert account["anonymize_visitor_ip_level"] == 2

@@ -109,7 +109,8 @@ def test_the_29_tracker_settings_are_declared_as_the_spec_says(model: Any) -> No
 def test_args_carry_every_declared_setting() -> None:
     args = {f.name for f in dataclasses.fields(TrackerSettingsArgs)}
     assert args == set(FIELDS) | {"site_id"}
-    assert {f.name for f in dataclasses.fields(GlobalTrackerSettingsArgs)} == set(FIELDS)
+    # kept_app_ids is the account's own input (the apps a destroy leaves in place), not a tracker setting.
+    assert {f.name for f in dataclasses.fields(GlobalTrackerSettingsArgs)} == set(FIELDS) | {"kept_app_ids"}
 
 
 # --- the must-show: a setting that is only a declaration ------------------------------------------------------
@@ -163,7 +164,7 @@ def test_one_declaration_reaches_args_errors_api_body_and_docs(live: Live) -> No
     assert live.writes() == {"PATCH /api/tracker/v2/settings/app/{app_id}": 1}
     after = live.api("GET", f"/api/tracker/v2/settings/app/{app_id}")["data"]["attributes"]
     assert after["strip_site_search_query_parameters"] is True
-    assert outs == {"site_id": app_id, "probe_strip_search": True}
+    assert outs == {"site_id": app_id, "probe_strip_search": True, "pinned": ["probe_strip_search"]}
 
     # Docs: its row in the resource's property table.
     table = gen_resources.render_table(ProbeInputs)

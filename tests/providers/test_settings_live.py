@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from piwik_resources.providers import GlobalTrackerSettingsProvider, TrackerSettingsProvider
 
 from .live import Live
@@ -37,6 +39,13 @@ def test_tracker_settings_lifecycle(live: Live) -> None:
         "geolocation_level": "City",
         "fingerprinting_across_websites": False,
         "exclude_unknown_urls": True,
+        "pinned": [
+            "ip_masking_level",
+            "use_masked_ip_for_enrichment",
+            "geolocation_level",
+            "fingerprinting_across_websites",
+            "exclude_unknown_urls",
+        ],
     }
     assert isinstance(outs["ip_masking_level"], int)
     live_values = _tracker(live, app_id)
@@ -80,6 +89,41 @@ def test_tracker_settings_lifecycle(live: Live) -> None:
     live.api("DELETE", f"/api/apps/v2/{app_id}")
     assert live.read(TrackerSettingsProvider, id_, outs).id == ""
     live.delete(TrackerSettingsProvider, id_, outs)
+
+
+def _patch_global(live: Live, **attributes: Any) -> None:
+    body = {"data": {"type": "tracker/settings/app/global", "id": "global", "attributes": attributes}}
+    live.api("PATCH", "/api/tracker/v2/settings/app/global", body)
+
+
+def test_values_equal_to_the_account_s_are_pinned_and_outlive_an_account_change(live: Live) -> None:
+    """Issue 20: a value equal to the account's at create is written as the app's own override all the same."""
+    _patch_global(live, anonymize_visitor_ip_level=2, anonymize_visitor_geolocation_level="City")
+    app_id = live.make_app("Pinned")
+    live.emulator.clear_requests()
+    props = {"site_id": app_id, "ip_masking_level": 2.0, "geolocation_level": "City"}
+    id_, outs = live.create(TrackerSettingsProvider, **props)
+    # One write, although both values equalled the account's: they are the app's own from now on.
+    assert live.writes() == {"PATCH /api/tracker/v2/settings/app/{app_id}": 1}
+    assert outs["pinned"] == ["ip_masking_level", "geolocation_level"]
+    assert not live.diff(TrackerSettingsProvider, id_, outs, **props).changes
+
+    _patch_global(live, anonymize_visitor_ip_level=0, anonymize_visitor_geolocation_level="none")
+    after = _tracker(live, app_id)
+    assert (after["anonymize_visitor_ip_level"], after["anonymize_visitor_geolocation_level"]) == (2, "City")
+    assert live.read(TrackerSettingsProvider, id_, outs).outs == outs  # no drift: the app still holds them
+
+    # A state from before pinning (no `pinned`) is a change, and its update pins what is only inherited now.
+    other = live.make_app("Inherited")
+    _patch_global(live, anonymize_visitor_ip_level=2)
+    old_state = {"site_id": other, "ip_masking_level": 2}
+    assert live.diff(TrackerSettingsProvider, other, old_state, site_id=other, ip_masking_level=2.0).changes
+    live.emulator.clear_requests()
+    upgraded = live.update(TrackerSettingsProvider, other, old_state, site_id=other, ip_masking_level=2.0)
+    assert live.writes() == {"PATCH /api/tracker/v2/settings/app/{app_id}": 1}
+    assert upgraded["pinned"] == ["ip_masking_level"]
+    _patch_global(live, anonymize_visitor_ip_level=0)
+    assert _tracker(live, other)["anonymize_visitor_ip_level"] == 2
 
 
 def test_tracker_settings_site_change_is_a_replace(live: Live) -> None:
@@ -141,3 +185,38 @@ def test_global_tracker_settings_restores_what_it_found(live: Live) -> None:
     after = _global(live)
     for api in ("anonymize_visitor_ip_level", "fingerprint_based_on_anonymized_ip", "exclude_crawlers"):
         assert after[api] == before[api], api
+
+
+def test_global_tracker_settings_leaves_the_account_while_a_kept_app_exists(
+    live: Live, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 20: the restore never weakens an app the stack leaves in place (an adopted one)."""
+    before = _global(live)
+    kept = live.make_app("Adopted")
+    props = {"ip_masking_level": 2.0, "geolocation_level": "City", "kept_app_ids": [kept]}
+    id_, outs = live.create(GlobalTrackerSettingsProvider, **props)
+    assert outs["kept_app_ids"] == [kept]
+    assert live.read(GlobalTrackerSettingsProvider, id_, outs).outs == outs
+    assert not live.diff(GlobalTrackerSettingsProvider, id_, outs, **props).changes
+
+    live.emulator.clear_requests()
+    live.delete(GlobalTrackerSettingsProvider, id_, outs)
+    assert live.writes() == {}  # the account is left as it is, and the provider says so
+    assert (_global(live)["anonymize_visitor_ip_level"], _global(live)["anonymize_visitor_geolocation_level"]) == (
+        2,
+        "City",
+    )
+    said = capfd.readouterr().err
+    assert "account-wide values left as they are, not written back" in said
+    assert f"{kept} ('Adopted')" in said and "ip_masking_level (found at create: 0)" in said
+
+    # Once the app is gone, nothing can inherit from the account: the values found are written back.
+    live.api("DELETE", f"/api/apps/v2/{kept}")
+    live.delete(GlobalTrackerSettingsProvider, id_, outs)
+    assert _global(live)["anonymize_visitor_ip_level"] == before["anonymize_visitor_ip_level"]
+    assert _global(live)["anonymize_visitor_geolocation_level"] == before["anonymize_visitor_geolocation_level"]
+
+    failures = live.check(GlobalTrackerSettingsProvider, kept_app_ids=["not-an-app"]).failures
+    assert [(f.property, f.reason) for f in failures] == [
+        ("kept_app_ids", "kept_app_ids: ['not-an-app'] is not allowed (allowed: a list of app UUIDs)")
+    ]

@@ -1,6 +1,6 @@
-"""The settings adapter's semantics (adopt on create, remember what was there, restore or reset on delete) over
-an in-memory object, fast enough for `make mutation`; tests/providers/test_settings_live.py runs the real
-resources against the emulator."""
+"""The settings adapter's semantics (adopt on create, pin every per-app value, remember what was there, restore or
+reset on delete) over an in-memory object, fast enough for `make mutation`; tests/providers/test_settings_live.py
+runs the real resources against the emulator."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ import pytest
 
 from piwik_resources.api import NotFoundError
 from piwik_resources.providers._fields import prop
-from piwik_resources.providers._settings import PREVIOUS, SettingsAdapter
+from piwik_resources.providers._settings import PINNED, PREVIOUS, SettingsAdapter
 from piwik_resources.providers._validation import InputsModel
-from piwik_resources.providers.engine import Context, ProviderError
+from piwik_resources.providers.engine import Context, PiwikProvider, ProviderError
 
 CTX = Context(lambda: None)  # type: ignore[arg-type,return-value]  # these adapters never use the client
 OBJECTS: dict[str, dict[str, Any]] = {}
@@ -73,17 +73,34 @@ def test_the_managed_fields_are_the_declared_api_names() -> None:
     assert KnobAdapter.fields == {"level": "api_level", "flag": "api_flag"}
 
 
-def test_create_adopts_writes_only_what_differs_and_remembers_what_was_there() -> None:
+def test_create_pins_every_managed_value_and_remembers_what_was_there() -> None:
     id_, outs = KnobAdapter().create(CTX, KnobInputs(site_id="app", level=2, flag=False))
     assert id_ == "app"
-    assert WRITES == [("app", {"api_level": 2})]
-    assert outs == {"level": 2, "flag": False, "site_id": "app", PREVIOUS: {"level": 1, "flag": False}}
+    # flag is False already, and is written all the same: per app, an equal value may only be inherited.
+    assert WRITES == [("app", {"api_level": 2, "api_flag": False})]
+    assert outs == {
+        "level": 2,
+        "flag": False,
+        "site_id": "app",
+        PREVIOUS: {"level": 1, "flag": False},
+        PINNED: ["level", "flag"],
+    }
 
 
-def test_create_with_nothing_to_change_writes_nothing() -> None:
+def test_a_per_app_create_writes_even_an_equal_value_and_the_singleton_does_not() -> None:
     _, outs = KnobAdapter().create(CTX, KnobInputs(site_id="app", level=1))
+    assert WRITES == [("app", {"api_level": 1})]
+    assert outs == {"level": 1, "site_id": "app", PREVIOUS: {"level": 1}, PINNED: ["level"]}
+    WRITES.clear()
+    _, outs = GlobalAdapter().create(CTX, KnobInputs(level=4))
+    assert WRITES == []  # the account's own value: nothing to inherit from
+    assert outs == {"level": 4, PREVIOUS: {"level": 4}}
+
+
+def test_create_with_nothing_managed_writes_nothing() -> None:
+    _, outs = KnobAdapter().create(CTX, KnobInputs(site_id="app"))
     assert WRITES == []
-    assert outs == {"level": 1, "site_id": "app", PREVIOUS: {"level": 1}}
+    assert outs == {"site_id": "app", PREVIOUS: {}, PINNED: []}
 
 
 def test_create_on_a_missing_parent_names_it() -> None:
@@ -99,26 +116,61 @@ def test_the_parent_must_be_set() -> None:
 
 def test_read_reports_the_managed_fields_only_and_none_when_gone() -> None:
     OBJECTS["app"]["api_level"] = 3
-    state = {"site_id": "app", "level": 2, PREVIOUS: {"level": 1}}
-    assert KnobAdapter().read(CTX, "app", state) == {"level": 3, "site_id": "app", PREVIOUS: {"level": 1}}
+    state = {"site_id": "app", "level": 2, PREVIOUS: {"level": 1}, PINNED: ["level"]}
+    assert KnobAdapter().read(CTX, "app", state) == {
+        "level": 3,
+        "site_id": "app",
+        PREVIOUS: {"level": 1},
+        PINNED: ["level"],
+    }
     del OBJECTS["app"]
     assert KnobAdapter().read(CTX, "app", state) is None
 
 
 def test_update_remembers_a_newly_managed_field_and_restores_a_dropped_one() -> None:
     OBJECTS["app"]["api_level"] = 2
-    state = {"site_id": "app", "level": 2, PREVIOUS: {"level": 1}}
+    state = {"site_id": "app", "level": 2, PREVIOUS: {"level": 1}, PINNED: ["level"]}
     outs = KnobAdapter().update(CTX, "app", state, KnobInputs(site_id="app", flag=True))
     assert WRITES == [("app", {"api_flag": True, "api_level": 1})]
-    assert outs == {"flag": True, "site_id": "app", PREVIOUS: {"flag": False}}
+    assert outs == {"flag": True, "site_id": "app", PREVIOUS: {"flag": False}, PINNED: ["flag"]}
     assert OBJECTS["app"]["api_level"] == 1
 
 
 def test_update_without_changes_writes_nothing_and_keeps_previous() -> None:
-    state = {"site_id": "app", "level": 1, PREVIOUS: {"level": 0}}
+    state = {"site_id": "app", "level": 1, PREVIOUS: {"level": 0}, PINNED: ["level"]}
     outs = KnobAdapter().update(CTX, "app", state, KnobInputs(site_id="app", level=1))
     assert WRITES == [] and RESETS == []
-    assert outs[PREVIOUS] == {"level": 0}
+    assert outs[PREVIOUS] == {"level": 0} and outs[PINNED] == ["level"]
+
+
+def test_a_newly_managed_value_equal_to_the_live_one_is_pinned_by_the_update() -> None:
+    state = {"site_id": "app", "level": 1, PREVIOUS: {"level": 1}, PINNED: ["level"]}
+    outs = KnobAdapter().update(CTX, "app", state, KnobInputs(site_id="app", level=1, flag=False))
+    assert WRITES == [("app", {"api_flag": False})]
+    assert outs[PINNED] == ["level", "flag"]
+
+
+class KnobProvider(PiwikProvider):
+    adapter = KnobAdapter()
+
+
+class GlobalKnobProvider(PiwikProvider):
+    adapter = GlobalAdapter()
+
+
+def test_a_state_from_before_pinning_is_stale_until_an_update_pins_it() -> None:
+    """The upgrade path: a state without ``pinned`` is a diff, its update writes the equal values once."""
+    old = {"site_id": "app", "level": 1, "flag": False, PREVIOUS: {"level": 1, "flag": False}}
+    news = {"site_id": "app", "level": 1, "flag": False}
+    assert KnobAdapter().stale(old) == ["level", "flag"]
+    assert KnobProvider().diff("app", old, news).changes is True
+    outs = KnobAdapter().update(CTX, "app", old, KnobInputs(site_id="app", level=1, flag=False))
+    assert WRITES == [("app", {"api_level": 1, "api_flag": False})]
+    assert KnobAdapter().stale(outs) == []
+    assert KnobProvider().diff("app", outs, news).changes is False
+    # The singleton pins nothing, so nothing of its state is stale.
+    assert GlobalAdapter().stale({"level": 4, PREVIOUS: {"level": 3}}) == []
+    assert GlobalKnobProvider().diff("global", {"level": 4, PREVIOUS: {"level": 3}}, {"level": 4}).changes is False
 
 
 def test_update_of_a_missing_parent_names_it() -> None:
@@ -127,10 +179,10 @@ def test_update_of_a_missing_parent_names_it() -> None:
 
 
 def test_a_dropped_field_is_reset_when_the_adapter_does_not_restore() -> None:
-    state = {"site_id": "app", "level": 2, "flag": True}
+    state = {"site_id": "app", "level": 2, "flag": True, PINNED: ["level", "flag"]}
     outs = ResettingAdapter().update(CTX, "app", state, KnobInputs(site_id="app", flag=True))
     assert RESETS == [("app", ["api_level"])]
-    assert outs == {"flag": True, "site_id": "app"}  # nothing to restore, so no `previous`
+    assert outs == {"flag": True, "site_id": "app", PINNED: ["flag"]}  # nothing to restore, so no `previous`
     assert OBJECTS["app"]["api_level"] == "default"
 
 
@@ -159,7 +211,8 @@ def test_a_singleton_has_no_parent_key() -> None:
 
 
 def test_update_reports_the_values_read_back_after_writing() -> None:
-    outs = KnobAdapter().update(CTX, "app", {"site_id": "app", "level": 1}, KnobInputs(site_id="app", level=3))
+    state = {"site_id": "app", "level": 1, PINNED: ["level"]}
+    outs = KnobAdapter().update(CTX, "app", state, KnobInputs(site_id="app", level=3))
     assert WRITES == [("app", {"api_level": 3})]
     assert outs["level"] == 3
 

@@ -17,8 +17,9 @@ from piwik_resources.api.models import AnonymizationMode
 class SitePrivacyArgs:
     """Inputs of :class:`SitePrivacy`. Only the attributes you set are managed; the others are left alone.
 
-    Creating the resource adopts the app's current values (nothing is created); deleting it writes back the
-    values found at creation (``previous``). Changing ``site_id`` replaces the resource.
+    Creating the resource adopts the app's current values (nothing is created) and writes every managed
+    attribute as the app's own, even where it already holds it (``pinned``); deleting it writes back the values
+    found at creation (``previous``). Changing ``site_id`` replaces the resource.
     """
 
     site_id: pulumi.Input[str]
@@ -61,7 +62,7 @@ class SitePrivacyOutputs:
     """The typed outputs of :class:`SitePrivacy`."""
 
     #: Output-only properties (the resource passes them to the engine as None).
-    OUTPUT_ONLY: ClassVar[tuple[str, ...]] = ("previous",)
+    OUTPUT_ONLY: ClassVar[tuple[str, ...]] = ("previous", "pinned")
 
     site_id: pulumi.Output[str]
     """The app whose privacy attributes these are."""
@@ -89,3 +90,5 @@ class SitePrivacyOutputs:
     """The app's CNIL integration."""
     previous: pulumi.Output[dict[str, Any]]
     """The values found at create for the managed attributes (written back on delete)."""
+    pinned: pulumi.Output[list[str]]
+    """The managed properties written as the app's own values (pinned), even where they equal the account's."""

@@ -184,8 +184,10 @@ class _SettingsFieldsOutputs:
 class TrackerSettingsArgs(_SettingsFieldsArgs):
     """Inputs of :class:`TrackerSettings`: the app (``site_id``) and the settings to override for it.
 
-    Only the settings you set are managed. Deleting the resource (or removing a setting) drops the app's
-    override, so the global value applies again. Changing ``site_id`` replaces the resource.
+    Only the settings you set are managed, each written as the app's own override even where it equals the
+    global value (``pinned``), so a change of the account-wide settings does not reach the app. Deleting the
+    resource (or removing a setting) drops the app's override, so the global value applies again. Changing
+    ``site_id`` replaces the resource.
     """
 
     site_id: pulumi.Input[str]
@@ -196,10 +198,12 @@ class TrackerSettingsOutputs(_SettingsFieldsOutputs):
     """The typed outputs of :class:`TrackerSettings`."""
 
     #: Output-only properties (the resource passes them to the engine as None).
-    OUTPUT_ONLY: ClassVar[tuple[str, ...]] = ()
+    OUTPUT_ONLY: ClassVar[tuple[str, ...]] = ("pinned",)
 
     site_id: pulumi.Output[str]
     """The app whose settings these are."""
+    pinned: pulumi.Output[list[str]]
+    """The managed properties written as the app's own values (pinned), even where they equal the account's."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -207,7 +211,14 @@ class GlobalTrackerSettingsArgs(_SettingsFieldsArgs):
     """Inputs of :class:`GlobalTrackerSettings`: the account-wide values to set.
 
     A singleton per account (id ``global``): only one stack should declare it. Creating it records the values
-    found (``previous``) for the settings you set; deleting it writes them back.
+    found (``previous``) for the settings you set; deleting it writes them back, unless one of ``kept_app_ids``
+    still exists: then the account is left as it is (the stack forgets it).
+    """
+
+    kept_app_ids: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None
+    """Apps a destroy leaves in place (the stack's adopted apps; CnilAccount fills it in): while one of them still
+    exists, delete leaves the account-wide values as they are instead of writing back ``previous`` (not an API
+    attribute: nothing is sent). (allowed: a list of app UUIDs)
     """
 
 
@@ -217,5 +228,10 @@ class GlobalTrackerSettingsOutputs(_SettingsFieldsOutputs):
     #: Output-only properties (the resource passes them to the engine as None).
     OUTPUT_ONLY: ClassVar[tuple[str, ...]] = ("previous",)
 
+    kept_app_ids: pulumi.Output[list[str] | None]
+    """Apps a destroy leaves in place (the stack's adopted apps; CnilAccount fills it in): while one of them still
+    exists, delete leaves the account-wide values as they are instead of writing back ``previous`` (not an API
+    attribute: nothing is sent).
+    """
     previous: pulumi.Output[dict[str, Any]]
     """The values found at create for the managed settings (written back on delete)."""
