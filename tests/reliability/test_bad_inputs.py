@@ -10,6 +10,7 @@ created through the engine below); language codes, currencies and enum values ar
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -177,17 +178,21 @@ def test_bad_inputs_through_the_engine_fail_before_any_request(
     pulumi_stack: StackFactory,
 ) -> None:
     st = reliability_stack(emulator, sites=1)
-    for config, message in (
-        ({"siteName": ""}, "site_name: must not be empty"),
-        ({"siteName": HUGE}, "site_name: 100000 characters; allowed: 1 to 90"),
-        ({"siteName": "Ok", "url": "boutique.example.fr"}, "urls: 'boutique.example.fr' is not an absolute"),
-        ({"url": "https://ok.example.fr", "sites": "ten"}, "sites"),
+    # The program builds CnilExemptSiteArgs itself: pydantic refuses the value naming the argument and its limit.
+    for config, pattern in (
+        ({"siteName": ""}, r"CnilExemptSiteArgs\s+site_name\s+String should have at least 1 character"),
+        ({"siteName": HUGE}, r"CnilExemptSiteArgs\s+site_name\s+String should have at most 90 characters"),
+        (
+            {"siteName": "Ok", "url": "boutique.example.fr"},
+            r"urls\.0\s+Value error, not an absolute http\(s\) URL \[.*input_value='boutique\.example\.fr'",
+        ),
+        ({"url": "https://ok.example.fr", "sites": "ten"}, r"sites"),
     ):
         set_config(st, config)
         emulator.clear_requests()
         with pytest.raises(auto.CommandError) as info:
             st.up()
-        assert message in str(info.value), str(info.value)[-3000:]
+        assert re.search(pattern, str(info.value)), str(info.value)[-3000:]
         assert emulator.requests()["total"] == 0, (config.keys(), emulator.requests()["counts"])
 
     # A provider-level refusal through the engine: the Site program with an unknown app type.
