@@ -2,7 +2,8 @@
 
 Each resource contributes only an :class:`Adapter` (its inputs model, whose ``prop`` declarations give the
 replace-on-change and computed properties and the mapping to the API, see _fields.py);
-:class:`PiwikProvider` turns it into a Pulumi ``ResourceProvider``. Rules the engine enforces for every resource:
+:class:`Engine` applies the rules below to it, and :class:`PiwikProvider` (a dynamic ``ResourceProvider``) and the
+provider plugin (piwik_resources/plugin) both call the engine. Rules the engine enforces for every resource:
 
 * ``check`` validates with the adapter's pydantic model; failures name the Pulumi property, the value and
   what is allowed; preview-time unknown values are not judged; integers that arrived as floats are restored.
@@ -21,6 +22,7 @@ replace-on-change and computed properties and the mapping to the API, see _field
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar
 
 from pulumi.dynamic import (
@@ -41,7 +43,7 @@ from ._connection import (
     Connection,
     ConnectionNotConfigured,
 )
-from ._validation import InputsModel, validate
+from ._validation import Failure, InputsModel, validate
 from ._values import PROVIDER_KEY, contains_unknown, normalize, same, user_props
 
 In = TypeVar("In", bound=InputsModel)
@@ -80,7 +82,7 @@ class Adapter(Generic[In]):
     ``None`` from :meth:`read` means the object is gone.
     """
 
-    #: Pulumi type name, as in the token ``pulumi-python:dynamic/piwik:<resource_type>``.
+    #: Pulumi type name, as in the tokens ``pulumi-python:dynamic/piwik:<resource_type>`` and ``piwik:index:<…>``.
     resource_type: ClassVar[str] = "Resource"
     #: Pydantic model of the inputs (its field names are the Pulumi property names).
     inputs_model: ClassVar[type[InputsModel]] = InputsModel
@@ -125,6 +127,13 @@ class Adapter(Generic[In]):
         """
         return None
 
+    def import_state(self, id_: str) -> dict[str, Any]:
+        """The state :meth:`read` needs to find an existing object from its id alone (`pulumi import`).
+
+        Raise :class:`ProviderError` when the id is not enough, saying how to take the object under management.
+        """
+        return {}
+
     def create(self, ctx: Context, inputs: In) -> tuple[str, dict[str, Any]]:
         raise NotImplementedError
 
@@ -145,8 +154,150 @@ def _scrub(text: str, secrets: list[str]) -> str:
     return text
 
 
+@dataclass(frozen=True)
+class Checked:
+    """What ``check`` decided: the inputs to record (defaults and kept computed values filled in) and the refusals."""
+
+    inputs: dict[str, Any]
+    failures: list[Failure]
+
+
+@dataclass(frozen=True)
+class Diffed:
+    """What ``diff`` found: the changed properties, those that force a replacement, and the replacement's order."""
+
+    changed: list[str]
+    replaces: list[str]
+    delete_before_replace: bool | None
+
+
+@dataclass(frozen=True)
+class Found:
+    """What ``read`` found of a live object: its id, its outputs and the inputs derived from them."""
+
+    id: str
+    outputs: dict[str, Any]
+    inputs: dict[str, Any]
+
+
+class Engine:
+    """The rules of every operation for one adapter and one provider configuration (the module docstring).
+
+    Both ways of running a resource call it: the dynamic :class:`PiwikProvider` (in the program's Python process)
+    and the provider plugin ``piwik`` (piwik_resources/plugin), so that check, diff, CRUD, the clean outputs and
+    the error wording exist once. Property bags may carry ``__provider`` (dynamic) or not (plugin).
+    """
+
+    def __init__(self, adapter: Adapter[Any], config: Mapping[str, Any] | None) -> None:
+        self.adapter = adapter
+        self.config = config
+
+    def connection(self) -> Connection:
+        return _connection.resolve_connection(self.config)
+
+    def secrets(self) -> list[str]:
+        return _connection.configured_secrets(self.config)
+
+    def run(self, op: str, id_: str | None, fn: Callable[[Context], T]) -> T:
+        """Run an adapter operation; turn client and configuration errors into a clear ProviderError."""
+        ctx = Context(self.connection)
+        try:
+            return fn(ctx)
+        except ProviderError as exc:
+            raise ProviderError(_scrub(str(exc), self.secrets())) from None
+        except (PiwikError, ConnectionNotConfigured) as exc:
+            where = f" {id_}" if id_ else ""
+            message = f"{self.adapter.resource_type}{where}: {op} failed: {exc}"
+            raise ProviderError(_scrub(message, self.secrets())) from None
+
+    def check(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Checked:
+        """``olds`` are the previous inputs (empty for a new resource), ``news`` the program's."""
+        props = user_props(news)
+        # Fill the model's non-None defaults so that state and later diffs see the effective value.
+        for name, info in self.adapter.inputs_model.model_fields.items():
+            if name not in props and not info.is_required() and info.default is not None:
+                props[name] = info.get_default(call_default_factory=True)
+        # An unset computed property keeps the value it had in the previous inputs (after a refresh, the value
+        # read from the API): so old and new inputs agree and `preview --diff` shows no phantom removal. Not when
+        # the resource is about to be replaced, for the computed properties that identify the object (an adopted
+        # id, a tag id, a slot): the replacement must find or make its own.
+        old_inputs = user_props(olds)
+        forcing = (
+            [k for k in self.changed_properties("", old_inputs, props) if k in self.adapter.replace_on_change]
+            if old_inputs
+            else []
+        )
+        replacing = bool(forcing)
+        for key in self.adapter.computed_keys:
+            if replacing and key in self.adapter.replace_on_change:
+                continue
+            if props.get(key) is None and old_inputs.get(key) is not None:
+                props[key] = old_inputs[key]
+        failures = validate(self.adapter.inputs_model, props)
+        refusal = self.adapter.refuse_replacement(old_inputs, props, forcing[0]) if forcing and not failures else None
+        if refusal is not None:
+            failures.append(Failure(forcing[0], refusal))
+        return Checked(props, failures)
+
+    def diff(self, id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Diffed:
+        """``olds`` are the previous outputs (the state), ``news`` the checked inputs."""
+        changed = self.changed_properties(id_, olds, news)
+        # A property the state holds as asked but the adapter still has to write (a value not pinned yet).
+        changed += [k for k in self.adapter.stale(user_props(olds)) if k not in changed]
+        replaces = [k for k in changed if k in self.adapter.replace_on_change]
+        return Diffed(changed, replaces, self.adapter.delete_before_replace if replaces else None)
+
+    def changed_properties(self, id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str]:
+        """The input properties whose desired value (``news``) differs from the state (``olds``)."""
+        changed: list[str] = []
+        for key in self.adapter.input_keys():
+            new, old = news.get(key), olds.get(key)
+            if contains_unknown(new):
+                changed.append(key)
+            elif key in self.adapter.computed_keys:
+                if new is not None and not self.adapter.computed_matches(key, new, old, id_):
+                    changed.append(key)
+            elif not same(new, old):
+                changed.append(key)
+        return changed
+
+    def _inputs(self, props: Mapping[str, Any]) -> Any:
+        return self.adapter.inputs_model.model_validate(user_props(props))
+
+    def create(self, props: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+        inputs = self._inputs(props)
+        id_, outs = self.run("create", None, lambda ctx: self.adapter.create(ctx, inputs))
+        return id_, self.clean(outs)
+
+    def read(self, id_: str, props: Mapping[str, Any]) -> Found | None:
+        """The live object (None when it is gone); ``props`` are the state's outputs (empty for an import)."""
+        state = user_props(props) or self.adapter.import_state(id_)
+        outs = self.run("read", id_, lambda ctx: self.adapter.read(ctx, id_, state))
+        if outs is None:
+            return None
+        outs = self.clean(outs)
+        return Found(id_, outs, {k: outs[k] for k in self.adapter.input_keys() if k in outs})
+
+    def update(self, id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> dict[str, Any]:
+        state = user_props(olds)
+        inputs = self._inputs(news)
+        return self.clean(self.run("update", id_, lambda ctx: self.adapter.update(ctx, id_, state, inputs)))
+
+    def delete(self, id_: str, props: Mapping[str, Any]) -> None:
+        state = user_props(props)
+        self.run("delete", id_, lambda ctx: self.adapter.delete(ctx, id_, state))
+
+    def clean(self, outs: Mapping[str, Any]) -> dict[str, Any]:
+        if PROVIDER_KEY in outs:
+            raise ProviderError(f"adapter returned the reserved key {PROVIDER_KEY}")
+        undeclared = sorted(set(outs) - _fields.declared_keys(self.adapter.inputs_model))
+        if undeclared:  # the typed Outputs and the docs are generated from the declarations: they would miss it
+            raise ProviderError(f"{self.adapter.resource_type}: undeclared output(s) {', '.join(undeclared)}")
+        return {k: normalize(v) for k, v in outs.items() if v is not None}
+
+
 class PiwikProvider(ResourceProvider):
-    """Generic engine; a concrete provider is a subclass that sets ``adapter``.
+    """The dynamic provider of one resource: a subclass sets ``adapter``; every operation is the :class:`Engine`'s.
 
     Pickled by reference (module + class name) into every resource's state; its instance dict is empty in the
     program and only ``configure()`` (which runs in the provider process, after unpickling) fills it. The
@@ -175,110 +326,40 @@ class PiwikProvider(ResourceProvider):
         cfg = req.config
         self._config = {key: cfg.get(key) for key in _connection.CONFIG_KEYS}
 
+    def _engine(self) -> Engine:
+        return Engine(self.adapter, getattr(self, "_config", None))
+
     def _connection(self) -> Connection:
-        return _connection.resolve_connection(getattr(self, "_config", None))
+        return self._engine().connection()
 
     def _secrets(self) -> list[str]:
-        return _connection.configured_secrets(getattr(self, "_config", None))
-
-    def _run(self, op: str, id_: str | None, fn: Callable[[Context], T]) -> T:
-        """Run an adapter operation; turn client and configuration errors into a clear ProviderError."""
-        ctx = Context(self._connection)
-        try:
-            return fn(ctx)
-        except ProviderError as exc:
-            raise ProviderError(_scrub(str(exc), self._secrets())) from None
-        except (PiwikError, ConnectionNotConfigured) as exc:
-            where = f" {id_}" if id_ else ""
-            message = f"{self.adapter.resource_type}{where}: {op} failed: {exc}"
-            raise ProviderError(_scrub(message, self._secrets())) from None
+        return self._engine().secrets()
 
     # --- engine methods -------------------------------------------------------------------------------------
 
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        props = user_props(news)
-        # Fill the model's non-None defaults so that state and later diffs see the effective value.
-        for name, info in self.adapter.inputs_model.model_fields.items():
-            if name not in props and not info.is_required() and info.default is not None:
-                props[name] = info.get_default(call_default_factory=True)
-        # An unset computed property keeps the value it had in the previous inputs (after a refresh, the value
-        # read from the API): so old and new inputs agree and `preview --diff` shows no phantom removal. Not when
-        # the resource is about to be replaced, for the computed properties that identify the object (an adopted
-        # id, a tag id, a slot): the replacement must find or make its own.
-        old_inputs = user_props(olds)
-        forcing = (
-            [k for k in self.changed_properties("", old_inputs, props) if k in self.adapter.replace_on_change]
-            if old_inputs
-            else []
-        )
-        replacing = bool(forcing)
-        for key in self.adapter.computed_keys:
-            if replacing and key in self.adapter.replace_on_change:
-                continue
-            if props.get(key) is None and old_inputs.get(key) is not None:
-                props[key] = old_inputs[key]
-        failures = [CheckFailure(f.property, f.reason) for f in validate(self.adapter.inputs_model, props)]
-        refusal = self.adapter.refuse_replacement(old_inputs, props, forcing[0]) if forcing and not failures else None
-        if refusal is not None:
-            failures.append(CheckFailure(forcing[0], refusal))
-        return CheckResult(props, failures)
+        checked = self._engine().check(olds, news)
+        return CheckResult(checked.inputs, [CheckFailure(f.property, f.reason) for f in checked.failures])
 
     def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """``olds`` are the previous outputs (the state), ``news`` the checked inputs."""
-        changed = self.changed_properties(id_, olds, news)
-        replaces = [k for k in changed if k in self.adapter.replace_on_change]
-        stale = self.adapter.stale(user_props(olds))
+        found = self._engine().diff(id_, olds, news)
         return DiffResult(
-            changes=bool(changed or stale),
-            replaces=replaces,
-            delete_before_replace=self.adapter.delete_before_replace if replaces else None,
+            changes=bool(found.changed), replaces=found.replaces, delete_before_replace=found.delete_before_replace
         )
 
-    def changed_properties(self, id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str]:
-        """The input properties whose desired value (``news``) differs from the state (``olds``)."""
-        changed: list[str] = []
-        for key in self.adapter.input_keys():
-            new, old = news.get(key), olds.get(key)
-            if contains_unknown(new):
-                changed.append(key)
-            elif key in self.adapter.computed_keys:
-                if new is not None and not self.adapter.computed_matches(key, new, old, id_):
-                    changed.append(key)
-            elif not same(new, old):
-                changed.append(key)
-        return changed
-
-    def _inputs(self, props: Mapping[str, Any]) -> Any:
-        return self.adapter.inputs_model.model_validate(user_props(props))
-
     def create(self, props: dict[str, Any]) -> CreateResult:
-        inputs = self._inputs(props)
-        id_, outs = self._run("create", None, lambda ctx: self.adapter.create(ctx, inputs))
-        return CreateResult(id_, self._clean(outs))
+        id_, outs = self._engine().create(props)
+        return CreateResult(id_, outs)
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        state = user_props(props)
-        outs = self._run("read", id_, lambda ctx: self.adapter.read(ctx, id_, state))
-        if outs is None:
+        found = self._engine().read(id_, props)
+        if found is None:
             return ReadResult("", {})
-        outs = self._clean(outs)
-        inputs = {k: outs[k] for k in self.adapter.input_keys() if k in outs}
-        return ReadResult(id_, outs, inputs=inputs)
+        return ReadResult(found.id, found.outputs, inputs=found.inputs)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        state = user_props(olds)
-        inputs = self._inputs(news)
-        outs = self._run("update", id_, lambda ctx: self.adapter.update(ctx, id_, state, inputs))
-        return UpdateResult(self._clean(outs))
+        return UpdateResult(self._engine().update(id_, olds, news))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
-        state = user_props(props)
-        self._run("delete", id_, lambda ctx: self.adapter.delete(ctx, id_, state))
-
-    def _clean(self, outs: Mapping[str, Any]) -> dict[str, Any]:
-        if PROVIDER_KEY in outs:
-            raise ProviderError(f"adapter returned the reserved key {PROVIDER_KEY}")
-        undeclared = sorted(set(outs) - _fields.declared_keys(self.adapter.inputs_model))
-        if undeclared:  # the typed Outputs and the docs are generated from the declarations: they would miss it
-            raise ProviderError(f"{self.adapter.resource_type}: undeclared output(s) {', '.join(undeclared)}")
-        return {k: normalize(v) for k, v in outs.items() if v is not None}
+        self._engine().delete(id_, props)

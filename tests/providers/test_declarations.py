@@ -72,7 +72,7 @@ def test_an_undeclared_output_is_refused() -> None:
     """The engine refuses an output its model does not declare: the generated Outputs would miss it."""
     provider = TrackerSettingsProvider()
     with pytest.raises(ProviderError, match="undeclared output"):
-        provider._clean({"site_id": "x", "ip_masking": 1})
+        provider._engine().clean({"site_id": "x", "ip_masking": 1})
 
 
 def _check_against_spec(name: str, info: Any, schema: dict[str, Any]) -> None:
