@@ -22,17 +22,18 @@ from pathlib import Path
 from typing import Any
 
 from piwik_resources.api import PiwikClient, PiwikError, shared_pacing
-from piwik_resources.compliance import DYNAMIC_TYPE_PREFIX, LiveSite, short_type
+from piwik_resources.compliance import LiveSite, short_type
 from piwik_resources.providers import PiwikProvider, ProviderError
 from piwik_resources.providers import opt_out_form as _opt_out_form  # noqa: F401 (registers OptOutForm)
 from piwik_resources.providers._connection import Connection, ConnectionNotConfigured, resolve_connection
 from piwik_resources.providers._values import same, user_props
 from piwik_resources.providers.engine import Adapter, Context
+from piwik_resources.tokens import component_types, is_piwik_resource
 
 from . import _pulumi
 
-#: Type token of the component that makes one site exempt (components/cnil_exempt_site.py).
-SITE_COMPONENT = "piwik:cnil:CnilExemptSite"
+#: Type tokens of the component that makes one site exempt (components/cnil_exempt_site.py), either way made.
+SITE_COMPONENTS = component_types("CnilExemptSite")
 #: The group of the account-wide resources.
 ACCOUNT = "account"
 #: The key by which Pulumi marks a secret value in a checkpoint (it stays encrypted in an export).
@@ -128,17 +129,13 @@ def _is_secret(value: Any) -> bool:
 
 def _component_names(resources: list[Mapping[str, Any]]) -> dict[str, str]:
     """URN of each CnilExemptSite component -> its name (the site key)."""
-    return {r["urn"]: r["urn"].rsplit("::", 1)[-1] for r in resources if r.get("type") == SITE_COMPONENT}
+    return {r["urn"]: r["urn"].rsplit("::", 1)[-1] for r in resources if r.get("type") in SITE_COMPONENTS}
 
 
 def managed_resources(state: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     """The checkpoint's live (not pending-delete) Piwik PRO resources, in state order."""
     resources = (state.get("deployment") or {}).get("resources") or []
-    return [
-        r
-        for r in resources
-        if str(r.get("type", "")).startswith(DYNAMIC_TYPE_PREFIX) and r.get("id") and not r.get("delete")
-    ]
+    return [r for r in resources if is_piwik_resource(str(r.get("type", ""))) and r.get("id") and not r.get("delete")]
 
 
 def _group_key(resource: Mapping[str, Any], components: Mapping[str, str]) -> tuple[str, str | None]:

@@ -24,11 +24,12 @@ from piwik_resources.components.cnil_account import global_settings
 from piwik_resources.components.stack_config import NAMESPACE, SiteConfig, StackConfig, StackConfigError, parse
 from piwik_resources.providers._connection import Connection, ConnectionNotConfigured, resolve_connection
 from piwik_resources.providers.tracker_settings import FIELDS as TRACKER_FIELDS
+from piwik_resources.tokens import resource_types
 
 from . import _pulumi, main
 from ._live import client_for
 
-SITE_TYPE = "pulumi-python:dynamic/piwik:Site"
+SITE_TYPES = resource_types("Site")
 OK, WARN, FAIL, SKIP = "ok", "warn", "fail", "skip"
 
 
@@ -102,7 +103,7 @@ def _managed_apps(stack: str, cwd: Path | None) -> set[str]:
     except _pulumi.PulumiCliError:
         return set()
     resources = (state.get("deployment") or {}).get("resources") or []
-    return {str(r["id"]) for r in resources if r.get("type") == SITE_TYPE and r.get("id")}
+    return {str(r["id"]) for r in resources if r.get("type") in SITE_TYPES and r.get("id")}
 
 
 # ------------------------------------------------------------------------------------------------- checks

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
+from piwik_resources.tokens import DYNAMIC_TYPE_PREFIX as DYNAMIC_TYPE_PREFIX  # re-exported (compliance/__init__.py)
+from piwik_resources.tokens import short_type as short_type  # re-exported too
 from piwik_resources.unknown import is_known
 
 from .checks import (
@@ -305,13 +307,6 @@ def compliant_values(resource_type: str, profile: str | None = None, *, account:
 
 
 RULES_BY_NAME: dict[str, Rule] = {r.name: r for r in RULES}
-
-DYNAMIC_TYPE_PREFIX = "pulumi-python:dynamic/piwik:"
-
-
-def short_type(type_token: str) -> str:
-    """`pulumi-python:dynamic/piwik:Site` -> `Site`; other tokens are returned unchanged."""
-    return type_token.removeprefix(DYNAMIC_TYPE_PREFIX)
 
 
 def rules_for(requirement: str, rules: Iterable[Rule] = RULES) -> tuple[Rule, ...]:

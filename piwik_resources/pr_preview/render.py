@@ -6,8 +6,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from piwik_resources.compliance import DYNAMIC_TYPE_PREFIX
 from piwik_resources.providers.site import SiteAdapter
+from piwik_resources.tokens import resource_types
 
 from .delta import ComplianceDelta, Finding, RequirementDelta, compliance_delta
 from .model import MASK, MISSING, OPS, UNKNOWN, Preview, PropertyChange, ResourceChange, parse
@@ -22,12 +22,12 @@ _ICON = {"create": "➕", "update": "✏️", "replace": "🔁", "delete": "➖"
 #: GitHub Markdown has no colour: a planned app deletion is marked "in red" by the red-circle emoji on its
 #: section and by a `> [!CAUTION]` alert (which GitHub draws red) at the top of the comment.
 RED = "🔴"
-SITE_TYPE = DYNAMIC_TYPE_PREFIX + SiteAdapter.resource_type
+SITE_TYPES = resource_types(SiteAdapter.resource_type)
 
 
 def deletes_an_app(change: ResourceChange) -> bool:
     """A Site delete or replace that deletes its app: an adopted app (``adopt_id``) is only forgotten."""
-    if change.type != SITE_TYPE or change.op not in ("delete", "replace"):
+    if change.type not in SITE_TYPES or change.op not in ("delete", "replace"):
         return False
     return not (change.old_inputs or {}).get("adopt_id")
 
