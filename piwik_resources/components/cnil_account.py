@@ -23,14 +23,15 @@ program does it for every site). That does two things (docs/resources.md, "Delet
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 import pulumi
 from pydantic.dataclasses import dataclass
 
 from piwik_resources.api.models import GeolocationLevel
 from piwik_resources.compliance import STRICT, compliant_values, violations
-from piwik_resources.resources import GlobalTrackerSettings, GlobalTrackerSettingsArgs
+from piwik_resources.resources import GlobalTrackerSettingsArgs
+from piwik_resources.resources.kinds import DYNAMIC, ResourceKinds
 
 from .cnil_exempt_site import CnilExemptionError, IpMasking
 
@@ -57,19 +58,24 @@ DECLARED: list[CnilAccount] = []
 
 
 class CnilAccount(pulumi.ComponentResource):
+    """The account-wide settings of the exemption; see the module docstring."""
+
     ip_masking_level: pulumi.Output[int | None]
+    #: Its type token and resource classes (the provider plugin's subclass sets its own: cnil_exempt_site.py).
+    type_token: ClassVar[str] = TYPE_TOKEN
+    kinds: ClassVar[ResourceKinds] = DYNAMIC
 
     def __init__(self, name: str, args: CnilAccountArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         props = global_settings(args)
         problems = [v.text() for v in violations("GlobalTrackerSettings", props)]
         if problems:
             raise CnilExemptionError(name, problems)
-        super().__init__(TYPE_TOKEN, name, None, opts)
+        super().__init__(self.type_token, name, None, opts)
         self.account_name = name
         #: Adopted app id -> the site that adopts it (what a destroy leaves in place).
         self._kept: dict[str, str] = {}
         self._sent = False
-        self.global_tracker_settings = GlobalTrackerSettings(
+        self.global_tracker_settings = self.kinds.GlobalTrackerSettings(
             f"{name}-global-tracker-settings",
             GlobalTrackerSettingsArgs(**props, kept_app_ids=pulumi.Output.from_input(self._kept_app_ids())),
             pulumi.ResourceOptions(parent=self),

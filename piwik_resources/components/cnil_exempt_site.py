@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import field
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 import pulumi
 from pydantic import AfterValidator, BeforeValidator, Field
@@ -46,24 +46,17 @@ from piwik_resources.providers.site import AppName, AppUrl, AppUuid, Currency, T
 from piwik_resources.providers.site_privacy import PrivacyCookieSeconds
 from piwik_resources.providers.tag_consent_type import VisitorCookieSeconds
 from piwik_resources.resources import (
-    ConsentTemplate,
     ConsentTemplateArgs,
-    CustomDimension,
     CustomDimensionArgs,
-    Site,
     SiteArgs,
-    SiteCustomDimensions,
     SiteCustomDimensionsArgs,
-    SitePrivacy,
     SitePrivacyArgs,
-    SiteTags,
     SiteTagsArgs,
-    TagConsentType,
     TagConsentTypeArgs,
-    TrackerSettings,
     TrackerSettingsArgs,
 )
-from piwik_resources.resources.opt_out_form import InstallationCode, InstallationCodeArgs, OptOutForm
+from piwik_resources.resources.kinds import DYNAMIC, ResourceKinds
+from piwik_resources.resources.opt_out_form import InstallationCodeArgs
 
 from .texts import (
     DEFAULT_ACCEPT_LABELS,
@@ -226,6 +219,11 @@ def refusals(args: CnilExemptSiteArgs) -> list[str]:
 class CnilExemptSite(pulumi.ComponentResource):
     """A Piwik PRO site configured for the CNIL consent exemption; see the module docstring."""
 
+    #: Its type token and the classes of its resources: a Python program's dynamic ones; the provider plugin's
+    #: subclass (piwik_resources/plugin/components.py) sets its own token and ``piwik:index:*`` classes.
+    type_token: ClassVar[str] = TYPE_TOKEN
+    kinds: ClassVar[ResourceKinds] = DYNAMIC
+
     site_id: pulumi.Output[str]
     opt_out_code: pulumi.Output[str]
     installation_code: pulumi.Output[str | None]
@@ -240,7 +238,7 @@ class CnilExemptSite(pulumi.ComponentResource):
             # Raised before any resource is declared: nothing is sent to Piwik PRO.
             raise CnilExemptionError(name, problems)
         self._join_account(name, args, opts)  # may refuse: before anything is declared
-        super().__init__(TYPE_TOKEN, name, None, opts)
+        super().__init__(self.type_token, name, None, opts)
         self._declare(name, args, pulumi.ResourceOptions(parent=self), opts.depends_on if opts else None)
         facts = PolicyFacts(
             site_name=args.site_name,
@@ -286,17 +284,8 @@ class CnilExemptSite(pulumi.ComponentResource):
         The Site takes the component's ``depends_on`` (the account): docs/resources.md, "Delete", says why.
         """
         props = _site_props(args)
-        self.site = Site(
-            f"{name}-site",
-            SiteArgs(
-                name=args.site_name,
-                urls=list(args.urls),
-                timezone=args.timezone,
-                currency=args.currency,
-                adopt_id=args.adopt_site_id,
-                deletion_protection=args.deletion_protection,
-            ),
-            pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=depends_on)),
+        self.site = self._site(
+            name, args, pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=depends_on))
         )
         # What lives on the app dies with it: when the app is deleted (or, adopted, forgotten) in the same run,
         # the engine drops these without calling their delete, so nothing is reverted one by one (and an adopted
@@ -306,18 +295,20 @@ class CnilExemptSite(pulumi.ComponentResource):
         # update to the Site, so a rename does not show every dependent resource as a replacement.
         site_id: pulumi.Output[str] = self.site.id
         self.site_id = site_id
-        self.privacy = SitePrivacy(f"{name}-privacy", SitePrivacyArgs(site_id=site_id, **props["SitePrivacy"]), child)
-        self.tracker = TrackerSettings(
+        self.privacy = self.kinds.SitePrivacy(
+            f"{name}-privacy", SitePrivacyArgs(site_id=site_id, **props["SitePrivacy"]), child
+        )
+        self.tracker = self.kinds.TrackerSettings(
             f"{name}-tracker", TrackerSettingsArgs(site_id=site_id, **props["TrackerSettings"]), child
         )
-        self.piwik_tag = TagConsentType(
+        self.piwik_tag = self.kinds.TagConsentType(
             f"{name}-piwik-tag", TagConsentTypeArgs(site_id=site_id, **props["TagConsentType"]), child
         )
         self.consent_templates = [
             self._consent_template(name, args, language, child) for language in sorted(args.consent_messages)
         ]
         self.export_dimensions = [
-            CustomDimension(
+            self.kinds.CustomDimension(
                 f"{name}-consent-{scope}",
                 CustomDimensionArgs(site_id=site_id, name=dim_name, scope=scope, active=True),
                 child,
@@ -325,17 +316,28 @@ class CnilExemptSite(pulumi.ComponentResource):
             for scope, dim_name in (EXPORT_DIMENSIONS.items() if args.exports_needed else ())
         ]
         # Listed after the export dimensions exist, so the first report already sees them (requirement #12).
-        self.live_dimensions = SiteCustomDimensions(
+        self.live_dimensions = self.kinds.SiteCustomDimensions(
             f"{name}-dimensions",
             SiteCustomDimensionsArgs(site_id=site_id),
             pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=list(self.export_dimensions))),
         )
         # Every tag of the container, read live (requirement #22: a tag added by hand shows at the next refresh).
-        self.live_tags = SiteTags(
+        self.live_tags = self.kinds.SiteTags(
             f"{name}-tags", SiteTagsArgs(site_id=site_id), pulumi.ResourceOptions.merge(child, self._after_tag())
         )
-        self.opt_out_form = OptOutForm(f"{name}-opt-out", opts=child)
-        self.installation = InstallationCode(f"{name}-install", InstallationCodeArgs(site_id=site_id), child)
+        self.opt_out_form = self.kinds.OptOutForm(f"{name}-opt-out", opts=child)
+        self.installation = self.kinds.InstallationCode(f"{name}-install", InstallationCodeArgs(site_id=site_id), child)
+
+    def _site(self, name: str, args: CnilExemptSiteArgs, opts: pulumi.ResourceOptions) -> Any:
+        site = SiteArgs(
+            name=args.site_name,
+            urls=list(args.urls),
+            timezone=args.timezone,
+            currency=args.currency,
+            adopt_id=args.adopt_site_id,
+            deletion_protection=args.deletion_protection,
+        )
+        return self.kinds.Site(f"{name}-site", site, opts)
 
     def _after_tag(self) -> pulumi.ResourceOptions:
         # Listed once the Piwik PRO tag is set, so the first report sees the tag as this stack left it.
@@ -343,8 +345,8 @@ class CnilExemptSite(pulumi.ComponentResource):
 
     def _consent_template(
         self, name: str, args: CnilExemptSiteArgs, language: str, child: pulumi.ResourceOptions
-    ) -> ConsentTemplate:
-        return ConsentTemplate(
+    ) -> Any:
+        return self.kinds.ConsentTemplate(
             f"{name}-consent-{language}",
             ConsentTemplateArgs(
                 site_id=self.site.id,
