@@ -39,6 +39,9 @@ class AppListingAdapter(Adapter[In]):
         found = self.items(ctx, site_id)
         return None if found is None else {"site_id": site_id, self.list_key: found}
 
+    def import_state(self, id_: str) -> dict[str, Any]:
+        return {"site_id": id_}
+
     def create(self, ctx: Context, inputs: In) -> tuple[str, dict[str, Any]]:
         site_id = str(inputs.model_dump(include={"site_id"})["site_id"])
         outs = self._outputs(ctx, site_id)

@@ -89,6 +89,10 @@ class SettingsAdapter(Adapter[In]):
         pinned = set(state.get(PINNED) or [])
         return [p for p in self.fields if p in state and p not in pinned]
 
+    def import_state(self, id_: str) -> dict[str, Any]:
+        """Imported by the id of its parent (the app): nothing is managed until the program sets a field."""
+        return {self.parent_key: id_} if self.parent_key else {}
+
     def _parent(self, source: Mapping[str, Any] | InputsModel) -> str:
         if self.parent_key is None:
             return self.singleton_id

@@ -134,6 +134,12 @@ class ConsentTemplateAdapter(Adapter[ConsentTemplateInputs]):
         except NotFoundError as exc:
             raise ProviderError(f"ConsentTemplate: site_id: app {inputs.site_id} does not exist ({exc})") from None
 
+    def import_state(self, id_: str) -> dict[str, Any]:
+        site_id, _, language = id_.partition("/")
+        if not language:
+            raise ProviderError(f"ConsentTemplate: import id {id_!r}: allowed: <site_id>/<language>")
+        return {"site_id": site_id, "language": language}
+
     def create(self, ctx: Context, inputs: ConsentTemplateInputs) -> tuple[str, dict[str, Any]]:
         id_ = f"{inputs.site_id}/{inputs.language}"
         texts = _texts(inputs) if inputs.mode == "manual" else self._put(ctx, inputs)

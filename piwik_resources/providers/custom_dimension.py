@@ -174,6 +174,12 @@ class CustomDimensionAdapter(Adapter[CustomDimensionInputs]):
             return dim
         return ctx.client.custom_dimensions.update(dim.id, inputs.site_id, body)
 
+    def import_state(self, id_: str) -> dict[str, Any]:
+        raise ProviderError(
+            "CustomDimension cannot be imported: a dimension is read within its app, which its id does not name; "
+            "declare the resource with site_id and adopt_id: creating it takes the dimension under management"
+        )
+
     def create(self, ctx: Context, inputs: CustomDimensionInputs) -> tuple[str, dict[str, Any]]:
         dims = ctx.client.custom_dimensions
         if inputs.adopt_id is not None:

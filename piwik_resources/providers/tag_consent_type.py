@@ -206,6 +206,12 @@ class TagConsentTypeAdapter(Adapter[TagConsentTypeInputs]):
             ctx.client.versions.publish_draft(site_id)
         return ctx.client.tags.get(site_id, tag.id) if changes else tag
 
+    def import_state(self, id_: str) -> dict[str, Any]:
+        raise ProviderError(
+            "TagConsentType cannot be imported: a tag is read within its app, which the tag id does not name; "
+            "declare the resource with site_id (and tag_id): creating it adopts the tag and writes only what differs"
+        )
+
     def create(self, ctx: Context, inputs: TagConsentTypeInputs) -> tuple[str, dict[str, Any]]:
         tag = self._find(ctx, inputs)
         previous = tag.consent_type
