@@ -4,7 +4,9 @@ The declarations are the inputs models of ``piwik_resources/providers/<module>.p
 piwik_resources/providers/_fields.py). Users' programs need static types (IDE completion, ``mypy --strict``),
 which a class built at import cannot give; so the typed code is generated, once per provider module, into
 ``piwik_resources/resources/_gen/<module>.py``, and the tables into the ``<!-- properties: Name -->`` blocks of
-docs/resources.md. ``--check`` writes nothing and exits 1 when a generated file is stale (the test suite runs it).
+docs/resources.md, and the provider plugin's package schema (piwik_resources/plugin/schema.py) into
+piwik_resources/plugin/schema.json. ``--check`` writes nothing and exits 1 when a generated file is stale (the
+test suite runs it).
 
     python -m tools.gen_resources          # rewrite what is stale
     python -m tools.gen_resources --check  # exit 1 and name the stale files
@@ -30,6 +32,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 import piwik_resources.api.models as api_models
 import piwik_resources.providers as providers_pkg
 from piwik_resources import compliance
+from piwik_resources.plugin import schema as plugin_schema
 from piwik_resources.providers import _fields
 from piwik_resources.providers.engine import PiwikProvider
 
@@ -366,6 +369,7 @@ def expected_files() -> dict[Path, str]:
     if missing:
         raise SystemExit(f"docs/resources.md has no '<!-- properties: … -->' block for {', '.join(missing)}")
     files[DOCS] = render_docs(docs, models)
+    files[plugin_schema.SCHEMA_FILE] = plugin_schema.schema_text()  # the provider plugin's package schema
     return files
 
 
