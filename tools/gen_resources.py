@@ -29,6 +29,7 @@ from typing import Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+import piwik_resources.api.generated as api_generated
 import piwik_resources.api.models as api_models
 import piwik_resources.providers as providers_pkg
 from piwik_resources import compliance
@@ -82,8 +83,9 @@ def _nested(t: Any) -> type[BaseModel] | None:
 
 
 def _enum_homes() -> list[Any]:
-    """Where enumerations are declared: the API's in piwik_resources/api/models.py, the providers' own beside them."""
-    return [api_models, *(sys.modules[n] for n in sorted(sys.modules) if n.startswith(f"{providers_pkg.__name__}."))]
+    """Where enumerations are declared: the API's in piwik_resources/api/generated.py (from the OpenAPI files), the
+    client's own in models.py, the providers' own beside them."""
+    return [api_generated, api_models, *(sys.modules[n] for n in sorted(sys.modules) if n.startswith(f"{providers_pkg.__name__}."))]
 
 
 def enum_home(t: Any) -> tuple[str, str]:
@@ -92,7 +94,7 @@ def enum_home(t: Any) -> tuple[str, str]:
         for name, value in vars(module).items():
             if get_origin(value) is Literal and get_args(value) == get_args(t) and not name.startswith("_"):
                 return module.__name__, name
-    raise SystemExit(f"Literal{list(get_args(t))} has no name: declare it as an alias in piwik_resources/api/models.py")
+    raise SystemExit(f"Literal{list(get_args(t))} has no name: declare it as an alias beside its provider")
 
 
 #: The enumerations the module being rendered names (render_module empties it first).

@@ -207,7 +207,7 @@ def _sites(report: Report, client: PiwikClient, sites: list[SiteConfig], managed
             line = None
             if app_id not in managed and app_id != args.adopt_site_id:
                 line = f"pulumi config set{stack} --path '{NAMESPACE}:sites[{index}].adopt_site_id' {app_id}"
-            entry.matches.append(Match(app_id, names.get(app_id, "?"), by, line))
+            entry.matches.append(Match(app_id, names.get(app_id) or "?", by, line))
         if args.adopt_site_id and args.adopt_site_id not in names:
             report.add(f"site {site.key}", FAIL, f"adopt_site_id {args.adopt_site_id}: no such app in this account")
         report.sites.append(entry)

@@ -163,7 +163,7 @@ def _outputs(app: App, adopt_id: str | None, creation_key: str | None, protectio
         "creation_key": creation_key,
         "deletion_protection": protection,
         "name": app.name,
-        "urls": list(app.urls),
+        "urls": list(app.urls or []),
         "timezone": app.timezone,
         "currency": app.currency,
         "app_type": app.app_type,

@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 
 import pulumi
 
-from piwik_resources.api.models import GeolocationLevel, IpMaskingLevel, SessionLimitExceededAction
+from piwik_resources.api.generated import GeolocationLevel, IpMaskingLevel, SessionLimitExceededAction
 
 
 @dataclass(frozen=True, kw_only=True)
