@@ -85,7 +85,8 @@ def _nested(t: Any) -> type[BaseModel] | None:
 def _enum_homes() -> list[Any]:
     """Where enumerations are declared: the API's in piwik_resources/api/generated.py (from the OpenAPI files), the
     client's own in models.py, the providers' own beside them."""
-    return [api_generated, api_models, *(sys.modules[n] for n in sorted(sys.modules) if n.startswith(f"{providers_pkg.__name__}."))]
+    providers = [sys.modules[n] for n in sorted(sys.modules) if n.startswith(f"{providers_pkg.__name__}.")]
+    return [api_generated, api_models, *providers]
 
 
 def enum_home(t: Any) -> tuple[str, str]:

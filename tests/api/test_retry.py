@@ -92,7 +92,9 @@ def test_5xx_retried_with_exponential_backoff_for_idempotent_methods(method, cal
         "GET": jsonapi(200, APP_DOC),
         "PATCH": httpx.Response(204),
         "DELETE": httpx.Response(204),
-        "PUT": jsonapi(200, resource(
+        "PUT": jsonapi(
+            200,
+            resource(
                 "CustomDimension",
                 "cd1",
                 website_id=APP,
@@ -102,7 +104,8 @@ def test_5xx_retried_with_exponential_backoff_for_idempotent_methods(method, cal
                 case_sensitive=False,
                 tracking_id=1,
                 slot=1,
-            )),
+            ),
+        ),
     }[method]
     path = "/api/analytics/v1/manage/custom-dimensions/cd1/" if method == "PUT" else f"/api/apps/v2/{APP}"
     fake = FakePiwik().on(method, path, httpx.Response(status), httpx.Response(status), httpx.Response(status), ok)
