@@ -29,9 +29,9 @@ import zoneinfo
 from collections.abc import Mapping
 from typing import Annotated, Any, ClassVar
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, BaseModel, Field
 
-from piwik_resources.api import App, NotFoundError, ServerError, UnavailableError, ValidationError
+from piwik_resources.api import App, AppAttributes, NotFoundError, ServerError, UnavailableError, ValidationError
 from piwik_resources.api.models import AppType
 
 from ._fields import Out, api_names, prop
@@ -95,6 +95,7 @@ class SiteInputs(InputsModel):
     """
 
     resource_type: ClassVar[str] = "Site"
+    api_model: ClassVar[type[BaseModel] | None] = AppAttributes
 
     name: AppName = prop(api="name", doc="The app's name.")
     urls: list[AppUrl] = prop(

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, ClassVar
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from piwik_resources.api import NotFoundError, Tag
-from piwik_resources.api.models import ConsentType
+from piwik_resources.api.models import ConsentType, TagAttributes
 from piwik_resources.api.services.tag_manager import TagWaitTimeoutError
 
 from ._fields import Out, prop
@@ -45,6 +45,7 @@ class TagConsentTypeInputs(InputsModel):
     """
 
     resource_type: ClassVar[str] = "TagConsentType"
+    api_model: ClassVar[type[BaseModel] | None] = TagAttributes
 
     site_id: str = prop(
         doc="The app whose tag this is.", allowed="the UUID of an app", replace=True, pattern=UUID_PATTERN

@@ -106,6 +106,35 @@ def test_the_29_tracker_settings_are_declared_as_the_spec_says(model: Any) -> No
     assert set(published) <= set(TrackerSettings.model_fields)
 
 
+def test_every_api_declaration_names_a_field_of_the_generated_client_model() -> None:
+    models = {r.name: r.model for res in gen_resources.discover().values() for r in res}
+    assert gen_resources.api_problems(models) == []
+    assert {m.api_model for m in models.values() if _fields.api_names(m)} >= {TrackerSettings}
+
+
+class Misdeclared(TrackerSettingsInputs):
+    """Three declarations that do not fit the client model generated from the spec."""
+
+    resource_type: ClassVar[str] = "Misdeclared"
+
+    typo: bool | None = _fields.prop(None, api="exclude_crawler", doc="A misspelled API attribute.")
+    wider: Literal["none", "Street"] | None = _fields.prop(
+        None, api="anonymize_visitor_geolocation_level", doc="A value the API does not list."
+    )
+    wrong: int | None = _fields.prop(None, api="exclude_crawlers", doc="An integer for a boolean.")
+
+
+def test_a_declaration_the_client_model_does_not_fit_fails_the_generator_naming_it() -> None:
+    assert gen_resources.api_problems({"Misdeclared": Misdeclared}) == [
+        "Misdeclared.typo: prop(api='exclude_crawler'): the client model TrackerSettings has no field "
+        "'exclude_crawler' (piwik_resources/api/generated.py, from the OpenAPI files by "
+        "`python -m tools.gen_api_models`)",
+        "Misdeclared.wider: prop(api='anonymize_visitor_geolocation_level') allows ['Street'], which the API does "
+        "not list (it takes ['none', 'City', 'Region', 'Country', 'Continent'])",
+        "Misdeclared.wrong: prop(api='exclude_crawlers') is of type int, the API's field of type bool",
+    ]
+
+
 def test_args_carry_every_declared_setting() -> None:
     args = {f.name for f in dataclasses.fields(TrackerSettingsArgs)}
     assert args == set(FIELDS) | {"site_id"}
