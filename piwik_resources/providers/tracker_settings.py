@@ -30,7 +30,7 @@ from .site import UUID_PATTERN
 
 
 class _SettingsFields(InputsModel):
-    """The 29 settings of the published ``setting`` enum (api_tracker_v2_settings_app_{app_id}_{setting}.json in
+    """Every setting of the published ``setting`` enum (api_tracker_v2_settings_app_{app_id}_{setting}.json in
     piwik_emulator/openapi/) but ``urls``, which Site owns; types and limits as the PATCH schemas give them."""
 
     api_model: ClassVar[type[BaseModel] | None] = TrackerSettings
