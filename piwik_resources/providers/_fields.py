@@ -144,6 +144,14 @@ def _type_text(annotation: Any) -> str:
     return names.get(base, getattr(base, "__name__", str(base)))
 
 
+def max_length(model: type[BaseModel], field: str) -> int:
+    """The ``max_length`` a (generated) client model gives ``field``: a limit the spec publishes, read, not copied."""
+    limit = _constraint(model.model_fields[field], annotated_types.MaxLen, "max_length")
+    if not isinstance(limit, int):
+        raise TypeError(f"{model.__name__}.{field} has no max_length")
+    return limit
+
+
 def field_allowed(info: FieldInfo) -> str:
     """What a property accepts, in words: the declared text, else derived from its type and constraints."""
     declared = _meta(info).get("allowed")
@@ -219,6 +227,7 @@ __all__ = [
     "declared_keys",
     "field_allowed",
     "is_declared",
+    "max_length",
     "outputs_of",
     "prop",
     "properties",

@@ -34,7 +34,7 @@ from pydantic import AfterValidator, BaseModel, Field
 from piwik_resources.api import App, AppAttributes, NotFoundError, ServerError, UnavailableError, ValidationError
 from piwik_resources.api.models import AppType
 
-from ._fields import Out, api_names, prop
+from ._fields import Out, api_names, max_length, prop
 from ._validation import InputsModel
 from ._values import contains_unknown, same
 from .engine import Adapter, Context, PiwikProvider, ProviderError
@@ -67,8 +67,8 @@ def _iana_timezone(tz: str) -> str:
 
 # The values an app takes, as types: SiteInputs declares its properties with them, and CnilExemptSiteArgs its
 # arguments, so that a limit of the Apps API is written once.
-#: An app's name (the Apps API takes at most 90 characters).
-AppName = Annotated[str, Field(min_length=1, max_length=90)]
+#: An app's name, as long as the Apps API's create takes it (its limit is the spec's: api/generated.py).
+AppName = Annotated[str, Field(min_length=1, max_length=max_length(AppAttributes, "name"))]
 #: One address of an app: an absolute http(s) URL.
 AppUrl = Annotated[str, AfterValidator(_http_url)]
 #: An IANA time zone such as Europe/Paris.
