@@ -61,6 +61,7 @@ test: install toolchain
 	$(VENV)/bin/mypy --strict --explicit-package-bases tools/gen_resources.py tools/gen_api_models.py
 	$(PY) -m tools.gen_api_models --check
 	$(PY) -m tools.gen_resources --check
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest
 
 bench: install toolchain
