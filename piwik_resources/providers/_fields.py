@@ -14,6 +14,7 @@ dataclasses and ``Output`` annotations of ``piwik_resources/resources/_gen/`` an
 
 from __future__ import annotations
 
+import dataclasses
 import types
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -24,8 +25,22 @@ from pydantic import BaseModel, Field
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
-#: Key of the declaration's metadata in a field's ``json_schema_extra``.
-_KEY = "piwik"
+
+@dataclass(frozen=True)
+class _Declaration:
+    """What :func:`prop` declares besides pydantic's own field settings, carried as the field's
+    ``json_schema_extra``: a callable pydantic calls with the field's JSON schema, which it leaves as it is, so
+    the declaration never shows in ``model_json_schema()`` (the field's description and limits do)."""
+
+    api: str | None = None
+    allowed: str | None = None
+    replace: bool = False
+    computed: bool = False
+    internal: bool = False
+    nullable_output: bool | None = None
+
+    def __call__(self, schema: dict[str, Any]) -> None:
+        return None
 
 
 @dataclass(frozen=True)
@@ -58,15 +73,14 @@ def prop(
     ``nullable_output``: force the output's ``| None`` (by default: optional, not computed, no default).
     ``constraints``: pydantic's (``ge``, ``le``, ``min_length``, ``max_length``, ``pattern``).
     """
-    meta: dict[str, Any] = {"api": api, "allowed": allowed, "replace": replace, "computed": computed}
-    meta.update({"internal": internal, "nullable_output": nullable_output})
-    return Field(default, description=doc, json_schema_extra={_KEY: meta}, **constraints)
+    declared = _Declaration(api, allowed, replace, computed, internal, nullable_output)
+    return Field(default, description=doc, json_schema_extra=declared, **constraints)
 
 
 def _meta(info: FieldInfo) -> dict[str, Any]:
+    """The declaration of a field made with :func:`prop`, by name (empty for any other field)."""
     extra = info.json_schema_extra
-    meta = extra.get(_KEY) if isinstance(extra, dict) else None
-    return dict(meta) if isinstance(meta, dict) else {}
+    return dataclasses.asdict(extra) if isinstance(extra, _Declaration) else {}
 
 
 def _flagged(model: type[BaseModel], flag: str) -> frozenset[str]:

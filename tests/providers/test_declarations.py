@@ -134,6 +134,18 @@ def test_a_declaration_the_client_model_does_not_fit_fails_the_generator_naming_
     ]
 
 
+def test_the_declarations_do_not_leak_into_the_json_schema() -> None:
+    """prop()'s own settings (api, allowed, replace, ...) stay out of ``model_json_schema()``: only pydantic's
+    description and limits show."""
+    for res in gen_resources.discover().values():
+        for resource in res:
+            schema = resource.model.model_json_schema()
+            for name, field in schema["properties"].items():
+                assert not {"piwik", "api", "computed", "internal", "nullable_output"} & set(field), (name, field)
+    level = TrackerSettingsInputs.model_json_schema()["properties"]["ip_masking_level"]
+    assert level["description"].startswith("How many trailing bytes")
+
+
 def test_args_carry_every_declared_setting() -> None:
     args = {f.name for f in dataclasses.fields(TrackerSettingsArgs)}
     assert args == set(FIELDS) | {"site_id"}
