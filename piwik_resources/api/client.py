@@ -120,10 +120,11 @@ class PiwikClient:
         pacing: Pacing | None = None,
         retry: RetryPolicy | None = None,
     ) -> PiwikClient:
-        """Build a client from a :class:`ClientConfig` (pacing from its per-minute limits, shared per URL)."""
+        """Build a client from a :class:`ClientConfig` (pacing from its per-minute limits, shared per account
+        and limits)."""
         if pacing is None:
             pacing = shared_pacing(
-                config.base_url,
+                config.pacing_key,
                 reads_per_minute=config.reads_per_minute,
                 writes_per_minute=config.writes_per_minute,
             )
