@@ -265,7 +265,7 @@ class PiwikClient:
         *,
         path_params: Mapping[str, str] | None = None,
         params: Mapping[str, Any] | None = None,
-        json: Any = None,
+        json: object = None,
         data: Mapping[str, str] | None = None,
         content_type: str = JSONAPI_MEDIA_TYPE,
         accept: str = _JSON_ACCEPT,

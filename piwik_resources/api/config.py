@@ -8,7 +8,6 @@ import math
 import os
 import re
 from collections.abc import Mapping
-from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -121,7 +120,7 @@ def normalize_base_url(base_url: str, *, key: str = "Piwik PRO base URL") -> str
     return normalized
 
 
-def parse_per_minute(value: Any, key: str, *, default: int | None) -> int | None:
+def parse_per_minute(value: object, key: str, *, default: int | None) -> int | None:
     """A requests-per-minute setting (``value`` as configured, text or number): a whole number from 0 to
     :data:`MAX_PER_MINUTE`; 0 gives ``None`` (unpaced), unset or blank gives ``default``.
 

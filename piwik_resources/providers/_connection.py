@@ -52,14 +52,14 @@ class ConnectionNotConfigured(RuntimeError):
 Connection = ClientConfig
 
 
-def _text(value: Any) -> str | None:
+def _text(value: object) -> str | None:
     if value is None:
         return None
     text = str(value).strip()
     return text or None
 
 
-def _setting(cfg: Mapping[str, Any], env: Mapping[str, str], cfg_key: str, env_key: str) -> tuple[str, Any]:
+def _setting(cfg: Mapping[str, object], env: Mapping[str, str], cfg_key: str, env_key: str) -> tuple[str, Any]:
     """The value of one setting and the name it was given under: the stack config key if set, else the
     environment variable (``(env_key, None)`` when neither is set)."""
     raw = cfg.get(cfg_key)

@@ -120,7 +120,7 @@ def declared_keys(model: type[BaseModel]) -> frozenset[str]:
 # --- types and allowed values -----------------------------------------------------------------------------
 
 
-def strip_optional(annotation: Any) -> Any:
+def strip_optional(annotation: object) -> Any:
     """``T`` of ``T | None`` (the annotation itself otherwise), and of ``Annotated[T, ...]`` (constraints aside)."""
     if get_origin(annotation) in (Union, types.UnionType):
         args = [a for a in get_args(annotation) if a is not type(None)]
@@ -131,7 +131,7 @@ def strip_optional(annotation: Any) -> Any:
     return annotation
 
 
-def _constraint(info: FieldInfo, kind: type, attr: str) -> Any:
+def _constraint(info: FieldInfo, kind: type, attr: str) -> object:
     for item in info.metadata:
         if isinstance(item, kind):
             return getattr(item, attr)
@@ -147,7 +147,7 @@ def _range_text(info: FieldInfo) -> str | None:
     return None
 
 
-def _type_text(annotation: Any) -> str:
+def _type_text(annotation: object) -> str:
     base = strip_optional(annotation)
     if get_origin(base) is Literal:
         return ", ".join(str(v) for v in get_args(base))

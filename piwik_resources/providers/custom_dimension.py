@@ -127,7 +127,7 @@ class CustomDimensionAdapter(Adapter[CustomDimensionInputs]):
     resource_type = "CustomDimension"
     inputs_model = CustomDimensionInputs
 
-    def computed_matches(self, key: str, new: Any, old: Any, id_: str) -> bool:
+    def computed_matches(self, key: str, new: object, old: object, id_: str) -> bool:
         if key == "adopt_id":
             return bool(new in (id_, old))
         return same(new, old)

@@ -196,7 +196,7 @@ class SiteAdapter(Adapter[SiteInputs]):
     resource_type = "Site"
     inputs_model = SiteInputs
 
-    def computed_matches(self, key: str, new: Any, old: Any, id_: str) -> bool:
+    def computed_matches(self, key: str, new: object, old: object, id_: str) -> bool:
         if key == "adopt_id":
             # Adopting the app that is already managed changes nothing.
             return bool(new in (id_, old))
@@ -299,7 +299,7 @@ class SiteAdapter(Adapter[SiteInputs]):
         return _outputs(app, adopt_id, inputs.creation_key, inputs.deletion_protection)
 
     def refuse_replacement(
-        self, old_inputs: Mapping[str, Any], new_inputs: Mapping[str, Any], forcing: str
+        self, old_inputs: Mapping[str, object], new_inputs: Mapping[str, object], forcing: str
     ) -> str | None:
         if old_inputs.get("adopt_id") or contains_unknown(new_inputs.get(forcing)):
             return None  # an adopted app is only forgotten; an unknown value is judged again at deployment
@@ -331,7 +331,7 @@ class SiteAdapter(Adapter[SiteInputs]):
             ctx.client.apps.delete(id_)
 
 
-def is_protected(values: Mapping[str, Any]) -> bool:
+def is_protected(values: Mapping[str, object]) -> bool:
     """Whether inputs or state protect the app; a state written before ``deletion_protection`` existed does."""
     return values.get("deletion_protection") is not False
 

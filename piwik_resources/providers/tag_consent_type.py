@@ -114,7 +114,7 @@ def _wanted(inputs: TagConsentTypeInputs) -> dict[str, Any]:
 
 
 def _outputs(
-    site_id: str, tag: Tag, previous: Any, inputs: TagConsentTypeInputs | None, state: dict[str, Any] | None
+    site_id: str, tag: Tag, previous: object, inputs: TagConsentTypeInputs | None, state: dict[str, Any] | None
 ) -> dict[str, Any]:
     publish = inputs.publish if inputs is not None else (state or {}).get("publish")
     managed = _wanted(inputs) if inputs is not None else {k: v for k, v in (state or {}).items() if k in SETTINGS}
@@ -265,7 +265,7 @@ def _previous(found: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _restore(previous: Any) -> tuple[dict[str, Any], tuple[str, ...]]:
+def _restore(previous: object) -> tuple[dict[str, Any], tuple[str, ...]]:
     if not isinstance(previous, dict):
         return {}, ()
     values = dict(previous.get("values") or {})
