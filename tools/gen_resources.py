@@ -33,6 +33,7 @@ import piwik_resources.api.generated as api_generated
 import piwik_resources.api.models as api_models
 import piwik_resources.providers as providers_pkg
 from piwik_resources import compliance
+from piwik_resources.compliance import live
 from piwik_resources.plugin import schema as plugin_schema
 from piwik_resources.providers import _fields
 from piwik_resources.providers.engine import PiwikProvider
@@ -396,6 +397,11 @@ def rule_problems(models: dict[str, type[BaseModel]], rules: Iterable[compliance
                     problems.append(
                         f"rule {rule.name}: compliant {rule.compliant!r} is not a {kind}.{rule.property}: {err}"
                     )
+    for kind in sorted({*live.FIELD_OF, *live.LISTINGS, *(item for item, _ in live.LISTINGS.values())} - set(models)):
+        problems.append(f"the judge's input (compliance/live.py) names {kind!r}, which no resource declares")
+    for listing, (_, prop) in live.LISTINGS.items():
+        if listing in models and prop not in _fields.declared_keys(models[listing]):
+            problems.append(f"compliance/live.py reads {listing}.{prop}, which {listing} does not declare")
     for requirement in compliance.REQUIREMENTS:
         for path in requirement.reads:
             kind, _, prop = path.partition(".")
