@@ -145,9 +145,18 @@ def test_import_adopts_with_reads_then_up_writes_only_what_makes_it_compliant_an
     emulator.clear_requests()
     imported = cli(engine_env, st, "import", "piwik:index:Site", "shop", app_id, "--yes", "--protect=false")
     assert imported.returncode == 0, imported.stdout + imported.stderr
+    # The app's settings are imported by the app's id too (docs/resources.md, "Adoption of existing objects"),
+    # several at once from a file as `pulumi import --file` takes it.
+    bulk = Path(st.workspace.work_dir or ".") / "import.json"
+    settings = [("piwik:index:SitePrivacy", "privacy"), ("piwik:index:TrackerSettings", "tracker")]
+    bulk.write_text(json.dumps({"resources": [{"type": t, "name": n, "id": app_id} for t, n in settings]}))
+    imported = cli(engine_env, st, "import", "--file", str(bulk), "--yes", "--protect=false")
+    assert imported.returncode == 0, imported.stdout + imported.stderr
     assert writes(emulator) == {}  # adopted by reads alone
-    (site,) = [r for r in st.export_stack().deployment["resources"] if r["type"] == "piwik:index:Site"]
+    resources = {r["type"]: r for r in st.export_stack().deployment["resources"]}
+    site = resources["piwik:index:Site"]
     assert site["id"] == app_id and site["inputs"]["deletion_protection"] is True
+    assert resources["piwik:index:TrackerSettings"]["id"] == resources["piwik:index:SitePrivacy"]["id"] == app_id
 
     emulator.clear_requests()
     st.up()
