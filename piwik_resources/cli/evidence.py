@@ -321,7 +321,8 @@ def evidence(
     else:
         click.echo(f"dossier of stack {stack}: {paths['html']} (also .json, .md); SHA-256 {document['sha256']}")
         if key is not None:
-            click.echo(f"  signed: {paths['sig']} ({_dossier.signature_text(document['content'])})")
+            signer = document["content"]["signature"]
+            click.echo(f"  signed: {paths['sig']} ({signer['algorithm']}, key {signer['public_key_fingerprint']})")
         for s in sites:
             click.echo(f"  {s['component']}: {s['verdict']}")
     if any(s["broken"] for s in sites):
