@@ -3,9 +3,10 @@
 A program that declares its CnilExemptSite in code (tests/programs/cnil_site_in_code, as another repository
 would: no `piwik-cnil:sites` config) gets a full dossier and a watch verdict made with what it declared — its
 `seed-2021` profile and its attestations, recorded by the component in the state (compliance/record.py). Judged
-with default declarations instead, its campaign parameters (left alone under seed-2021) would break #23 under the
-default profile and every attestation row would wait. The dossier is signed, verifies, and stops verifying when one
-byte changes. A stack with no CnilExemptSite is a clear exit 2 for both commands, and no file is written.
+with default declarations instead (what watch did before), the profile would be cnil-2025 and every attestation
+row would wait for a human (checked: the test then fails on ``waiting``). The dossier is signed, verifies, and
+stops verifying when one byte changes. `piwik-cnil doctor` reads the same record. A stack with no CnilExemptSite
+is a clear exit 2 for both commands, and no file is written.
 """
 
 from __future__ import annotations
