@@ -10,7 +10,7 @@ import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
-from . import admin, auth
+from . import __version__, admin, auth
 from .config import Config
 from .errors import ApiError, Family, family_for, generic, unauthorized
 from .messages import Request, Response
@@ -19,6 +19,9 @@ from .request_log import RequestLog
 from .router import PUBLIC_PATHS, ROUTER
 from .store import Store
 from .switches import Faults, RateLimiter
+
+#: The header by which every answer says it comes from this emulator, not from a Piwik PRO account (docs/emulator.md).
+EMULATOR_HEADER = "X-Piwik-Emulator"
 
 
 class EmulatorServer(ThreadingHTTPServer):
@@ -162,6 +165,8 @@ class EmulatorHandler(BaseHTTPRequestHandler):
 
     def _send(self, response: Response) -> None:
         self.send_response(response.status)
+        # Every answer says it comes from the emulator, which a Piwik PRO account never does (docs/emulator.md).
+        self.send_header(EMULATOR_HEADER, f"piwik-emulator {__version__}")
         if response.content_type is not None:
             self.send_header("Content-Type", response.content_type)
         for name, value in response.headers.items():

@@ -25,6 +25,10 @@ def find_pulumi() -> Path:
     """`PIWIK_CNIL_PULUMI`, else `pulumi` on PATH, else the CLI that tools/pulumi-toolchain built."""
     explicit = os.environ.get("PIWIK_CNIL_PULUMI")
     if explicit:
+        if not Path(explicit).is_file():
+            raise PulumiCliError(
+                f"PIWIK_CNIL_PULUMI names {explicit}, which is not a file: point it at the pulumi binary"
+            )
         return Path(explicit)
     on_path = shutil.which("pulumi")
     if on_path:

@@ -32,11 +32,14 @@ from .services.custom_dimensions import CustomDimensionsService
 from .services.tag_manager import TagsService, VersionsService
 from .services.tracker_settings import TrackerSettingsService
 
-__all__ = ["TOKEN_PATH", "USER_AGENT", "PiwikClient"]
+__all__ = ["EMULATOR_HEADER", "TOKEN_PATH", "USER_AGENT", "PiwikClient"]
 
 logger = logging.getLogger("piwik_resources.api")
 
 TOKEN_PATH = "/auth/token"
+#: The header by which this project's emulator says, on every answer, that it is not a Piwik PRO account
+#: (docs/emulator.md, "How it says it is the emulator"); Piwik PRO's published API has no such header.
+EMULATOR_HEADER = "X-Piwik-Emulator"
 USER_AGENT = "piwik-resources/0.1 (+pulumi)"
 REDACTED = "[REDACTED]"
 
@@ -101,6 +104,7 @@ class PiwikClient:
         self._stats: Counter[str] = Counter()
         self._counters: dict[str, float] = {}
         self._organization: str | None = None
+        self._emulator: str | None = None
 
         self.apps = AppsService(self)
         self.tracker_settings = TrackerSettingsService(self)
@@ -172,6 +176,12 @@ class PiwikClient:
                 )
             self._organization = org
         return self._organization
+
+    @property
+    def emulator(self) -> str | None:
+        """What the host said of itself in :data:`EMULATOR_HEADER` once it answered (``piwik-emulator 0.1.0``), or
+        None: no answer yet, or a host that does not say it is the emulator (a Piwik PRO account never does)."""
+        return self._emulator
 
     # -- stats -----------------------------------------------------------------------------------------------
 
@@ -389,6 +399,7 @@ class PiwikClient:
         self._count(call.stat_key)
         started = self.retry.clock()
         response = self._http.send(request)
+        self._emulator = response.headers.get(EMULATOR_HEADER) or self._emulator
         elapsed = (self.retry.clock() - started) * 1000
         logger.debug("%s %s -> %d in %.1f ms", call.method, call.path, response.status_code, elapsed)
         return response

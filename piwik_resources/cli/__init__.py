@@ -2,7 +2,8 @@
 
 Conventions every subcommand follows: `--help`; `--json` for machines where it reports anything; exit 0 when
 all is well, 1 when the command ran and found a problem it was asked to find, 2 for a usage or configuration
-error (click's own code for bad options); secrets never printed.
+error (click's own code for bad options); secrets never printed. The commands that read a stack (doctor, watch,
+evidence, pr-preview) share their `--stack/--cwd/--json` options and one error path: _common.py.
 """
 
 from __future__ import annotations

@@ -2,4 +2,4 @@
 
 from piwik_resources.cli import main
 
-main()
+main(prog_name="piwik-cnil")

@@ -16,7 +16,9 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-FORMAT = 1
+#: 2: the host (``host``: a Piwik PRO account or the emulator), the seal's scope (``seal``) and the signer
+#: (``signature``) replaced 1's ``account``.
+FORMAT = 2
 #: A dossier's file names: evidence-<stack>-<UTC timestamp>.<ext>; the timestamp sorts as text.
 NAME_PATTERN = re.compile(r"^evidence-(?P<stack>.+)-(?P<stamp>\d{8}T\d{6}Z)\.json$")
 
@@ -28,6 +30,11 @@ def canonical(content: Mapping[str, Any]) -> bytes:
 
 def digest(content: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical(content)).hexdigest()
+
+
+def file_text(document: Mapping[str, Any]) -> str:
+    """The JSON file's text, as `piwik-cnil evidence` writes it and `evidence verify` expects it byte for byte."""
+    return json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
 
 
 def verify(document: Mapping[str, Any]) -> bool:
@@ -78,8 +85,10 @@ def render_markdown(document: Mapping[str, Any]) -> str:
         f"# CNIL exemption evidence — stack `{content['stack']}`",
         "",
         f"- Generated: {content['generated_at']} by `piwik-cnil evidence` (dossier format {content['format']})",
-        f"- Piwik PRO account: {content['account']}",
+        f"- Host: {content['host']['label']}",
         f"- SHA-256 of the JSON content: `{sha}` (recompute: {content['hash_rule']})",
+        f"- Seal: {content['seal']}",
+        f"- Signature: {signature_text(content)}",
         f"- Previous dossier: {_previous_text(content)}",
         f"- Read-only: {content['read_only']}",
         "",
@@ -90,6 +99,16 @@ def render_markdown(document: Mapping[str, Any]) -> str:
     lines += ["", "## Open questions (not published by Piwik PRO)", ""]
     lines += [f"- {q}" for q in content["open_questions"]]
     return "\n".join(lines) + "\n"
+
+
+def signature_text(content: Mapping[str, Any]) -> str:
+    signer = content.get("signature")
+    if not signer:
+        return "none (unsigned)"
+    return (
+        f"{signer['algorithm']}, by the key {signer['public_key_fingerprint']}, in the file beside the JSON "
+        "(`piwik-cnil evidence verify` checks it)"
+    )
 
 
 def _previous_text(content: Mapping[str, Any]) -> str:
@@ -178,8 +197,10 @@ def render_html(document: Mapping[str, Any]) -> str:
     title = f"CNIL exemption evidence — stack {content['stack']}"
     meta = [
         f"Generated: {_h(content['generated_at'])} by <code>piwik-cnil evidence</code>",
-        f"Piwik PRO account: {_h(content['account'])}",
+        f"Host: {_h(content['host']['label'])}",
         f"SHA-256 of the JSON content: <code>{_h(sha)}</code> ({_h(content['hash_rule'])})",
+        f"Seal: {_h(content['seal'])}",
+        f"Signature: {_h(signature_text(content))}",
         f"Previous dossier: {_h(_previous_text(content))}",
         f"Read-only: {_h(content['read_only'])}",
     ]

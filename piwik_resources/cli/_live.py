@@ -7,11 +7,13 @@ would. Nothing is written: no API write is sent (adapters' reads only GET) and t
 (`pulumi stack export`), never imported. The client is built from the stack's `piwik:*` config (secrets
 decrypted in this process only), falling back to the PIWIK_* environment like the providers.
 
-Resources are grouped per site — the CnilExemptSite component they belong to (its name is the site's key) or,
-for a resource declared outside a component, its `site_id` — and account-wide ones (the global tracker settings)
-go to the account group. Each group offers ``declared``/``live`` as a ``compliance.LiveSite``, the judge's input
-(the compliance package docstring has the contract), built by ``LiveSite.build`` exactly as CnilExemptSite.live_values
-builds it from a program's outputs.
+Resources are grouped per site — the CnilExemptSite component they belong to (its name is the site's key; a
+resource declared beside it on the same app joins it) or, for a resource on an app no component manages, its
+`site_id` — and account-wide ones (the global tracker settings) go to the account group. Each CnilExemptSite of the
+state, whatever program declared it, brings what it recorded of what no API answers (``record``: its
+``compliance.Declared``, compliance/record.py). Each group offers ``declared``/``live`` as a ``compliance.LiveSite``,
+the judge's input (the compliance package docstring has the contract), built by ``LiveSite.build`` exactly as
+CnilExemptSite.live_values builds it from a program's outputs.
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ from typing import Any
 from pydantic import SecretStr
 
 from piwik_resources.api import PiwikClient, PiwikError
-from piwik_resources.compliance import LiveSite, short_type
+from piwik_resources.compliance import Declared, LiveSite, short_type
+from piwik_resources.compliance import record as declared_record
 from piwik_resources.providers import PiwikProvider, ProviderError
 from piwik_resources.providers import opt_out_form as _opt_out_form  # noqa: F401 (registers OptOutForm)
 from piwik_resources.providers._connection import Connection, ConnectionNotConfigured, resolve_connection
@@ -94,6 +97,25 @@ class SiteSnapshot:
     key: str
     site_id: str | None
     resources: list[ResourceSnapshot] = field(default_factory=list)
+    #: The URN of the CnilExemptSite this group is, None for resources outside any (or the account group).
+    component: str | None = None
+    #: What that CnilExemptSite recorded in the state (None: no component, or a state written before records).
+    record: Declared | None = None
+
+    @property
+    def is_site(self) -> bool:
+        """Whether a CnilExemptSite declared this group: only such a site is judged against the exemption."""
+        return self.component is not None
+
+    def declaration(self) -> Declared:
+        """What the site's CnilExemptSite recorded; LiveSnapshotError when it recorded nothing."""
+        if self.record is None:
+            raise LiveSnapshotError(
+                f"CnilExemptSite {self.key!r} ({self.component}) has no record of what no API answers in the "
+                f"state (its output {declared_record.OUTPUT!r}): the state was written by an earlier piwik-resources; "
+                "run `pulumi up` once with this version, which records it without changing anything in Piwik PRO"
+            )
+        return self.record
 
     @property
     def name(self) -> str:
@@ -124,14 +146,51 @@ class StackSnapshot:
         for site in self.sites:
             yield from site.resources
 
+    def no_site(self, command: str) -> str | None:
+        """Why ``command`` finds no CnilExemptSite to judge in this stack (None when it finds one)."""
+        if any(site.is_site for site in self.sites):
+            return None
+        count = sum(1 for _ in self.resources())
+        held = (
+            f"holds {count} Piwik PRO resource(s), none in a CnilExemptSite"
+            if count
+            else "holds no Piwik PRO resource (never deployed, or destroyed)"
+        )
+        return (
+            f"the stack {self.stack!r} {held}: {command} judges the sites a CnilExemptSite declares (in a program, "
+            "in the stack config piwik-cnil:sites that this repository's program reads, or through the provider "
+            "plugin); declare one and run `pulumi up`"
+        )
+
 
 def _is_secret(value: Any) -> bool:
     return isinstance(value, Mapping) and _SECRET_SIG in value
 
 
-def _component_names(resources: list[Mapping[str, Any]]) -> dict[str, str]:
-    """URN of each CnilExemptSite component -> its name (the site key)."""
-    return {r["urn"]: r["urn"].rsplit("::", 1)[-1] for r in resources if r.get("type") in SITE_COMPONENTS}
+def site_groups(resources: list[Mapping[str, Any]]) -> dict[str, SiteSnapshot]:
+    """URN of each CnilExemptSite of the state -> its (empty) group, keyed by its name, with its record."""
+    groups: dict[str, SiteSnapshot] = {}
+    for r in resources:
+        if r.get("type") not in SITE_COMPONENTS or r.get("delete"):
+            continue
+        outputs = r.get("outputs") or {}
+        record = None
+        if declared_record.OUTPUT in outputs:
+            try:
+                record = declared_record.from_record(outputs[declared_record.OUTPUT])
+            except declared_record.RecordError as err:
+                raise LiveSnapshotError(f"{r['urn']}: its record of what no API answers is unreadable: {err}") from None
+        groups[r["urn"]] = SiteSnapshot(r["urn"].rsplit("::", 1)[-1], None, component=r["urn"], record=record)
+    return groups
+
+
+def _apps_of(resources: list[Mapping[str, Any]], components: Mapping[str, SiteSnapshot]) -> dict[str, str]:
+    """App id -> the key of the CnilExemptSite whose Site it is."""
+    return {
+        str(r["id"]): components[str(r.get("parent"))].key
+        for r in resources
+        if short_type(str(r.get("type", ""))) == "Site" and r.get("id") and str(r.get("parent")) in components
+    }
 
 
 def managed_resources(state: Mapping[str, Any]) -> list[Mapping[str, Any]]:
@@ -140,15 +199,17 @@ def managed_resources(state: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     return [r for r in resources if is_piwik_resource(str(r.get("type", ""))) and r.get("id") and not r.get("delete")]
 
 
-def _group_key(resource: Mapping[str, Any], components: Mapping[str, str]) -> tuple[str, str | None]:
+def _group_key(
+    resource: Mapping[str, Any], components: Mapping[str, SiteSnapshot], apps: Mapping[str, str]
+) -> tuple[str, str | None]:
     outputs = resource.get("outputs") or {}
     found = resource["id"] if short_type(resource["type"]) == "Site" else outputs.get("site_id")
     site_id = str(found) if found else None
     parent = str(resource.get("parent") or "")
     if parent in components:
-        return components[parent], site_id
+        return components[parent].key, site_id
     if site_id:
-        return site_id, site_id
+        return apps.get(site_id, site_id), site_id
     return ACCOUNT, None
 
 
@@ -183,15 +244,16 @@ def snapshot(stack: str, state: Mapping[str, Any], client: PiwikClient) -> Stack
     """Read every managed resource of ``state`` with ``client``, grouped per site (by key, account group last)."""
     known = adapters()
     resources = managed_resources(state)
-    components = _component_names((state.get("deployment") or {}).get("resources") or [])
+    components = site_groups((state.get("deployment") or {}).get("resources") or [])
+    apps = _apps_of(resources, components)
     ctx = _ClientContext(client)
-    groups: dict[str, SiteSnapshot] = {}
+    groups: dict[str, SiteSnapshot] = {group.key: group for group in components.values()}
     for resource in resources:
         kind = short_type(resource["type"])
         adapter = known.get(kind)
         if adapter is None:
             continue  # a resource type this version does not know: nothing to read it with
-        key, site_id = _group_key(resource, components)
+        key, site_id = _group_key(resource, components, apps)
         group = groups.setdefault(key, SiteSnapshot(key, site_id))
         group.site_id = group.site_id or site_id
         declared = user_props(resource.get("outputs") or {})

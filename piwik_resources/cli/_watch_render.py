@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 from piwik_resources.api import AuditLogEntry
 from piwik_resources.compliance import Status
 
+from ._live import ACCOUNT
+
 if TYPE_CHECKING:
     from .watch import Change, Drift, Reach, SiteWatch, WatchReport
 
@@ -60,9 +62,31 @@ def reach_text(reach: Reach) -> str:
 
 def _site_title(site: SiteWatch) -> str:
     snap = site.site
-    if snap.site_id is None:
+    if snap.key == ACCOUNT:
         return "Account-wide settings"
+    if not site.judged:
+        return f"Resources outside any CnilExemptSite on app {snap.site_id} ({snap.name})"
     return f"Site {snap.key} — {snap.name} (app {snap.site_id})"
+
+
+def _quiet_text(site: SiteWatch) -> str:
+    """What a group with no drift and nothing broken shows on one line."""
+    if not site.judged:
+        return "no drift (not judged: no CnilExemptSite declares this app exempt)"
+    return "no drift, every requirement as declared"
+
+
+def declared_json(site: SiteWatch) -> dict[str, Any] | None:
+    """What the site was judged with (its CnilExemptSite's record) and the rows waiting; None when not a site."""
+    record = site.site.record
+    if not site.site.is_site or record is None:
+        return None
+    return {
+        "cnil_profile": record.cnil_profile,
+        "attested_by": record.attestations.attested_by,
+        "attested_on": record.attestations.attested_on,
+        "waiting": [{"number": r.number, "status": str(r.status)} for r in site.waiting],
+    }
 
 
 def _change_text(change: Change) -> str:
@@ -76,7 +100,7 @@ def as_text(report: WatchReport) -> str:
         lines.append(f"audit log: {report.audit_problem}")
     for site in report.sites:
         if not (site.drifts or site.changes or site.broken):
-            lines.append(f"{_site_title(site)}: no drift, every requirement as declared")
+            lines.append(f"{_site_title(site)}: {_quiet_text(site)}")
             continue
         lines.append(_site_title(site))
         if site.drifts:
@@ -122,6 +146,8 @@ def as_json(report: WatchReport) -> dict[str, Any]:
                 "key": s.site.key,
                 "name": s.site.name,
                 "site_id": s.site.site_id,
+                "judged": s.judged,
+                "declared": declared_json(s),
                 "drift": [_drift_json(d) for d in s.drifts],
                 "requirement_changes": [
                     {**c.after.as_dict(), "before": str(c.before.status), "after": str(c.after.status)}
@@ -156,7 +182,7 @@ def _site_markdown(site: SiteWatch, audit_read: bool) -> list[str]:
             )
         lines.append("")
     if not (site.drifts or site.changes):
-        lines += ["No drift; every requirement as declared.", ""]
+        lines += [f"{_quiet_text(site).capitalize()}.", ""]
     return lines
 
 

@@ -2,10 +2,12 @@
 
 It logs in with the stack's credentials (``--stack NAME``: its ``piwik:*`` config, secrets decrypted as Pulumi
 does, in the current Pulumi project) or the environment (``PIWIK_BASE_URL``, ``PIWIK_CLIENT_ID``,
-``PIWIK_CLIENT_SECRET``), reads each API family the providers use, lists the existing apps each site of
-``piwik-cnil:sites`` could adopt (with the exact config line), and says what `pulumi up` would change in the
-account-wide settings (``piwik-cnil:account``). Only ``GET`` requests and the token request are sent; the client
-secret is never printed. Exit 0: `pulumi up` can proceed; 1: a check failed; 2: the configuration is unusable.
+``PIWIK_CLIENT_SECRET``), reads each API family the providers use, lists the existing apps each site could adopt —
+the sites of ``piwik-cnil:sites`` (with the exact config line) and every CnilExemptSite the stack's state already
+holds, whatever program declared it (with what it recorded: compliance/record.py) — and says what `pulumi up`
+would change in the account-wide settings (``piwik-cnil:account``). Only ``GET`` requests and the token request
+are sent; the client secret is never printed. Exit 0: `pulumi up` can proceed; 1: a check failed; 2: the
+configuration is unusable (cli/_common.py's one error path).
 """
 
 from __future__ import annotations
@@ -20,13 +22,15 @@ from typing import Any
 import click
 
 from piwik_resources.api import ConsentTemplateApiUnavailable, PiwikClient, PiwikError
+from piwik_resources.compliance import Declared
 from piwik_resources.components.cnil_account import global_settings
-from piwik_resources.components.stack_config import NAMESPACE, SiteConfig, StackConfig, StackConfigError, parse
-from piwik_resources.providers._connection import Connection, ConnectionNotConfigured, resolve_connection
+from piwik_resources.components.stack_config import NAMESPACE, StackConfig, parse
+from piwik_resources.providers._connection import Connection
 from piwik_resources.providers.tracker_settings import FIELDS as TRACKER_FIELDS
 from piwik_resources.tokens import resource_types
 
-from . import _pulumi, main
+from . import _common, _live, _pulumi, main
+from ._host import Host
 from ._live import client_for
 
 SITE_TYPES = resource_types("Site")
@@ -55,12 +59,28 @@ class SiteReport:
     urls: list[str]
     adopt_site_id: str | None
     matches: list[Match] = field(default_factory=list)
+    #: "config" (an entry of piwik-cnil:sites, by index) or "state" (a CnilExemptSite the stack's state holds).
+    declared_in: str = "config"
+    #: The config entry's index (how to adopt an app through the config); None for a site of the state.
+    index: int | None = None
+
+
+@dataclass(frozen=True)
+class StateSite:
+    """A CnilExemptSite of the stack's state: its key, its app and URLs (its Site's outputs), its record."""
+
+    key: str
+    urls: list[str]
+    app_id: str | None
+    record: Declared | None
 
 
 @dataclass
 class Report:
     base_url: str
     stack: str | None
+    #: What the host is (cli/_host.py), once it answered.
+    host: str | None = None
     checks: list[Check] = field(default_factory=list)
     sites: list[SiteReport] = field(default_factory=list)
     account_declared: bool = False
@@ -74,36 +94,40 @@ class Report:
         self.checks.append(Check(name, status, detail))
 
 
-class ConfigProblem(Exception):
-    """The stack or the environment cannot be used; exit code 2."""
-
-
 # ------------------------------------------------------------------------------------------------- inputs
 
 
-def _load(stack: str | None, cwd: Path | None) -> tuple[Connection, StackConfig, set[str]]:
-    """Credentials, the parsed `piwik-cnil:*` config and the app ids this stack already manages."""
+def _load(stack: str | None, cwd: Path | None) -> tuple[Connection, StackConfig, list[StateSite], set[str]]:
+    """Credentials, the parsed `piwik-cnil:*` config, the state's CnilExemptSites and the app ids it manages."""
     raw: dict[str, Any] = {}
-    managed: set[str] = set()
-    try:
-        if stack is not None:
-            raw = _pulumi.stack_config(stack, cwd)
-            managed = _managed_apps(stack, cwd)
-        conn = resolve_connection(raw)
-        config = parse({key: raw[f"{NAMESPACE}:{key}"] for key in ("sites", "account") if f"{NAMESPACE}:{key}" in raw})
-    except (_pulumi.PulumiCliError, ConnectionNotConfigured, StackConfigError, ValueError) as err:
-        raise ConfigProblem(str(err)) from None
-    return conn, config, managed
+    resources: list[Any] = []
+    if stack is not None:
+        raw = _pulumi.stack_config(stack, cwd)
+        resources = _state_resources(stack, cwd)
+    conn = _live.connection_of(raw)
+    config = parse({key: raw[f"{NAMESPACE}:{key}"] for key in ("sites", "account") if f"{NAMESPACE}:{key}" in raw})
+    managed = {str(r["id"]) for r in resources if r.get("type") in SITE_TYPES and r.get("id") and not r.get("delete")}
+    return conn, config, state_sites(resources), managed
 
 
-def _managed_apps(stack: str, cwd: Path | None) -> set[str]:
-    """Ids of the apps the stack's state holds (a stack without state yet holds none)."""
+def _state_resources(stack: str, cwd: Path | None) -> list[Any]:
+    """The resources of the stack's state (a stack without state yet holds none)."""
     try:
         state = _pulumi.stack_state(stack, cwd)
     except _pulumi.PulumiCliError:
-        return set()
-    resources = (state.get("deployment") or {}).get("resources") or []
-    return {str(r["id"]) for r in resources if r.get("type") in SITE_TYPES and r.get("id")}
+        return []
+    return list((state.get("deployment") or {}).get("resources") or [])
+
+
+def state_sites(resources: list[Any]) -> list[StateSite]:
+    """Every CnilExemptSite of the state, with its Site's app id and URLs."""
+    found = []
+    for urn, group in _live.site_groups(resources).items():
+        site = next((r for r in resources if r.get("parent") == urn and r.get("type") in SITE_TYPES), None)
+        outputs = (site or {}).get("outputs") or {}
+        urls = [str(u) for u in outputs.get("urls") or []]
+        found.append(StateSite(group.key, urls, str(site["id"]) if site and site.get("id") else None, group.record))
+    return found
 
 
 # ------------------------------------------------------------------------------------------------- checks
@@ -189,28 +213,59 @@ def _pacing(report: Report, conn: Connection) -> None:
 # ------------------------------------------------------------------------------------------- sites, account
 
 
-def _sites(report: Report, client: PiwikClient, sites: list[SiteConfig], managed: set[str]) -> None:
+def site_entries(config: StackConfig, state: list[StateSite]) -> list[SiteReport]:
+    """The sites to look up: the config's, then the state's CnilExemptSites the config does not declare."""
+    entries = [
+        SiteReport(s.key, s.args.site_name, list(s.args.urls), s.args.adopt_site_id, index=i)
+        for i, s in enumerate(config.sites)
+    ]
+    in_config = {s.key for s in config.sites}
+    for site in state:
+        if site.key not in in_config:
+            name = site.record.site_name if site.record else site.key
+            entries.append(SiteReport(site.key, name, site.urls, None, declared_in="state"))
+    return entries
+
+
+def _adopt_line(report: Report, entry: SiteReport, app_id: str) -> str:
+    if entry.index is None:  # declared by a program: adopting is that program's argument
+        return f"adopt_site_id='{app_id}' in the arguments of CnilExemptSite {entry.key!r} (its program)"
+    stack = f" --stack {report.stack}" if report.stack else ""
+    return f"pulumi config set{stack} --path '{NAMESPACE}:sites[{entry.index}].adopt_site_id' {app_id}"
+
+
+def _sites(report: Report, client: PiwikClient, entries: list[SiteReport], managed: set[str]) -> None:
     names = {a.id: a.name for a in client.apps.list()}
-    for index, site in enumerate(sites):
-        args = site.args
-        entry = SiteReport(site.key, args.site_name, list(args.urls), args.adopt_site_id)
+    for entry in entries:
         found: dict[str, list[str]] = {}
         for app_id, name in names.items():
-            if name == args.site_name:
+            if name == entry.site_name:
                 found.setdefault(app_id, []).append("name")
-        for url in args.urls:
+        for url in entry.urls:
             by_url = client.tracker_settings.app_id_for_url(url)
             if by_url is not None:
                 found.setdefault(by_url, []).append(f"url {url}")
-        stack = f" --stack {report.stack}" if report.stack else ""
         for app_id, by in found.items():
             line = None
-            if app_id not in managed and app_id != args.adopt_site_id:
-                line = f"pulumi config set{stack} --path '{NAMESPACE}:sites[{index}].adopt_site_id' {app_id}"
+            if app_id not in managed and app_id != entry.adopt_site_id:
+                line = _adopt_line(report, entry, app_id)
             entry.matches.append(Match(app_id, names.get(app_id) or "?", by, line))
-        if args.adopt_site_id and args.adopt_site_id not in names:
-            report.add(f"site {site.key}", FAIL, f"adopt_site_id {args.adopt_site_id}: no such app in this account")
+        if entry.adopt_site_id and entry.adopt_site_id not in names:
+            report.add(f"site {entry.key}", FAIL, f"adopt_site_id {entry.adopt_site_id}: no such app in this account")
         report.sites.append(entry)
+
+
+def _state_checks(report: Report, state: list[StateSite]) -> None:
+    """One line per CnilExemptSite of the state: what it recorded of what no API answers, or that it recorded none."""
+    for site in state:
+        where = f"a CnilExemptSite of the state (app {site.app_id})"
+        if site.record is None:
+            detail = "records nothing of what no API answers (an earlier piwik-resources): `pulumi up` records it"
+            report.add(f"site {site.key}", WARN, f"{where} {detail}")
+            continue
+        att = site.record.attestations
+        who = f"attested by {att.attested_by} on {att.attested_on}" if att.attested_by else "no attester named"
+        report.add(f"site {site.key}", OK, f"{where}: profile {site.record.cnil_profile}, {who}")
 
 
 def _account(report: Report, client: PiwikClient, config: StackConfig) -> None:
@@ -226,19 +281,22 @@ def _account(report: Report, client: PiwikClient, config: StackConfig) -> None:
 
 
 def run_doctor(stack: str | None, cwd: Path | None) -> Report:
-    conn, config, managed = _load(stack, cwd)
+    conn, config, state, managed = _load(stack, cwd)
     report = Report(base_url=conn.base_url, stack=stack)
     try:
         client = client_for(conn)
     except ValueError as err:  # e.g. a plain-http base URL that is not loopback
-        raise ConfigProblem(str(err)) from None
+        raise _common.CommandError(str(err)) from None
     with client:
-        if not _token(report, client, conn):
+        token = _token(report, client, conn)
+        report.host = Host.of(client).short
+        if not token:
             return report
         try:
             _family_checks(report, client, config)
             _pacing(report, conn)
-            _sites(report, client, config.sites, managed)
+            _state_checks(report, state)
+            _sites(report, client, site_entries(config, state), managed)
             _account(report, client, config)
         except PiwikError as err:
             report.add("read", FAIL, str(err))
@@ -249,7 +307,7 @@ def run_doctor(stack: str | None, cwd: Path | None) -> Report:
 
 
 def render_text(report: Report) -> str:
-    lines = [f"Piwik PRO account {report.base_url}" + (f" (stack {report.stack})" if report.stack else "")]
+    lines = [f"{report.host or report.base_url}" + (f" (stack {report.stack})" if report.stack else "")]
     lines += [f"{c.status:<5} {c.name:<26} {c.detail}" for c in report.checks]
     for site in report.sites:
         lines.append(f"site {site.key} ({site.site_name!r}, {', '.join(site.urls)}):")
@@ -279,22 +337,12 @@ def render_json(report: Report) -> str:
 
 
 @main.command("doctor")
-@click.option("--stack", "stack", metavar="NAME", help="read credentials and sites from this stack's config")
-@click.option(
-    "--cwd",
-    type=click.Path(file_okay=False, exists=True, path_type=Path),
-    help="the Pulumi project directory (default: the current directory)",
-)
-@click.option("--json", "as_json", is_flag=True, help="print the report as JSON")
+@_common.stack_option(required=False, without="without it, the PIWIK_* environment and no sites")
+@_common.cwd_option
+@_common.json_option("the report")
+@_common.one_error_path
 def doctor(stack: str | None, cwd: Path | None, as_json: bool) -> None:
     """Check a Piwik PRO account read-only before `pulumi up` (exit 0: it can proceed)."""
-    try:
-        report = run_doctor(stack, cwd)
-    except ConfigProblem as err:
-        if as_json:
-            click.echo(json.dumps({"ok": False, "error": str(err)}))
-        else:
-            click.echo(f"piwik-cnil doctor: {err}", err=True)
-        sys.exit(2)
+    report = run_doctor(stack, cwd)
     click.echo(render_json(report) if as_json else render_text(report))
-    sys.exit(0 if report.ok else 1)
+    sys.exit(_common.EXIT_OK if report.ok else _common.EXIT_FOUND)

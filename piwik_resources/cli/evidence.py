@@ -1,15 +1,20 @@
-"""`piwik-cnil evidence`: a dated, self-contained dossier of a stack's CNIL exemption that a DPO can sign.
+"""`piwik-cnil evidence`: a dated, self-contained dossier of a stack's CNIL exemption that anyone can verify.
 
-For every site of the stack it judges each requirement with compliance.judge_site on the values read live from
-Piwik PRO at that moment (the read-only snapshot of _live.py: the resources' own adapters' reads), and writes,
-into ``--out``, one JSON document (the content and the SHA-256 of its canonical form), a Markdown rendering and
-one printable HTML page without external assets (_dossier.py). Each site lists its requirements with source and
-source quality, live value, rule and status; its attestations with who attested and when; and the audit-log
-entries about its app since the previous dossier of the stack found in ``--out``.
+For every CnilExemptSite of the stack's state — whatever program declared it: Python, the stack config
+`piwik-cnil:sites`, or YAML through the provider plugin — it judges each requirement with compliance.judge_site on
+the values read live at that moment (the read-only snapshot of _live.py: the resources' own adapters' reads) and on
+what the site recorded of what no API answers (its profile, attestations with who and when, identifier patterns:
+compliance/record.py), and writes, into ``--out``, one JSON document (the content and the SHA-256 of its canonical
+form), a Markdown rendering and one printable HTML page without external assets (_dossier.py). The content names
+the host (a Piwik PRO account, or the emulator, which says so itself: _host.py). With ``--sign-key FILE`` it also
+signs the canonical JSON with Ed25519 into ``<dossier>.json.sig`` (_signature.py); ``piwik-cnil evidence verify``
+checks a dossier (_verify.py). Each site lists its requirements with source and source quality, live value, rule
+and status; its attestations with who attested and when; and the audit-log entries about its app since the
+previous dossier of the stack found in ``--out``.
 
-Read-only: the Piwik PRO API is only read (GET; the token request aside) and the state only exported.
-Exit codes: 0 every requirement holds or waits for a human; 1 the dossier was written and some requirement is
-broken; 2 usage or configuration error (no dossier written).
+Read-only: the API is only read (GET; the token request aside) and the state only exported. Exit codes: 0 every
+requirement holds or waits for a human; 1 the dossier was written and some requirement is broken; 2 usage or
+configuration error, or no CnilExemptSite in the stack (no dossier written).
 """
 
 from __future__ import annotations
@@ -22,29 +27,32 @@ from pathlib import Path
 from typing import Any
 
 import click
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from piwik_resources import compliance
 from piwik_resources.api import PiwikClient, PiwikError
-from piwik_resources.components.cnil_exempt_site import CnilExemptSiteArgs, declared_of
-from piwik_resources.components.stack_config import NAMESPACE, StackConfigError, parse
 
-from . import _dossier, _live, _pulumi
+from . import _common, _dossier, _live, _pulumi, _signature, _verify
 from . import main as cli_main
+from ._host import Host
 
-READ_ONLY_NOTE = (
-    "this dossier was produced with GET requests to the Piwik PRO API only and a `pulumi stack export` of the "
-    "state; nothing was written to either"
-)
 HASH_RULE = (
     "SHA-256 of the JSON value of `content`, serialised with sorted keys, no spaces (separators ',' and ':') and "
     "UTF-8 characters unescaped"
 )
+SEAL = (
+    "the SHA-256 is stored in this same file: it shows that the content is as written unless someone recomputed "
+    "it, which anyone can, so on its own it catches an accidental edit, not a deliberate one. A signature (Ed25519, "
+    "in the .sig file beside the JSON) shows who made the content: only the holder of the private key can make one "
+    "that the public key accepts; `piwik-cnil evidence verify DOSSIER.json --key PUB` checks both"
+)
 
 
-class ConfigurationError(click.ClickException):
-    """A stack, state or connection that cannot be read: exit 2 (click's own error exits with 1)."""
-
-    exit_code = 2
+def read_only_note(host: Host) -> str:
+    return (
+        f"this dossier was produced with GET requests to {host.api} only and a `pulumi stack export` of the state; "
+        "nothing was written to either"
+    )
 
 
 def _now() -> datetime:
@@ -53,20 +61,6 @@ def _now() -> datetime:
 
 def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def site_args(config: Mapping[str, Any]) -> dict[str, CnilExemptSiteArgs]:
-    """The stack's sites as the program reads them (piwik-cnil:sites), by key: what no API answers."""
-    raw = {key: config.get(f"{NAMESPACE}:{key}") for key in ("sites", "account")}
-    parsed = parse({k: _decoded(v) for k, v in raw.items() if v is not None})
-    return {s.key: s.args for s in parsed.sites}
-
-
-def _decoded(value: Any) -> Any:
-    # `pulumi config --json` gives an object's value as JSON text when objectValue is absent.
-    if isinstance(value, str) and value[:1] in "[{":
-        return json.loads(value)
-    return value
 
 
 def live_value(requirement: compliance.Requirement, live: compliance.LiveSite) -> dict[str, Any] | None:
@@ -124,8 +118,7 @@ def requirement_rows(live: compliance.LiveSite, declared: compliance.Declared) -
     return sorted(rows, key=lambda r: int(r["number"]))
 
 
-def attestation_rows(args: CnilExemptSiteArgs) -> list[dict[str, Any]]:
-    att = args.attestations
+def attestation_rows(att: compliance.Attestations) -> list[dict[str, Any]]:
     return [
         {
             "name": f"attestations.{req.attestation}",
@@ -169,10 +162,9 @@ def audit_changes(client: PiwikClient, site_id: str | None, since: str | None) -
     }
 
 
-def site_section(
-    site: _live.SiteSnapshot, args: CnilExemptSiteArgs, client: PiwikClient, since: str | None
-) -> dict[str, Any]:
-    declared = declared_of(args)
+def site_section(site: _live.SiteSnapshot, client: PiwikClient, since: str | None) -> dict[str, Any]:
+    """One CnilExemptSite's section: judged on its live values and on what it recorded (its ``Declared``)."""
+    declared = site.declaration()
     rows = requirement_rows(site.live, declared)
     broken = [r["number"] for r in rows if r["status"] == compliance.Status.BROKEN]
     waiting = [r["number"] for r in rows if r["status"] in (compliance.Status.PENDING, compliance.Status.NOT_READ)]
@@ -184,14 +176,15 @@ def site_section(
     )
     return {
         "component": site.key,
+        "component_urn": site.component,
         "site_name": site.name,
         "site_id": site.site_id,
-        "cnil_profile": args.cnil_profile,
-        "profile_note": compliance.PROFILE_NOTES[args.cnil_profile],
+        "cnil_profile": declared.cnil_profile,
+        "profile_note": compliance.PROFILE_NOTES[declared.cnil_profile],
         "verdict": verdict,
         "broken": broken,
         "requirements": rows,
-        "attestations": attestation_rows(args),
+        "attestations": attestation_rows(declared.attestations),
         "changes": audit_changes(client, site.site_id, since),
     }
 
@@ -199,18 +192,24 @@ def site_section(
 def build_document(
     stack: str,
     generated_at: datetime,
-    account: str,
+    host: Host,
     sites: list[dict[str, Any]],
     previous: Mapping[str, Any] | None,
+    signer: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """The dossier: ``content`` (everything a reader needs) and ``sha256`` of its canonical JSON."""
+    """The dossier: ``content`` (everything a reader needs) and ``sha256`` of its canonical JSON.
+
+    ``signer``: the signing key's algorithm and fingerprint (_signature.signer), sealed with the content.
+    """
     content = {
         "format": _dossier.FORMAT,
         "stack": stack,
         "generated_at": _iso(generated_at),
-        "account": account,
-        "read_only": READ_ONLY_NOTE,
+        "host": host.as_dict(),
+        "read_only": read_only_note(host),
         "hash_rule": HASH_RULE,
+        "seal": SEAL,
+        "signature": dict(signer) if signer else None,
         "source_quality": compliance.SOURCE_QUALITY,
         "previous": (
             {
@@ -227,68 +226,126 @@ def build_document(
     return {"content": content, "sha256": _dossier.digest(content)}
 
 
-def write_dossier(out_dir: Path, document: Mapping[str, Any]) -> dict[str, Path]:
+def write_dossier(out_dir: Path, document: Mapping[str, Any], key: Ed25519PrivateKey | None = None) -> dict[str, Path]:
+    """The JSON, Markdown and HTML files (and, with ``key``, the detached signature of the canonical JSON)."""
     content = document["content"]
     stem = _dossier.file_stem(content["stack"], content["generated_at"])
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = {ext: out_dir / f"{stem}.{ext}" for ext in ("json", "md", "html")}
-    paths["json"].write_text(json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True) + "\n")
+    paths["json"].write_text(_dossier.file_text(document))
     paths["md"].write_text(_dossier.render_markdown(document))
     paths["html"].write_text(_dossier.render_html(document))
+    if key is not None:
+        paths["sig"] = paths["json"].with_name(paths["json"].name + _signature.SUFFIX)
+        signature = _signature.sign(key, _dossier.canonical(content), document["sha256"])
+        paths["sig"].write_text(json.dumps(signature, indent=2, sort_keys=True) + "\n")
     return paths
 
 
-def collect(stack: str, cwd: Path | None, out_dir: Path, now: datetime) -> dict[str, Any]:
-    """Read the stack and Piwik PRO (read-only) and return the dossier document."""
+def collect(
+    stack: str, cwd: Path | None, out_dir: Path, now: datetime, key: Ed25519PrivateKey | None = None
+) -> dict[str, Any]:
+    """Read the stack and the API (read-only) and return the dossier document; CommandError when no site."""
     state = _pulumi.stack_state(stack, cwd)
-    config = _pulumi.stack_config(stack, cwd)
-    args = site_args(config)
+    conn = _live.connection_of(_pulumi.stack_config(stack, cwd))
     previous = _dossier.previous_dossier(out_dir, stack)
     since = previous["content"]["generated_at"] if previous else None
-    conn = _live.connection_of(config)
     with _live.client_for(conn) as client:
         snap = _live.snapshot(stack, state, client)
-        sites = [site_section(site, args[site.key], client, since) for site in snap.sites if site.key in args]
-    return build_document(stack, now, conn.base_url, sites, previous)
+        nothing = snap.no_site("a dossier")
+        if nothing:
+            raise _common.CommandError(f"{nothing}. No dossier written.")
+        sites = [site_section(site, client, since) for site in snap.sites if site.is_site]
+        host = Host.of(client)
+    return build_document(stack, now, host, sites, previous, _signature.signer(key) if key else None)
 
 
-@cli_main.command("evidence")
-@click.option("--stack", required=True, help="The Pulumi stack, as `pulumi --stack NAME` means it.")
+_EXIT_HELP = (
+    "Exit codes: 0 the dossier is written and no requirement is broken; 1 it is written and a requirement is "
+    "broken; 2 usage or configuration error, or no CnilExemptSite in the stack (nothing written). "
+    "`evidence verify`: 0 intact; 1 changed (content, bytes or signature), or not signed by --key; 2 usage error."
+)
+
+
+@cli_main.group("evidence", invoke_without_command=True, subcommand_metavar="[verify DOSSIER.json]", epilog=_EXIT_HELP)
+@_common.stack_option(required=False, without="needed to write a dossier")
 @click.option(
     "--out",
     "out_dir",
-    required=True,
     type=click.Path(file_okay=False, path_type=Path),
     help="Directory of the dossiers (created if missing); the previous dossier of the stack is looked up there.",
 )
+@_common.cwd_option
 @click.option(
-    "--cwd",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    "--sign-key",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
     default=None,
-    help="The Pulumi project directory (default: the current directory).",
+    help="An Ed25519 private key (PEM or OpenSSH, unencrypted): sign the dossier's canonical JSON into "
+    "<dossier>.json.sig and name the key's fingerprint in the dossier.",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the files written, the SHA-256 and each site's verdict.")
-def evidence(stack: str, out_dir: Path, cwd: Path | None, as_json: bool) -> None:
+@_common.json_option("the files written, the SHA-256 and each site's verdict")
+@click.pass_context
+@_common.one_error_path
+def evidence(
+    ctx: click.Context,
+    stack: str | None,
+    out_dir: Path | None,
+    cwd: Path | None,
+    sign_key: Path | None,
+    as_json: bool,
+) -> None:
     """Write a dated evidence dossier of STACK's CNIL exemption (JSON, Markdown, one printable HTML page).
 
-    Exit 0: nothing broken; 1: the dossier is written and a requirement is broken; 2: configuration error.
+    Every CnilExemptSite of the stack's state is judged, whatever program declared it. `evidence verify
+    DOSSIER.json [--key PUB]` checks a dossier's hash, bytes and signature.
     """
-    try:
-        document = collect(stack, cwd, out_dir, _now())
-    except (_pulumi.PulumiCliError, _live.LiveSnapshotError, StackConfigError, PiwikError) as err:
-        raise ConfigurationError(str(err)) from None
-    paths = write_dossier(out_dir, document)
+    if ctx.invoked_subcommand is not None:
+        if stack or out_dir or sign_key:
+            raise click.UsageError("`evidence verify` takes only DOSSIER.json, --key and --json")
+        return
+    if stack is None or out_dir is None:
+        raise click.UsageError(f"Missing option '{'--stack' if stack is None else '--out'}'.")
+    key = _signature.load_private_key(sign_key) if sign_key is not None else None
+    document = collect(stack, cwd, out_dir, _now(), key)
+    paths = write_dossier(out_dir, document, key)
     sites = document["content"]["sites"]
     summary = {
         "files": {ext: str(path) for ext, path in paths.items()},
         "sha256": document["sha256"],
+        "host": document["content"]["host"]["kind"],
+        "signature": document["content"]["signature"],
         "sites": {s["component"]: {"verdict": s["verdict"], "broken": s["broken"]} for s in sites},
     }
     if as_json:
         click.echo(json.dumps(summary, indent=2))
     else:
         click.echo(f"dossier of stack {stack}: {paths['html']} (also .json, .md); SHA-256 {document['sha256']}")
+        if key is not None:
+            signer = document["content"]["signature"]
+            click.echo(f"  signed: {paths['sig']} ({signer['algorithm']}, key {signer['public_key_fingerprint']})")
         for s in sites:
             click.echo(f"  {s['component']}: {s['verdict']}")
     if any(s["broken"] for s in sites):
-        raise SystemExit(1)
+        raise SystemExit(_common.EXIT_FOUND)
+
+
+@evidence.command("verify", epilog=_EXIT_HELP)
+@click.argument("dossier", metavar="DOSSIER.json", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--key",
+    "key_file",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None,
+    metavar="PUB",
+    help="The signer's Ed25519 public key (PEM or OpenSSH): the signature must be this key's.",
+)
+@_common.json_option("the verdict")
+@_common.one_error_path
+def verify(dossier: Path, key_file: Path | None, as_json: bool) -> None:
+    """Check DOSSIER.json: its SHA-256, its bytes, and its signature (<DOSSIER>.json.sig) — exit 1 on any change."""
+    if not dossier.exists():
+        raise _common.CommandError(f"{dossier}: no such file")
+    key = _signature.load_public_key(key_file) if key_file is not None else None
+    verdict = _verify.verify(dossier, key)
+    click.echo(json.dumps(verdict.as_dict(), indent=2) if as_json else _verify.text(verdict))
+    raise SystemExit(_common.EXIT_OK if verdict.ok else _common.EXIT_FOUND)

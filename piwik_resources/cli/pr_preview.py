@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from . import main
+from . import _common, main
 
 _FILE = click.Path(dir_okay=False, path_type=Path)
 
@@ -18,16 +18,11 @@ _FILE = click.Path(dir_okay=False, path_type=Path)
 @main.command(
     "pr-preview",
     context_settings={"ignore_unknown_options": True},
-    epilog="Exit status: 0 rendered; 1 rendered, but `pulumi preview` failed (the comment shows its errors); "
-    "2 nothing could be rendered. Extra `pulumi preview` arguments go after `--`.",
+    epilog="Exit codes: 0 rendered; 1 rendered, but `pulumi preview` failed (the comment shows its errors); "
+    "2 usage or configuration error: nothing could be rendered. Extra `pulumi preview` arguments go after `--`.",
 )
-@click.option("--stack", required=True, help="The stack, as for `pulumi preview --stack`.")
-@click.option(
-    "--cwd",
-    type=click.Path(file_okay=False, exists=True, path_type=Path),
-    default=None,
-    help="The Pulumi project directory (default: the current one).",
-)
+@_common.stack_option()
+@_common.cwd_option
 @click.option("--out", type=_FILE, default=None, help="Write the Markdown here instead of printing it.")
 @click.option("--title", default=None, help="The comment's heading.")
 @click.option(
@@ -44,13 +39,9 @@ _FILE = click.Path(dir_okay=False, path_type=Path)
     help="The pulumi binary (default: $PIWIK_CNIL_PULUMI, else `pulumi` on PATH).",
 )
 @click.option("--save-json", type=_FILE, default=None, metavar="FILE", help="Also keep the engine's JSON here.")
-@click.option(
-    "--json",
-    "as_json",
-    is_flag=True,
-    help="Print a JSON report (headline, compliance verdict, the Markdown) instead of the Markdown.",
-)
+@_common.json_option("a report (headline, compliance verdict, the Markdown) instead of the Markdown")
 @click.argument("preview_args", nargs=-1, type=click.UNPROCESSED)
+@_common.one_error_path
 def pr_preview(
     stack: str,
     cwd: Path | None,
@@ -67,8 +58,12 @@ def pr_preview(
     The comment lists every Piwik PRO change and how it moves each CNIL exemption requirement; secret values
     are shown as [secret].
     """
-    from piwik_resources.pr_preview.cli import Request
+    from piwik_resources.pr_preview.cli import PreviewError, Request
     from piwik_resources.pr_preview.cli import main as render_main
 
     request = Request(stack, cwd, out, title, from_json, pulumi, save_json, as_json, preview_args)
-    sys.exit(render_main(request))
+    try:
+        code = render_main(request)
+    except PreviewError as err:  # nothing could be rendered: a configuration problem (imported here, lazily)
+        raise _common.CommandError(str(err)) from None
+    sys.exit(code)

@@ -28,33 +28,27 @@ from piwik_resources.compliance import (
     judge_site,
     rules_for,
 )
-from piwik_resources.components.cnil_exempt_site import declared_of
-from piwik_resources.components.stack_config import NAMESPACE, StackConfigError, parse
 from piwik_resources.providers._settings import PINNED
 from piwik_resources.providers._values import same
 
-from . import _live, _pulumi, main
+from . import _common, _live, _pulumi, main
 from . import _watch_render as render
 
-#: Exit codes (also in --help and docs/watch.md).
-EXIT_COMPLIANT = 0
-EXIT_BROKEN = 1
-EXIT_USAGE = 2
-EXIT_DRIFT = 3
+#: Exit codes (also in --help, docs/watch.md and the README's table).
+EXIT_COMPLIANT = _common.EXIT_OK
+EXIT_BROKEN = _common.EXIT_FOUND
+EXIT_USAGE = _common.EXIT_USAGE
+EXIT_DRIFT = _common.EXIT_DRIFT
 #: The audit log is read back this far before the oldest state record (clock skew between machines).
 AUDIT_SLACK = timedelta(minutes=5)
 #: At most this many audit entries are read (pages of 100): a busy account's log is not read to its start.
 AUDIT_MAX_ENTRIES = 1000
+#: Statuses that wait for a human (an attestation, a manual step) or for a read.
+WAITING = frozenset({Status.PENDING, Status.NOT_READ})
 #: Requirements an account-wide resource (the global tracker settings) is judged on.
 ACCOUNT_REQUIREMENTS = tuple(
     r for r in REQUIREMENTS if any("GlobalTrackerSettings" in rule.resource_types for rule in rules_for(r.key))
 )
-
-
-class WatchError(click.ClickException):
-    """A usage or configuration problem: the message and exit code 2."""
-
-    exit_code = EXIT_USAGE
 
 
 # --- what the watch found -------------------------------------------------------------------------------------
@@ -98,6 +92,13 @@ class SiteWatch:
     drifts: list[Drift]
     changes: list[Change]
     broken: list[ReportRow]
+    #: Rows on the live values that wait for a human (pending) or a read (not read); empty when not judged.
+    waiting: list[ReportRow] = field(default_factory=list)
+
+    @property
+    def judged(self) -> bool:
+        """A CnilExemptSite or the account: resources outside any CnilExemptSite are watched for drift only."""
+        return self.site.is_site or self.site.key == _live.ACCOUNT
 
 
 @dataclass
@@ -125,24 +126,19 @@ class WatchReport:
 # --- judging ---------------------------------------------------------------------------------------------------
 
 
-def declared_sites(config: Mapping[str, Any]) -> dict[str, Declared]:
-    """Site key -> what judge_site needs from the stack's `piwik-cnil:*` config (what no API answers)."""
-    raw = {key: config[f"{NAMESPACE}:{key}"] for key in ("sites", "account") if f"{NAMESPACE}:{key}" in config}
-    if not raw:
-        return {}  # a program without this project's config: sites are judged on their live values alone
-    try:
-        parsed = parse(raw)
-    except StackConfigError as err:
-        raise WatchError(f"the stack config cannot be read:\n{err}") from None
-    return {s.key: declared_of(s.args) for s in parsed.sites}
+def judge(site: _live.SiteSnapshot) -> tuple[list[ReportRow], list[ReportRow]]:
+    """(rows on the declared values, rows on the live values), by the one judge of every requirement.
 
-
-def judge(site: _live.SiteSnapshot, declared: Declared | None) -> tuple[list[ReportRow], list[ReportRow]]:
-    """(rows on the declared values, rows on the live values), by the one judge of every requirement."""
+    A CnilExemptSite is judged with what it recorded in the state (its profile, attestations, identifier
+    patterns...: _live.SiteSnapshot.declaration), the account on the account-wide requirements; resources outside
+    any CnilExemptSite are not judged (nothing declared them exempt).
+    """
     if site.key == _live.ACCOUNT:
         context, requirements = Declared(site_name="account"), ACCOUNT_REQUIREMENTS
+    elif site.is_site:
+        context, requirements = site.declaration(), REQUIREMENTS
     else:
-        context, requirements = declared or Declared(site_name=site.name), REQUIREMENTS
+        return [], []
     return (
         judge_site(site.declared, context, requirements),
         judge_site(site.live, context, requirements),
@@ -163,8 +159,8 @@ def reach_of(drift: Drift, sites: Iterable[_live.SiteSnapshot]) -> list[Reach]:
     return found
 
 
-def watch_site(site: _live.SiteSnapshot, declared: Declared | None, audit: list[AuditLogEntry] | None) -> SiteWatch:
-    before, after = judge(site, declared)
+def watch_site(site: _live.SiteSnapshot, audit: list[AuditLogEntry] | None) -> SiteWatch:
+    before, after = judge(site)
     by_number = {r.number: r for r in before}
     changes = [Change(by_number[r.number], r) for r in after if by_number[r.number].status != r.status]
     drifts = [
@@ -172,7 +168,8 @@ def watch_site(site: _live.SiteSnapshot, declared: Declared | None, audit: list[
         for resource in site.resources
         for prop, old, new in resource.drift()
     ]
-    return SiteWatch(site, drifts, changes, [r for r in after if r.status == Status.BROKEN])
+    broken = [r for r in after if r.status == Status.BROKEN]
+    return SiteWatch(site, drifts, changes, broken, [r for r in after if r.status in WAITING])
 
 
 # --- attribution -----------------------------------------------------------------------------------------------
@@ -248,37 +245,19 @@ def read_audit(client: PiwikClient, snapshot: _live.StackSnapshot) -> tuple[list
 # --- the run ---------------------------------------------------------------------------------------------------
 
 
-def _pulumi_problem(stack: str, err: _pulumi.PulumiCliError) -> WatchError:
-    text = str(err)
-    lowered = text.lower()
-    if "no stack named" in lowered or "stack not found" in lowered or "does not exist" in lowered:
-        return WatchError(f"unknown stack {stack!r}: `pulumi stack ls` lists the stacks of this project ({text})")
-    if "login" in lowered or "access_token" in lowered or "logged in" in lowered:
-        return WatchError(
-            f"no backend login: run `pulumi login` (or set PULUMI_BACKEND_URL / PULUMI_ACCESS_TOKEN) so that "
-            f"the stack {stack!r} can be read ({text})"
-        )
-    return WatchError(text)
-
-
 def run_watch(stack: str, cwd: Path | None = None) -> WatchReport:
-    """Everything the command does except printing; raises WatchError for a usage or configuration problem."""
-    try:
-        state = _pulumi.stack_state(stack, cwd)
-        config = _pulumi.stack_config(stack, cwd)
-    except _pulumi.PulumiCliError as err:
-        raise _pulumi_problem(stack, err) from None
-    declared = declared_sites(config)
-    try:
-        conn = _live.connection_of(config)
-        with _live.client_for(conn) as client:
-            snap = _live.snapshot(stack, state, client)
-            if not snap.sites:
-                raise WatchError(f"the stack {stack!r} holds no Piwik PRO resource: nothing to watch (run `pulumi up`)")
-            audit, problem = read_audit(client, snap)
-    except (_live.LiveSnapshotError, PiwikError) as err:
-        raise WatchError(str(err)) from None
-    sites = [watch_site(site, declared.get(site.key), audit) for site in snap.sites]
+    """Everything the command does except printing; a configuration problem raises one of
+    _common.CONFIGURATION_ERRORS (an unreadable stack, no credentials, no CnilExemptSite to judge)."""
+    state = _pulumi.stack_state(stack, cwd)
+    config = _pulumi.stack_config(stack, cwd)
+    conn = _live.connection_of(config)
+    with _live.client_for(conn) as client:
+        snap = _live.snapshot(stack, state, client)
+        nothing = snap.no_site("the watch") if not any(s.key == _live.ACCOUNT for s in snap.sites) else None
+        if nothing:
+            raise _common.CommandError(nothing)
+        audit, problem = read_audit(client, snap)
+    sites = [watch_site(site, audit) for site in snap.sites]
     for watched in sites:
         for drift in watched.drifts if watched.site.key == _live.ACCOUNT else ():
             drift.reach = reach_of(drift, snap.sites)
@@ -293,10 +272,12 @@ _EXIT_HELP = (
 
 
 @main.command("watch", epilog=_EXIT_HELP)
-@click.option("--stack", "stack", required=True, help="The stack to watch, as `pulumi --stack NAME` names it.")
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@_common.stack_option()
+@_common.cwd_option
+@_common.json_option("the report")
 @click.option("--markdown", "as_markdown", is_flag=True, help="Print the report as Markdown (an issue body).")
-def watch(stack: str, as_json: bool, as_markdown: bool) -> None:
+@_common.one_error_path
+def watch(stack: str, cwd: Path | None, as_json: bool, as_markdown: bool) -> None:
     """Find drift on the live values of STACK, judge every requirement, and name who made each change.
 
     Run it in the Pulumi project directory, on the stack's backend, like `pulumi`. Reads only: nothing is
@@ -305,7 +286,7 @@ def watch(stack: str, as_json: bool, as_markdown: bool) -> None:
     """
     if as_json and as_markdown:
         raise click.UsageError("--json and --markdown exclude each other: choose one")
-    report = run_watch(stack)
+    report = run_watch(stack, cwd)
     if as_json:
         click.echo(json.dumps(render.as_json(report), indent=2, default=str))
     elif as_markdown:

@@ -14,7 +14,16 @@ from piwik_resources.unknown import is_known
 from .attestations import Attestations, attestation_problem
 from .checks import DEFAULT_OPTIONS, Options
 from .live import LiveSite
-from .requirements import BY_KEY, DEFAULT_CNIL_PROFILE, PROFILE_NOTES, REQUIREMENTS, How, Requirement, Status
+from .requirements import (
+    BY_KEY,
+    DEFAULT_CNIL_PROFILE,
+    PROFILE_NOTES,
+    REQUIREMENTS,
+    CnilProfile,
+    How,
+    Requirement,
+    Status,
+)
 from .rules import Rule, Violation, _short, rules_for, violations
 
 
@@ -31,7 +40,7 @@ class Declared:
     export_dimensions: Mapping[str, str] = field(default_factory=dict)
     options: Options = DEFAULT_OPTIONS
     #: The criteria profile the site is judged under (CNIL_PROFILES).
-    cnil_profile: str = DEFAULT_CNIL_PROFILE
+    cnil_profile: CnilProfile = DEFAULT_CNIL_PROFILE
 
 
 # --- Reports ---------------------------------------------------------------------------------------------------

@@ -41,6 +41,7 @@ from piwik_resources.compliance import (
     render_markdown,
     violations,
 )
+from piwik_resources.compliance import record as declared_record
 from piwik_resources.providers.consent_template import ConsentTemplateMode
 from piwik_resources.providers.site import AppName, AppUrl, AppUuid, Currency, Timezone
 from piwik_resources.providers.site_privacy import PrivacyCookieSeconds
@@ -231,6 +232,9 @@ class CnilExemptSite(pulumi.ComponentResource):
     consent_message: pulumi.Output[dict[str, str]]
     compliance_report: pulumi.Output[list[dict[str, Any]]]
     compliance_report_markdown: pulumi.Output[str]
+    #: What this site declares and no API answers (compliance/record.py), for `piwik-cnil watch`, `evidence` and
+    #: `doctor` to read from the state whatever program declared the site.
+    declared: pulumi.Output[dict[str, Any]]
 
     def __init__(self, name: str, args: CnilExemptSiteArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         problems = refusals(args)
@@ -256,9 +260,12 @@ class CnilExemptSite(pulumi.ComponentResource):
         self.compliance_report_markdown = rows.apply(
             lambda r: render_markdown(f"CNIL exemption — {args.site_name}", r, OPEN_QUESTIONS, args.cnil_profile)
         )
-        # Only the id is registered on the component: the other outputs are attributes for the program to export
-        # as it sees fit, so the state does not store every report and text twice (bench: state per site).
-        self.register_outputs({"site_id": self.site_id})
+        record = declared_record.to_record(declared)
+        self.declared = pulumi.Output.from_input(record)
+        # Registered on the component: the id, and what no API answers (read back from the state by the CLI). The
+        # other outputs are attributes for the program to export as it sees fit, so the state does not store every
+        # report and text twice (bench: state per site).
+        self.register_outputs({"site_id": self.site_id, declared_record.OUTPUT: record})
 
     @staticmethod
     def _join_account(name: str, args: CnilExemptSiteArgs, opts: pulumi.ResourceOptions | None) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from piwik_resources.compliance import record
 from piwik_resources.components.cnil_account import CnilAccountArgs
 from piwik_resources.components.cnil_exempt_site import CnilExemptSiteArgs
 
@@ -34,6 +35,9 @@ COMPONENTS: dict[str, Component] = {
             "consent_message": "The consent form's message, per language.",
             "compliance_report": "One row per requirement of the exemption: number, title, status, source, detail.",
             "compliance_report_markdown": "The compliance report as a Markdown table.",
+            record.OUTPUT: "What the site declares and no API answers (profile, attestations with who and when, "
+            "identifier patterns, consent mode and languages, export dimensions, name), recorded in the state for "
+            "`piwik-cnil watch`, `evidence` and `doctor`.",
         },
     ),
     "CnilAccount": Component(

@@ -2,7 +2,8 @@
 
 `piwik-cnil pr-preview` (piwik_resources/cli/pr_preview.py) parses the options and calls ``main``. Exit status:
 0 when the preview succeeded and the Markdown was written; 1 when the preview reported an error (the Markdown,
-with the errors, is still written so a workflow can post it); 2 when nothing could be rendered.
+with the errors, is still written so a workflow can post it). When nothing can be rendered ``main`` raises
+PreviewError, which the command ends through the one error path of the stack commands (exit 2, cli/_common.py).
 """
 
 from __future__ import annotations
@@ -107,9 +108,8 @@ def main(req: Request) -> int:
         else:
             run = run_preview(req.stack, cwd=req.cwd, pulumi=req.pulumi, extra_args=req.preview_args)
             data, returncode, stderr = run.data, run.returncode, run.stderr
-    except (PreviewError, OSError, json.JSONDecodeError) as exc:
-        print(f"pr-preview: {exc}", file=sys.stderr)
-        return 2
+    except (OSError, json.JSONDecodeError) as exc:
+        raise PreviewError(str(exc)) from exc
     if req.save_json is not None:
         req.save_json.write_text(json.dumps(data, indent=2) + "\n")
     markdown = render(data, stack=req.stack, title=req.title)

@@ -15,7 +15,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from piwik_resources.cli import _dossier
+from click.testing import CliRunner
+
+from piwik_resources.cli import _dossier, main
+from piwik_resources.cli._host import Host
 from piwik_resources.cli.evidence import attestation_rows, build_document, requirement_rows, write_dossier
 from piwik_resources.compliance import REQUIREMENTS, Attestations, LiveSite
 from piwik_resources.components.cnil_exempt_site import CnilExemptSiteArgs, declared_of
@@ -40,7 +43,7 @@ def site(live: dict[str, Any] | None = None) -> dict[str, Any]:
         "verdict": "no requirement broken",
         "broken": [],
         "requirements": requirement_rows(LiveSite.from_types(live), declared_of(ARGS)),
-        "attestations": attestation_rows(ARGS),
+        "attestations": attestation_rows(ARGS.attestations),
         "changes": {
             "note": "1 entry",
             "entries": [
@@ -56,9 +59,12 @@ def site(live: dict[str, Any] | None = None) -> dict[str, Any]:
     }
 
 
-def document(previous: dict[str, Any] | None = None) -> dict[str, Any]:
+EMULATOR = Host("emulator", "http://127.0.0.1:8089", "piwik-emulator 0.1.0")
+
+
+def document(previous: dict[str, Any] | None = None, host: Host = EMULATOR) -> dict[str, Any]:
     when = datetime(2026, 1, 6, 9, 30, tzinfo=UTC)
-    return build_document("local", when, "http://127.0.0.1:8089", [site()], previous)
+    return build_document("local", when, host, [site()], previous)
 
 
 def test_the_sha256_seals_the_json_content() -> None:
@@ -160,6 +166,9 @@ def test_the_committed_local_dossier_is_sealed_and_complete() -> None:
     """docs/evidence-local.{json,md}: the local stack's dossier, by `piwik-cnil evidence` (docs/cnil-criteria.md)."""
     committed = json.loads((REPO / "docs" / "evidence-local.json").read_text())
     assert _dossier.verify(committed)
+    assert committed["content"]["host"]["kind"] == "emulator"  # made against the emulator, and says so
+    checked = CliRunner().invoke(main, ["evidence", "verify", str(REPO / "docs" / "evidence-local.json")])
+    assert checked.exit_code == 0, checked.output
     md = (REPO / "docs" / "evidence-local.md").read_text()
     assert md == _dossier.render_markdown(committed)
     assert committed["sha256"] in md

@@ -271,7 +271,7 @@ def test_missing_credentials_and_an_empty_stack_are_clear_usage_errors(
     st = project_stack(emulator=emulator)
     env = {k: v for k, v in engine_env.env.items() if not k.startswith("PIWIK_")}
     # Never deployed: no resource to read.
-    assert_usage_error(st, env, "local", "holds no Piwik PRO resource: nothing to watch (run `pulumi up`)")
+    assert_usage_error(st, env, "local", "holds no Piwik PRO resource (never deployed, or destroyed)")
     st.remove_config("piwik:clientSecret")
     assert_usage_error(st, env, "local", "piwik:clientSecret (or environment PIWIK_CLIENT_SECRET)")
     assert emulator.requests()["total"] == 0

@@ -51,6 +51,19 @@ def cli(engine_env: EngineEnv, st: auto.Stack, *args: str) -> subprocess.Complet
     return subprocess.run(command, env=engine_env.env, capture_output=True, text=True, timeout=300, check=False)
 
 
+def piwik_cnil(engine_env: EngineEnv, st: auto.Stack, *args: str) -> subprocess.CompletedProcess[str]:
+    """The installed `piwik-cnil` console script, run in the stack's project directory on its backend."""
+    return subprocess.run(
+        [str(Path(sys.executable).with_name("piwik-cnil")), *args],
+        cwd=st.workspace.work_dir,
+        env=engine_env.env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
 def test_get_schema_prints_the_committed_schema(engine_env: EngineEnv, tmp_path: Path) -> None:
     # By name, Pulumi looks the package up in its plugin cache (else in its registry, not reachable here):
     # `pulumi plugin install --file` puts the wheel's console script there, as docs/plugin.md says.
@@ -113,17 +126,26 @@ def test_the_yaml_example_makes_the_site_exempt_and_a_second_up_sends_nothing(
     assert writes(emulator) == {}
 
     # piwik-cnil watch reads a stack made through the plugin as one made in Python (tokens.py).
-    watch = subprocess.run(
-        [str(Path(sys.executable).with_name("piwik-cnil")), "watch", "--stack", st.name],
-        cwd=st.workspace.work_dir,
-        env=engine_env.env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    watch = piwik_cnil(engine_env, st, "watch", "--stack", st.name)
     assert watch.returncode == 0, watch.stdout + watch.stderr
     assert f"Site shop — Boutique YAML (app {app_id}): no drift, every requirement as declared" in watch.stdout
+    intranet = outputs["intranet_site_id"].value
+    outside = f"Resources outside any CnilExemptSite on app {intranet} (Intranet YAML): no drift (not judged"
+    assert outside in watch.stdout
+    assert writes(emulator) == {}
+
+    # piwik-cnil evidence: the YAML program's site, with the attestations it declared (the component records them
+    # in the state, compliance/record.py; Pulumi keeps no inputs of a remote component).
+    out = str(Path(st.workspace.work_dir or ".") / "dossiers")
+    evidence = piwik_cnil(engine_env, st, "evidence", "--stack", st.name, "--out", out, "--json")
+    assert evidence.returncode == 0, evidence.stdout + evidence.stderr
+    content = json.loads(Path(json.loads(evidence.stdout)["files"]["json"]).read_text())["content"]
+    (site,) = content["sites"]
+    assert (site["component"], site["site_name"], site["site_id"]) == ("shop", "Boutique YAML", app_id)
+    statuses = {r["number"]: r["status"] for r in site["requirements"]}
+    assert statuses[10] == statuses[20] == "attested" and statuses[1] == "enforced by API"
+    attested = {a["name"]: a["value"] for a in site["attestations"]}
+    assert attested["attestations.retention_months"] == 25 and attested["attestations.hosting_region"] == "EU"
     assert writes(emulator) == {}
 
 
@@ -145,9 +167,18 @@ def test_import_adopts_with_reads_then_up_writes_only_what_makes_it_compliant_an
     emulator.clear_requests()
     imported = cli(engine_env, st, "import", "piwik:index:Site", "shop", app_id, "--yes", "--protect=false")
     assert imported.returncode == 0, imported.stdout + imported.stderr
+    # The app's settings are imported by the app's id too (docs/resources.md, "Adoption of existing objects"),
+    # several at once from a file as `pulumi import --file` takes it.
+    bulk = Path(st.workspace.work_dir or ".") / "import.json"
+    settings = [("piwik:index:SitePrivacy", "privacy"), ("piwik:index:TrackerSettings", "tracker")]
+    bulk.write_text(json.dumps({"resources": [{"type": t, "name": n, "id": app_id} for t, n in settings]}))
+    imported = cli(engine_env, st, "import", "--file", str(bulk), "--yes", "--protect=false")
+    assert imported.returncode == 0, imported.stdout + imported.stderr
     assert writes(emulator) == {}  # adopted by reads alone
-    (site,) = [r for r in st.export_stack().deployment["resources"] if r["type"] == "piwik:index:Site"]
+    resources = {r["type"]: r for r in st.export_stack().deployment["resources"]}
+    site = resources["piwik:index:Site"]
     assert site["id"] == app_id and site["inputs"]["deletion_protection"] is True
+    assert resources["piwik:index:TrackerSettings"]["id"] == resources["piwik:index:SitePrivacy"]["id"] == app_id
 
     emulator.clear_requests()
     st.up()

@@ -278,7 +278,7 @@ def test_cli_renders_saved_json(tmp_path: Path) -> None:
     result = pr_preview("--stack", "prod", "--from-json", str(saved), "--title", "Piwik PRO (prod)")
     assert result.exit_code == 0 and "## Piwik PRO (prod)" in result.output
     result = pr_preview("--stack", "prod", "--from-json", str(tmp_path / "missing.json"))
-    assert result.exit_code == 2 and "pr-preview: " in result.output
+    assert result.exit_code == 2 and "pr-preview: error: " in result.output and "missing.json" in result.output
 
 
 def test_cli_json_report_gives_the_verdict_and_the_comment(tmp_path: Path) -> None:
