@@ -58,8 +58,10 @@ test: install toolchain
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy --strict piwik_resources piwik_emulator
-	$(VENV)/bin/mypy --strict --explicit-package-bases tools/gen_resources.py
+	$(VENV)/bin/mypy --strict --explicit-package-bases tools/gen_resources.py tools/gen_api_models.py
+	$(PY) -m tools.gen_api_models --check
 	$(PY) -m tools.gen_resources --check
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest
 
 bench: install toolchain

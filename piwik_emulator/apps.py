@@ -13,90 +13,41 @@ import re
 import zoneinfo
 from typing import Any
 
-from . import audit_log, kinds, tag_manager, tracker_settings
+from . import audit_log, kinds, spec, tag_manager, tracker_settings
 from .errors import ApiError, Family, form_errors, id_mismatch, not_found, platform_error
 from .jsonapi import is_uuid, new_id, platform_int_param, read_data, timestamp
 from .messages import Request, Response, json_response, no_content
 from .store import Tx
 
 RESOURCE_TYPE = "ppms/app"
-APP_TYPES = ["web", "sharepoint"]
-ANONYMIZATION_MODES = ["no_device_storage", "session_cookie_id"]
-NAME_MAX = 90
+# The attributes, their types, enumerations, limits and defaults are the spec's (spec.py): the create's request
+# body and the GET's response, whose property order is the answer's attribute order.
+_CREATE = spec.attributes("api_apps_v2.json", "post", "request")["properties"]
+_READ = spec.attributes("api_apps_v2_{app_id}.json", "get", "200")["properties"]
+APP_TYPES: list[str] = _CREATE["appType"]["enum"]
+ANONYMIZATION_MODES: list[str] = _CREATE["gdprDataAnonymizationMode"]["enum"]
+NAME_MAX: int = _CREATE["name"]["maxLength"]
+_EXAMPLES = ("timezone", "currency")  # no default in the spec: its examples (UTC, USD) are the emulator's
 
-# Editable attributes stored on the app, with the spec's defaults. timezone and currency have no
-# default in the spec (examples only: UTC, USD); the emulator uses those examples.
+# Editable attributes stored on the app, with the spec's defaults (the shared tracker settings aside).
 APP_DEFAULTS: dict[str, Any] = {
-    "timezone": "UTC",
-    "currency": "USD",
-    "eCommerceTracking": True,
-    "siteSearchTracking": True,
-    "delay": 500,
-    "gdpr": True,
-    "gdprUserModeEnabled": False,
-    "privacyCookieDomainsEnabled": False,
-    "privacyCookieExpirationPeriod": 31536000,
-    "privacyCookieDomains": [],
-    "gdprLocationRecognition": False,
-    "gdprDataAnonymization": True,
-    "sharepointIntegration": False,
-    "gdprDataAnonymizationMode": "session_cookie_id",
-    "privacyUseCookies": True,
-    "privacyUseFingerprinting": True,
-    "cnil": False,
-    "sessionIdStrictPrivacyMode": False,
-    "realTimeDashboards": False,
+    name: schema["default"] if name not in _EXAMPLES else schema["example"]
+    for name, schema in _CREATE.items()
+    if ("default" in schema or name in _EXAMPLES)
+    and name not in ("appType", "id", *tracker_settings.APP_FIELD_TO_SETTING)
 }
 # Spec defaults of the shared fields, i.e. what an app override would default to (kept for the
 # spec-default test and docs; the emulator shows the inherited global value instead).
 SHARED_SPEC_DEFAULTS: dict[str, Any] = {
-    "excludeUnknownUrls": False,
-    "keepUrlFragment": True,
-    "siteSearchQueryParams": ["q", "query", "s", "search", "searchword", "keyword"],
-    "siteSearchCategoryParams": [],
-    "excludedIps": [],
-    "excludedUrlParams": [],
-    "excludedUserAgents": [],
+    name: _CREATE[name]["default"] for name in tracker_settings.APP_FIELD_TO_SETTING if "default" in _CREATE[name]
 }
 # Response attribute order = the spec's property order.
-ATTRIBUTE_ORDER = (
-    "organization",
-    "appType",
-    "addedAt",
-    "updatedAt",
-    "name",
-    "urls",
-    "timezone",
-    "currency",
-    "excludeUnknownUrls",
-    "keepUrlFragment",
-    "eCommerceTracking",
-    "siteSearchTracking",
-    "siteSearchQueryParams",
-    "siteSearchCategoryParams",
-    "delay",
-    "excludedIps",
-    "excludedUrlParams",
-    "excludedUserAgents",
-    "gdpr",
-    "gdprUserModeEnabled",
-    "privacyCookieDomainsEnabled",
-    "privacyCookieExpirationPeriod",
-    "privacyCookieDomains",
-    "gdprLocationRecognition",
-    "gdprDataAnonymization",
-    "sharepointIntegration",
-    "gdprDataAnonymizationMode",
-    "privacyUseCookies",
-    "privacyUseFingerprinting",
-    "cnil",
-    "sessionIdStrictPrivacyMode",
-    "realTimeDashboards",
-)
-READ_ONLY = ("organization", "addedAt", "updatedAt")
+ATTRIBUTE_ORDER = tuple(_READ)
+READ_ONLY = tuple(name for name in _READ if name not in _CREATE and name != "appType")
 SORTS = ("name", "addedAt", "updatedAt")
-_BOOL_FIELDS = {k for k, v in APP_DEFAULTS.items() if isinstance(v, bool)}
-_INT_FIELDS = {"delay", "privacyCookieExpirationPeriod"}
+_BOOL_FIELDS = {k for k, v in _CREATE.items() if v.get("type") == "boolean"}
+_INT_FIELDS = {k for k, v in _CREATE.items() if v.get("type") == "integer"}
+_LIST_FIELDS = {k for k, v in _CREATE.items() if v.get("type") == "array"}
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 _TIMEZONES = zoneinfo.available_timezones() | {"UTC"}
 
@@ -122,7 +73,7 @@ def _check(name: str, value: Any) -> tuple[str, str] | None:
     if name in _INT_FIELDS:
         ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
         return None if ok else ("error.default", "This value is not valid.")
-    if name == "privacyCookieDomains":
+    if name in _LIST_FIELDS:
         ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
         return None if ok else ("error.default", "This value is not valid.")
     if name == "gdprDataAnonymizationMode":

@@ -14,60 +14,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from . import kinds
+from . import kinds, spec
 from .errors import ApiError, Family, id_mismatch, not_found, tm_error
 from .jsonapi import is_uuid, new_id, read_document, timestamp
 from .messages import Request, Response, json_response, no_content
 
-TEMPLATES = [
-    "adroll",
-    "bing_ads",
-    "crazy_egg",
-    "custom_content",
-    "custom_popup",
-    "custom_tag",
-    "doubleclick_floodlight",
-    "facebook_retargeting_pixel",
-    "google_analytics",
-    "hot_jar",
-    "hub_spot",
-    "linkedin",
-    "marketo",
-    "mautic",
-    "piwik",
-    "piwik_custom_dimension",
-    "piwik_event",
-    "piwik_goal_conversion",
-    "piwik_virtual_page_view",
-    "qualaroo",
-    "sales_manago",
-    "salesforce_pardot",
-    "video_html5",
-    "video_youtube",
-    "heatmaps",
-    "abandoned",
-    "ecommerce_order",
-    "ecommerce_add_to_cart",
-    "ecommerce_remove_from_cart",
-    "ecommerce_product_detail_view",
-    "ecommerce_cart_update",
-    "cookie_information_cmp_integration",
-    "ab_tasty",
-    "click_tale",
-    "google_adwords",
-    "optimizely",
-    "visual_website_optimizer",
-]
-CONSENT_TYPES = [
-    "not_require_consent",
-    "analytics",
-    "ab_testing_and_personalization",
-    "conversion_tracking",
-    "marketing_automation",
-    "remarketing",
-    "user_feedback",
-    "custom_consent",
-]
+# The templates and consent types are the spec's (spec.py): the list's ``filter[template]`` and its items'
+# ``consent_type`` enumerations.
+_TAGS_FILE = "api_tag_v1_{app_id}_tags.json"
+TEMPLATES: list[str] = spec.parameter_enum(_TAGS_FILE, "get", "filter[template]")
+CONSENT_TYPES: list[str] = spec.attributes(_TAGS_FILE, "get", "200")["properties"]["consent_type"]["enum"]
 TAG_TYPES = ["sync", "async"]
 CODE_TEMPLATES = {"custom_tag", "custom_content", "custom_popup", "abandoned"}
 # Templates whose create schema does not require template_options.

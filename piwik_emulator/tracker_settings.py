@@ -1,8 +1,11 @@
 """Tracker settings v2: the global settings, per-app overrides, and the app fields they share.
 
+The settings, their types, limits and initial values are read from the vendored spec files (spec.py): the
+emulator knows a setting because Piwik PRO publishes it, not because it is copied here.
+
 Storage model (the single place where a setting lives):
 - global values: one document; initial values are the "Initial global value" blocks of the spec's
-  attribute descriptions (checked against the spec files by tests/emulator/test_spec_defaults.py);
+  attribute descriptions;
 - per app: a map of overrides only. GET of an app returns global values overlaid with its overrides;
   DELETE of one setting drops the override, so the global value shows again.
 - the Apps API's camelCase fields that name a tracker setting (APP_FIELD_TO_SETTING) read and write
@@ -15,93 +18,39 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import audit_log, kinds
+from . import audit_log, kinds, spec
 from .errors import Family, form_errors, id_mismatch, not_found, platform_error
 from .jsonapi import is_uuid, read_data, timestamp
 from .messages import Request, Response, json_response, no_content
 from .store import Tx
 
-IP_LEVELS = [0, 1, 2, 3, 4]
-GEOLOCATION_LEVELS = ["none", "City", "Region", "Country", "Continent"]
-SESSION_LIMIT_ACTIONS = ["split_and_exclude", "just_split"]
+_APP_FILE = "api_tracker_v2_settings_app_{app_id}.json"
+_GLOBAL_FILE = "api_tracker_v2_settings_app_global.json"
 
-BOOL_SETTINGS = (
-    "create_new_visit_when_campaign_changes",
-    "create_new_visit_when_website_referrer_changes",
-    "enable_fingerprinting_across_websites",
-    "set_ip_tracking",
-    "exclude_crawlers",
-    "exclude_unknown_urls",
-    "fingerprint_based_on_anonymized_ip",
-    "keep_url_fragment",
-    "strip_site_search_query_parameters",
-    "tracking_fingerprint_disabled",
-    "trust_visitors_cookies",
-    "use_session_hash",
-    "use_anonymous_session_hash",
-)
-LIST_SETTINGS = (
-    "campaign_content_params",
-    "campaign_id_params",
-    "campaign_keyword_params",
-    "campaign_medium_params",
-    "campaign_name_params",
-    "campaign_source_params",
-    "excluded_ips",
-    "excluded_user_agents",
-    "site_search_category_params",
-    "site_search_query_params",
-    "url_query_parameter_to_exclude_from_url",
-)
-INT_RANGES = {"session_max_duration_seconds": (1, 43200), "session_max_event_count": (1, 65535)}
-
-# "Initial global value" of each setting, as written in the spec's attribute descriptions.
-GLOBAL_INITIAL: dict[str, Any] = {
-    "anonymize_visitor_geolocation_level": "none",
-    "anonymize_visitor_ip_level": 0,
-    "campaign_content_params": ["pk_content", "utm_content"],
-    "campaign_id_params": ["pk_cid", "utm_id"],
-    # The spec gives [pk_medium, utm_medium] for keywords too (an upstream copy error?); kept as written.
-    "campaign_keyword_params": ["pk_medium", "utm_medium"],
-    "campaign_medium_params": ["pk_medium", "utm_medium"],
-    "campaign_name_params": ["pk_campaign", "piwik_campaign", "pk_cpn", "utm_campaign"],
-    "campaign_source_params": ["pk_source", "utm_source"],
-    "create_new_visit_when_campaign_changes": False,
-    "create_new_visit_when_website_referrer_changes": False,
-    "enable_fingerprinting_across_websites": False,
-    "set_ip_tracking": True,
-    "exclude_crawlers": True,
-    "exclude_unknown_urls": False,
-    "excluded_ips": [],
-    "excluded_user_agents": [],
-    "fingerprint_based_on_anonymized_ip": False,
-    "keep_url_fragment": True,
-    "session_limit_exceeded_action": "split_and_exclude",
-    "session_max_duration_seconds": 43200,
-    "session_max_event_count": 5000,
-    "site_search_category_params": [],
-    "site_search_query_params": ["q", "query", "s", "search", "searchword", "keyword"],
-    "strip_site_search_query_parameters": False,
-    "tracking_fingerprint_disabled": False,
-    "trust_visitors_cookies": False,
-    "use_session_hash": True,
-    "use_anonymous_session_hash": True,
-    "url_query_parameter_to_exclude_from_url": [
-        "gclid",
-        "fbclid",
-        "fb_xd_fragment",
-        "fb_comment_id",
-        "phpsessid",
-        "jsessionid",
-        "sessionid",
-        "aspsessionid",
-        "doing_wp_cron",
-        "sid",
-        "pk_vid",
-    ],
+# Every table below is read from the vendored spec (spec.py): a setting Piwik PRO publishes is stored, validated
+# and returned without a line here. SCHEMAS: the attributes a per-app PATCH takes (``urls`` included), by name.
+SCHEMAS: dict[str, spec.Schema] = {
+    name: schema
+    for name, schema in spec.attributes(_APP_FILE, "patch", "request")["properties"].items()
+    if name != "updated_at"  # read-only
 }
-GLOBAL_SETTINGS = tuple(GLOBAL_INITIAL)
-APP_SETTINGS = (*GLOBAL_SETTINGS, "urls")
+# "Initial global value" of each setting, as written in the spec's attribute descriptions (the spec gives
+# [pk_medium, utm_medium] for campaign keywords too, an upstream copy error?, kept as written).
+GLOBAL_INITIAL: dict[str, Any] = {
+    name: value
+    for name, schema in spec.attributes(_GLOBAL_FILE, "get", "200")["properties"].items()
+    if (value := spec.initial_global_value(schema)) is not None
+}
+GLOBAL_SETTINGS = tuple(n for n in spec.attributes(_GLOBAL_FILE, "patch", "request")["properties"] if n in SCHEMAS)
+APP_SETTINGS = tuple(SCHEMAS)
+
+# The platform's own wording of a refused enumeration value (recorded answers); another enum gets the generic one.
+_ENUM_NOUNS = {
+    "anonymize_visitor_ip_level": "anonymization level",
+    "anonymize_visitor_geolocation_level": "geolocation level",
+    "session_limit_exceeded_action": "session limit exceeded action",
+}
+_TYPES: dict[str, tuple[type, ...]] = {"integer": (int,), "string": (str,), "boolean": (bool,), "array": (list,)}
 
 # Apps API camelCase field -> tracker setting: the same setting, stored once (as an app override).
 APP_FIELD_TO_SETTING: dict[str, str] = {
@@ -119,37 +68,44 @@ TYPE_GLOBAL = "tracker/settings/app/global"
 TYPE_APP = "tracker/settings/app"
 
 
+def _wrong_type(kind: str, value: Any) -> bool:
+    """Whether ``value`` is not of the JSON type ``kind`` (a bool is no integer here, as in JSON)."""
+    return not isinstance(value, _TYPES.get(kind, (object,))) or (kind == "integer" and isinstance(value, bool))
+
+
+def _check_enum(name: str, schema: spec.Schema, value: Any) -> str | None:
+    if value in schema["enum"] and not _wrong_type(schema.get("type", ""), value):
+        return None
+    noun = _ENUM_NOUNS.get(name, "value")
+    return f"Invalid {noun} '{value}', available are: [{', '.join(str(v) for v in schema['enum'])}]"
+
+
+def _check_list(name: str, value: Any) -> str | None:
+    if not isinstance(value, list):
+        return "This value should be of type array."
+    if not all(isinstance(item, str) for item in value):
+        return "This value should be of type string."
+    if name == "urls" and not all(item.strip() for item in value):
+        return "This value should not be blank."
+    return None
+
+
 def check_value(name: str, value: Any) -> str | None:
-    """The error detail for an invalid value of a tracker setting, or None."""
-    if name == "anonymize_visitor_ip_level":
-        if isinstance(value, bool) or not isinstance(value, int) or value not in IP_LEVELS:
-            return f"Invalid anonymization level '{value}', available are: [0, 1, 2, 3, 4]"
-        return None
-    if name == "anonymize_visitor_geolocation_level":
-        if value not in GEOLOCATION_LEVELS or not isinstance(value, str):
-            return f"Invalid geolocation level '{value}', available are: [{', '.join(GEOLOCATION_LEVELS)}]"
-        return None
-    if name == "session_limit_exceeded_action":
-        if value not in SESSION_LIMIT_ACTIONS or not isinstance(value, str):
-            choices = ", ".join(SESSION_LIMIT_ACTIONS)
-            return f"Invalid session limit exceeded action '{value}', available are: [{choices}]"
-        return None
-    if name in BOOL_SETTINGS:
-        return None if isinstance(value, bool) else "This value should be of type bool."
-    if name in INT_RANGES:
-        low, high = INT_RANGES[name]
-        if isinstance(value, bool) or not isinstance(value, int):
-            return "This value should be of type int."
-        return None if low <= value <= high else f"This value should be between {low} and {high}."
-    if name in LIST_SETTINGS or name == "urls":
-        if not isinstance(value, list):
-            return "This value should be of type array."
-        if not all(isinstance(item, str) for item in value):
-            return "This value should be of type string."
-        if name == "urls" and not all(item.strip() for item in value):
-            return "This value should not be blank."
-        return None
-    return "This form should not contain extra fields."
+    """The error detail for an invalid value of a tracker setting (its schema in the spec), or None."""
+    schema = SCHEMAS.get(name)
+    if schema is None:
+        return "This form should not contain extra fields."
+    kind = schema.get("type", "")
+    if "enum" in schema:
+        return _check_enum(name, schema, value)
+    if kind == "array":
+        return _check_list(name, value)
+    if _wrong_type(kind, value):
+        return f"This value should be of type {'bool' if kind == 'boolean' else 'int' if kind == 'integer' else kind}."
+    low, high = schema.get("minimum"), schema.get("maximum")
+    if low is not None and high is not None and not low <= value <= high:
+        return f"This value should be between {low} and {high}."
+    return None
 
 
 def global_values(tx: Tx) -> tuple[dict[str, Any], str | None]:

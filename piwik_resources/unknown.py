@@ -7,14 +7,14 @@ model (which must not import Pulumi's gRPC runtime) share it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import Final
 
 #: The engine's placeholder for a value not known during a preview (``pulumi.runtime.rpc.UNKNOWN``), spelled out
 #: so that importing this module does not pull in the gRPC runtime.
 UNKNOWN: Final = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 
 
-def contains_unknown(value: Any) -> bool:
+def contains_unknown(value: object) -> bool:
     """True when ``value`` is, or contains at any depth, a value not known yet.
 
     The SDK hands unknowns either as the sentinel string or, when it deserializes with keep_unknowns (pulumi 3.260
@@ -34,6 +34,6 @@ def contains_unknown(value: Any) -> bool:
     return False
 
 
-def is_known(value: Any) -> bool:
+def is_known(value: object) -> bool:
     """A value that can be judged: present (not ``None``) and with nothing unknown in it."""
     return value is not None and not contains_unknown(value)

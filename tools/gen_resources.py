@@ -29,9 +29,11 @@ from typing import Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+import piwik_resources.api.generated as api_generated
 import piwik_resources.api.models as api_models
 import piwik_resources.providers as providers_pkg
 from piwik_resources import compliance
+from piwik_resources.compliance import live
 from piwik_resources.plugin import schema as plugin_schema
 from piwik_resources.providers import _fields
 from piwik_resources.providers.engine import PiwikProvider
@@ -82,8 +84,10 @@ def _nested(t: Any) -> type[BaseModel] | None:
 
 
 def _enum_homes() -> list[Any]:
-    """Where enumerations are declared: the API's in piwik_resources/api/models.py, the providers' own beside them."""
-    return [api_models, *(sys.modules[n] for n in sorted(sys.modules) if n.startswith(f"{providers_pkg.__name__}."))]
+    """Where enumerations are declared: the API's in piwik_resources/api/generated.py (from the OpenAPI files), the
+    client's own in models.py, the providers' own beside them."""
+    providers = [sys.modules[n] for n in sorted(sys.modules) if n.startswith(f"{providers_pkg.__name__}.")]
+    return [api_generated, api_models, *providers]
 
 
 def enum_home(t: Any) -> tuple[str, str]:
@@ -92,7 +96,7 @@ def enum_home(t: Any) -> tuple[str, str]:
         for name, value in vars(module).items():
             if get_origin(value) is Literal and get_args(value) == get_args(t) and not name.startswith("_"):
                 return module.__name__, name
-    raise SystemExit(f"Literal{list(get_args(t))} has no name: declare it as an alias in piwik_resources/api/models.py")
+    raise SystemExit(f"Literal{list(get_args(t))} has no name: declare it as an alias beside its provider")
 
 
 #: The enumerations the module being rendered names (render_module empties it first).
@@ -323,6 +327,55 @@ def render_docs(text: str, models: dict[str, type[BaseModel]]) -> str:
     return _MARKER.sub(block, text)
 
 
+def _kind(t: Any) -> tuple[str, tuple[Any, ...]]:
+    """What a type is, for comparing a declaration with its client field: the Literal's values, else its kind."""
+    base = _fields.strip_optional(t)
+    if get_origin(base) is Literal:
+        return "one of", get_args(base)
+    if get_origin(base) is list or get_origin(base) is dict:
+        return get_origin(base).__name__, ()
+    return getattr(base, "__name__", str(base)), ()
+
+
+def _type_problem(declared: Any, client: Any) -> str | None:
+    """Why a property's declared type does not fit the client field it maps to (None: it fits)."""
+    (kind, values), (api_kind, api_values) = _kind(declared), _kind(client)
+    if api_kind == "Any" or (kind, values) == (api_kind, api_values):
+        return None
+    if kind == "one of" and api_kind == "one of":
+        extra = [v for v in values if v not in api_values]
+        return f"allows {extra}, which the API does not list (it takes {list(api_values)})" if extra else None
+    if kind == "one of":
+        kind = type(values[0]).__name__
+    if api_kind == "one of":
+        return f"is of type {kind}, the API takes one of {list(api_values)}"
+    return None if kind == api_kind else f"is of type {kind}, the API's field of type {api_kind}"
+
+
+def api_problems(models: dict[str, type[BaseModel]]) -> list[str]:
+    """Every ``prop(api=...)`` that names no field of its resource's client model (``api_model``), or whose type
+    does not fit that field: a typo or a field the OpenAPI files dropped fails here, naming it, not at the first
+    write."""
+    problems: list[str] = []
+    for name, resource in models.items():
+        for model in [resource, *_typed_dicts([Resource(name, resource)])]:
+            client: type[BaseModel] | None = getattr(model, "api_model", None)
+            for p in _fields.properties(model):
+                label = f"{name}.{p.name}" if model is resource else f"{name} {model.__name__}.{p.name}"
+                if p.api is None or (model is not resource and model in models.values()):
+                    continue
+                if client is None:
+                    problems.append(f"{label}: prop(api={p.api!r}), but {model.__name__} names no api_model")
+                elif p.api not in client.model_fields:
+                    problems.append(
+                        f"{label}: prop(api={p.api!r}): the client model {client.__name__} has no field {p.api!r} "
+                        "(piwik_resources/api/generated.py, from the OpenAPI files by `python -m tools.gen_api_models`)"
+                    )
+                elif why := _type_problem(p.annotation, client.model_fields[p.api].annotation):
+                    problems.append(f"{label}: prop(api={p.api!r}) {why}")
+    return problems
+
+
 def rule_problems(models: dict[str, type[BaseModel]], rules: Iterable[compliance.Rule] = compliance.RULES) -> list[str]:
     """What a compliance rule names that no resource declares, and compliant values their property refuses.
 
@@ -344,6 +397,11 @@ def rule_problems(models: dict[str, type[BaseModel]], rules: Iterable[compliance
                     problems.append(
                         f"rule {rule.name}: compliant {rule.compliant!r} is not a {kind}.{rule.property}: {err}"
                     )
+    for kind in sorted({*live.FIELD_OF, *live.LISTINGS, *(item for item, _ in live.LISTINGS.values())} - set(models)):
+        problems.append(f"the judge's input (compliance/live.py) names {kind!r}, which no resource declares")
+    for listing, (_, prop) in live.LISTINGS.items():
+        if listing in models and prop not in _fields.declared_keys(models[listing]):
+            problems.append(f"compliance/live.py reads {listing}.{prop}, which {listing} does not declare")
     for requirement in compliance.REQUIREMENTS:
         for path in requirement.reads:
             kind, _, prop = path.partition(".")
@@ -355,7 +413,11 @@ def rule_problems(models: dict[str, type[BaseModel]], rules: Iterable[compliance
 def expected_files() -> dict[Path, str]:
     """Every generated file and its expected content; SystemExit when a compliance rule names what does not exist."""
     found = discover()
-    problems = rule_problems({r.name: r.model for res in found.values() for r in res})
+    declared = {r.name: r.model for res in found.values() for r in res}
+    problems = api_problems(declared)
+    if problems:
+        raise SystemExit("the declarations do not match the client's models:\n  " + "\n  ".join(problems))
+    problems = rule_problems(declared)
     if problems:
         raise SystemExit("the compliance rules do not match the declarations:\n  " + "\n  ".join(problems))
     files = {GEN_DIR / f"{m}.py": render_module(m, res) for m, res in found.items()}
@@ -398,4 +460,13 @@ if __name__ == "__main__":
     sys.exit(main())
 
 
-__all__ = ["discover", "expected_files", "input_type", "main", "output_type", "render_docs", "render_module"]
+__all__ = [
+    "api_problems",
+    "discover",
+    "expected_files",
+    "input_type",
+    "main",
+    "output_type",
+    "render_docs",
+    "render_module",
+]

@@ -124,10 +124,11 @@ class PiwikClient:
         pacing: Pacing | None = None,
         retry: RetryPolicy | None = None,
     ) -> PiwikClient:
-        """Build a client from a :class:`ClientConfig` (pacing from its per-minute limits, shared per URL)."""
+        """Build a client from a :class:`ClientConfig` (pacing from its per-minute limits, shared per account
+        and limits)."""
         if pacing is None:
             pacing = shared_pacing(
-                config.base_url,
+                config.pacing_key,
                 reads_per_minute=config.reads_per_minute,
                 writes_per_minute=config.writes_per_minute,
             )
@@ -274,7 +275,7 @@ class PiwikClient:
         *,
         path_params: Mapping[str, str] | None = None,
         params: Mapping[str, Any] | None = None,
-        json: Any = None,
+        json: object = None,
         data: Mapping[str, str] | None = None,
         content_type: str = JSONAPI_MEDIA_TYPE,
         accept: str = _JSON_ACCEPT,

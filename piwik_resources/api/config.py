@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 import math
 import os
 import re
 from collections.abc import Mapping
-from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
 from .errors import ConfigurationError, InsecureBaseUrlError
+from .pacing import DEFAULT_READS_PER_MINUTE, DEFAULT_WRITES_PER_MINUTE
 
 __all__ = [
     "BASE_URL_ALLOWED",
@@ -119,7 +120,7 @@ def normalize_base_url(base_url: str, *, key: str = "Piwik PRO base URL") -> str
     return normalized
 
 
-def parse_per_minute(value: Any, key: str, *, default: int | None) -> int | None:
+def parse_per_minute(value: object, key: str, *, default: int | None) -> int | None:
     """A requests-per-minute setting (``value`` as configured, text or number): a whole number from 0 to
     :data:`MAX_PER_MINUTE`; 0 gives ``None`` (unpaced), unset or blank gives ``default``.
 
@@ -142,7 +143,11 @@ def parse_per_minute(value: Any, key: str, *, default: int | None) -> int | None
 
 
 class ClientConfig(BaseModel):
-    """Everything needed to build a :class:`PiwikClient`; the secret is a ``SecretStr``."""
+    """Everything needed to build a :class:`PiwikClient`; the secret is a ``SecretStr``.
+
+    The one connection model: the providers and the CLI resolve theirs from stack config and environment into it
+    (piwik_resources/providers/_connection.py). A per-minute limit of ``None`` leaves those requests unpaced.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -151,8 +156,19 @@ class ClientConfig(BaseModel):
     client_secret: SecretStr
     timeout: float = Field(default=30.0, gt=0)
     connect_timeout: float = Field(default=10.0, gt=0)
-    reads_per_minute: int = Field(default=600, ge=1, le=MAX_PER_MINUTE)
-    writes_per_minute: int = Field(default=60, ge=1, le=MAX_PER_MINUTE)
+    reads_per_minute: int | None = Field(default=DEFAULT_READS_PER_MINUTE, ge=1, le=MAX_PER_MINUTE)
+    writes_per_minute: int | None = Field(default=DEFAULT_WRITES_PER_MINUTE, ge=1, le=MAX_PER_MINUTE)
+
+    @property
+    def pacing_key(self) -> str:
+        """What the clients that share one pacing have in common: the account and its limits."""
+        return f"{self.base_url}|{self.reads_per_minute}|{self.writes_per_minute}"
+
+    @property
+    def cache_key(self) -> tuple[str, ...]:
+        """What tells two connections apart (the secret by its digest only)."""
+        digest = hashlib.sha256(self.client_secret.get_secret_value().encode()).hexdigest()
+        return (self.base_url, self.client_id, digest, str(self.reads_per_minute), str(self.writes_per_minute))
 
     @field_validator("base_url")
     @classmethod

@@ -185,7 +185,7 @@ class InsecureBaseUrlError(ConfigurationError):
     """The base URL is not https (plain http is allowed for loopback hosts only) or is malformed."""
 
 
-def _as_str(value: Any) -> str | None:
+def _as_str(value: object) -> str | None:
     if value is None:
         return None
     if isinstance(value, str):

@@ -24,7 +24,7 @@ def document(type_: str, attributes: Mapping[str, Any] | None = None, *, id: str
     return {"data": data}
 
 
-def single_resource(doc: Any) -> dict[str, Any]:
+def single_resource(doc: object) -> dict[str, Any]:
     """The ``data`` object of a single-resource document."""
     if not isinstance(doc, dict) or not isinstance(doc.get("data"), dict):
         raise MalformedResponse("expected a JSON:API document with a 'data' object")
@@ -32,7 +32,7 @@ def single_resource(doc: Any) -> dict[str, Any]:
     return data
 
 
-def resource_list(doc: Any) -> tuple[list[dict[str, Any]], int | None]:
+def resource_list(doc: object) -> tuple[list[dict[str, Any]], int | None]:
     """The ``data`` array of a collection document and ``meta.total`` (``None`` when absent)."""
     if not isinstance(doc, dict) or not isinstance(doc.get("data"), list):
         raise MalformedResponse("expected a JSON:API document with a 'data' array")

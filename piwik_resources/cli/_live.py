@@ -23,7 +23,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from piwik_resources.api import PiwikClient, PiwikError, shared_pacing
+from pydantic import SecretStr
+
+from piwik_resources.api import PiwikClient, PiwikError
 from piwik_resources.compliance import Declared, LiveSite, short_type
 from piwik_resources.compliance import record as declared_record
 from piwik_resources.providers import PiwikProvider, ProviderError
@@ -223,7 +225,9 @@ class _ClientContext(Context):
     """The adapters' context with the snapshot's own client (its pacing, token and stats are the snapshot's)."""
 
     def __init__(self, client: PiwikClient) -> None:
-        super().__init__(lambda: Connection(client.base_url, client.client_id, "not used"))
+        super().__init__(
+            lambda: Connection(base_url=client.base_url, client_id=client.client_id, client_secret=SecretStr("unused"))
+        )
         self._client = client
 
 
@@ -279,9 +283,4 @@ def live_snapshot(stack: str, cwd: Path | None = None) -> StackSnapshot:
 
 def client_for(conn: Connection) -> PiwikClient:
     """A client of its own (not the providers' process-wide one), paced as the stack's config says."""
-    pacing = shared_pacing(
-        f"{conn.base_url}|{conn.reads_per_minute}|{conn.writes_per_minute}",
-        reads_per_minute=conn.reads_per_minute,
-        writes_per_minute=conn.writes_per_minute,
-    )
-    return PiwikClient(conn.base_url, conn.client_id, conn.client_secret, pacing=pacing)
+    return PiwikClient.from_config(conn)

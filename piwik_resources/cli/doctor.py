@@ -249,7 +249,7 @@ def _sites(report: Report, client: PiwikClient, entries: list[SiteReport], manag
             line = None
             if app_id not in managed and app_id != entry.adopt_site_id:
                 line = _adopt_line(report, entry, app_id)
-            entry.matches.append(Match(app_id, names.get(app_id, "?"), by, line))
+            entry.matches.append(Match(app_id, names.get(app_id) or "?", by, line))
         if entry.adopt_site_id and entry.adopt_site_id not in names:
             report.add(f"site {entry.key}", FAIL, f"adopt_site_id {entry.adopt_site_id}: no such app in this account")
         report.sites.append(entry)

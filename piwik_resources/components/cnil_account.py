@@ -103,7 +103,7 @@ class CnilAccount(pulumi.ComponentResource):
         self._kept[app_id] = site
 
 
-def accounts_in(depends_on: Any) -> list[CnilAccount]:
+def accounts_in(depends_on: object) -> list[CnilAccount]:
     """The CnilAccount components among a ``depends_on`` option (a resource or a list; Outputs are not looked in)."""
     items: Sequence[Any] = depends_on if isinstance(depends_on, list | tuple) else [depends_on]
     return [item for item in items if isinstance(item, CnilAccount)]

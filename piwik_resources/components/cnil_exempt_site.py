@@ -88,7 +88,7 @@ class CnilExemptionError(ValueError):
         super().__init__(f"CnilExemptSite {site!r} would not be exempt from consent:\n{lines}")
 
 
-def _whole(value: Any) -> Any:
+def _whole(value: object) -> Any:
     """A count must not be a boolean (``True`` would pass for 1)."""
     if isinstance(value, bool):
         raise ValueError("a whole number is needed, not a boolean")

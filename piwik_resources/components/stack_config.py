@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
@@ -53,7 +52,7 @@ def _problems(err: ValidationError, prefix: tuple[int | str, ...]) -> list[str]:
     return [f"  - {_where(prefix + tuple(e['loc']))}: {e['msg']} (got {e.get('input')!r})" for e in err.errors()]
 
 
-def parse(raw: Mapping[str, Any]) -> StackConfig:
+def parse(raw: Mapping[str, object]) -> StackConfig:
     """``raw``: {"sites": [...], "account": {...}} as read from the stack (values already JSON-decoded)."""
     problems: list[str] = []
     unknown = sorted(set(raw) - {"sites", "account"})

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from piwik_resources.cli._pulumi import PulumiCliError, _env, find_pulumi
+from piwik_resources.pulumi_cli import PulumiCliError, find_pulumi, pulumi_env
 
 from .delta import compliance_delta
 from .model import parse
@@ -54,7 +54,7 @@ def run_preview(
     proc = subprocess.run(
         preview_command(binary, stack, extra_args),
         cwd=cwd,
-        env=_env(binary, env),
+        env=pulumi_env(binary, env),
         capture_output=True,
         text=True,
         check=False,

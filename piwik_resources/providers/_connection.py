@@ -9,14 +9,14 @@ every resource of the deployment so that request pacing and the access token are
 
 from __future__ import annotations
 
-import hashlib
 import os
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
-from piwik_resources.api import PiwikClient, RetryPolicy
+from pydantic import SecretStr
+
+from piwik_resources.api import ClientConfig, PiwikClient, RetryPolicy
 from piwik_resources.api.config import (
     ENV_BASE_URL,
     ENV_CLIENT_ID,
@@ -24,7 +24,7 @@ from piwik_resources.api.config import (
     normalize_base_url,
     parse_per_minute,
 )
-from piwik_resources.api.pacing import DEFAULT_READS_PER_MINUTE, DEFAULT_WRITES_PER_MINUTE, shared_pacing
+from piwik_resources.api.pacing import DEFAULT_READS_PER_MINUTE, DEFAULT_WRITES_PER_MINUTE
 
 CONFIG_BASE_URL = "piwik:baseUrl"
 CONFIG_CLIENT_ID = "piwik:clientId"
@@ -48,31 +48,18 @@ class ConnectionNotConfigured(RuntimeError):
     """Neither the stack config nor the environment says where Piwik PRO is or how to log in."""
 
 
-@dataclass(frozen=True)
-class Connection:
-    """Base URL and credentials; ``repr`` hides the secret."""
-
-    base_url: str
-    client_id: str
-    client_secret: str = field(repr=False)
-    #: Requests a minute the client allows itself; None = unpaced.
-    reads_per_minute: int | None = DEFAULT_READS_PER_MINUTE
-    writes_per_minute: int | None = DEFAULT_WRITES_PER_MINUTE
-
-    @property
-    def cache_key(self) -> tuple[str, ...]:
-        digest = hashlib.sha256(self.client_secret.encode()).hexdigest()
-        return (self.base_url, self.client_id, digest, str(self.reads_per_minute), str(self.writes_per_minute))
+#: The connection of a deployment: the client's own model (one model of a connection, not two).
+Connection = ClientConfig
 
 
-def _text(value: Any) -> str | None:
+def _text(value: object) -> str | None:
     if value is None:
         return None
     text = str(value).strip()
     return text or None
 
 
-def _setting(cfg: Mapping[str, Any], env: Mapping[str, str], cfg_key: str, env_key: str) -> tuple[str, Any]:
+def _setting(cfg: Mapping[str, object], env: Mapping[str, str], cfg_key: str, env_key: str) -> tuple[str, Any]:
     """The value of one setting and the name it was given under: the stack config key if set, else the
     environment variable (``(env_key, None)`` when neither is set)."""
     raw = cfg.get(cfg_key)
@@ -120,7 +107,7 @@ def resolve_connection(config: Mapping[str, Any] | None = None, environ: Mapping
     return Connection(
         base_url=values["base_url"],
         client_id=values["client_id"],
-        client_secret=values["client_secret"],
+        client_secret=SecretStr(values["client_secret"]),
         reads_per_minute=rates["reads_per_minute"],
         writes_per_minute=rates["writes_per_minute"],
     )
@@ -130,13 +117,8 @@ ClientFactory = Callable[[Connection], PiwikClient]
 
 
 def _default_factory(conn: Connection) -> PiwikClient:
-    # One pacing per account and limits, shared by every client of this provider process.
-    pacing = shared_pacing(
-        f"{conn.base_url}|{conn.reads_per_minute}|{conn.writes_per_minute}",
-        reads_per_minute=conn.reads_per_minute,
-        writes_per_minute=conn.writes_per_minute,
-    )
-    return PiwikClient(conn.base_url, conn.client_id, conn.client_secret, pacing=pacing, retry=provider_retry())
+    # One pacing per account and limits (from_config's), shared by every client of this provider process.
+    return PiwikClient.from_config(conn, retry=provider_retry())
 
 
 def provider_retry() -> RetryPolicy:
@@ -185,7 +167,8 @@ def clear_clients() -> None:
 
 def secrets_of(conn: Connection | None) -> list[str]:
     """Strings that must never appear in an error message."""
-    return [conn.client_secret] if conn is not None and conn.client_secret else []
+    secret = conn.client_secret.get_secret_value() if conn is not None else ""
+    return [secret] if secret else []
 
 
 def configured_secrets(config: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> list[str]:

@@ -14,6 +14,7 @@ dataclasses and ``Output`` annotations of ``piwik_resources/resources/_gen/`` an
 
 from __future__ import annotations
 
+import dataclasses
 import types
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -24,8 +25,22 @@ from pydantic import BaseModel, Field
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
-#: Key of the declaration's metadata in a field's ``json_schema_extra``.
-_KEY = "piwik"
+
+@dataclass(frozen=True)
+class _Declaration:
+    """What :func:`prop` declares besides pydantic's own field settings, carried as the field's
+    ``json_schema_extra``: a callable pydantic calls with the field's JSON schema, which it leaves as it is, so
+    the declaration never shows in ``model_json_schema()`` (the field's description and limits do)."""
+
+    api: str | None = None
+    allowed: str | None = None
+    replace: bool = False
+    computed: bool = False
+    internal: bool = False
+    nullable_output: bool | None = None
+
+    def __call__(self, schema: dict[str, Any]) -> None:
+        return None
 
 
 @dataclass(frozen=True)
@@ -58,15 +73,14 @@ def prop(
     ``nullable_output``: force the output's ``| None`` (by default: optional, not computed, no default).
     ``constraints``: pydantic's (``ge``, ``le``, ``min_length``, ``max_length``, ``pattern``).
     """
-    meta: dict[str, Any] = {"api": api, "allowed": allowed, "replace": replace, "computed": computed}
-    meta.update({"internal": internal, "nullable_output": nullable_output})
-    return Field(default, description=doc, json_schema_extra={_KEY: meta}, **constraints)
+    declared = _Declaration(api, allowed, replace, computed, internal, nullable_output)
+    return Field(default, description=doc, json_schema_extra=declared, **constraints)
 
 
 def _meta(info: FieldInfo) -> dict[str, Any]:
+    """The declaration of a field made with :func:`prop`, by name (empty for any other field)."""
     extra = info.json_schema_extra
-    meta = extra.get(_KEY) if isinstance(extra, dict) else None
-    return dict(meta) if isinstance(meta, dict) else {}
+    return dataclasses.asdict(extra) if isinstance(extra, _Declaration) else {}
 
 
 def _flagged(model: type[BaseModel], flag: str) -> frozenset[str]:
@@ -106,7 +120,7 @@ def declared_keys(model: type[BaseModel]) -> frozenset[str]:
 # --- types and allowed values -----------------------------------------------------------------------------
 
 
-def strip_optional(annotation: Any) -> Any:
+def strip_optional(annotation: object) -> Any:
     """``T`` of ``T | None`` (the annotation itself otherwise), and of ``Annotated[T, ...]`` (constraints aside)."""
     if get_origin(annotation) in (Union, types.UnionType):
         args = [a for a in get_args(annotation) if a is not type(None)]
@@ -117,7 +131,7 @@ def strip_optional(annotation: Any) -> Any:
     return annotation
 
 
-def _constraint(info: FieldInfo, kind: type, attr: str) -> Any:
+def _constraint(info: FieldInfo, kind: type, attr: str) -> object:
     for item in info.metadata:
         if isinstance(item, kind):
             return getattr(item, attr)
@@ -133,7 +147,7 @@ def _range_text(info: FieldInfo) -> str | None:
     return None
 
 
-def _type_text(annotation: Any) -> str:
+def _type_text(annotation: object) -> str:
     base = strip_optional(annotation)
     if get_origin(base) is Literal:
         return ", ".join(str(v) for v in get_args(base))
@@ -142,6 +156,14 @@ def _type_text(annotation: Any) -> str:
         return "a list of strings" if item is str else f"a list of {getattr(item, '__name__', 'values')}"
     names = {bool: "a boolean: true or false", int: "an integer", str: "a string"}
     return names.get(base, getattr(base, "__name__", str(base)))
+
+
+def max_length(model: type[BaseModel], field: str) -> int:
+    """The ``max_length`` a (generated) client model gives ``field``: a limit the spec publishes, read, not copied."""
+    limit = _constraint(model.model_fields[field], annotated_types.MaxLen, "max_length")
+    if not isinstance(limit, int):
+        raise TypeError(f"{model.__name__}.{field} has no max_length")
+    return limit
 
 
 def field_allowed(info: FieldInfo) -> str:
@@ -219,6 +241,7 @@ __all__ = [
     "declared_keys",
     "field_allowed",
     "is_declared",
+    "max_length",
     "outputs_of",
     "prop",
     "properties",

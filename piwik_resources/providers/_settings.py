@@ -56,7 +56,7 @@ class SettingsAdapter(Adapter[In]):
     #: What the parent is called in messages ("app").
     parent_noun: ClassVar[str] = "app"
 
-    def __init_subclass__(cls, **kwargs: Any) -> None:
+    def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
         if "inputs_model" in cls.__dict__:
             cls.fields = api_names(cls.inputs_model)
@@ -109,9 +109,9 @@ class SettingsAdapter(Adapter[In]):
     def _outputs(
         self,
         parent: str,
-        live: Mapping[str, Any],
+        live: Mapping[str, object],
         managed: list[str],
-        previous: Mapping[str, Any],
+        previous: Mapping[str, object],
         pinned: Collection[str],
     ) -> dict[str, Any]:
         outs: dict[str, Any] = {p: live.get(self.fields[p]) for p in managed}
@@ -123,7 +123,9 @@ class SettingsAdapter(Adapter[In]):
             outs[PINNED] = [p for p in managed if p in pinned]
         return outs
 
-    def _to_write(self, desired: Mapping[str, Any], live: Mapping[str, Any], pinned: Collection[str]) -> dict[str, Any]:
+    def _to_write(
+        self, desired: Mapping[str, object], live: Mapping[str, object], pinned: Collection[str]
+    ) -> dict[str, Any]:
         """API attribute -> value of each desired property that differs from the live value or is not pinned yet."""
         return {
             self.fields[p]: v
@@ -180,8 +182,8 @@ class SettingsAdapter(Adapter[In]):
         ctx: Context,
         parent: str,
         props: list[str],
-        previous: Mapping[str, Any],
-        live: Mapping[str, Any],
+        previous: Mapping[str, object],
+        live: Mapping[str, object],
         changes: dict[str, Any],
     ) -> None:
         """Stop managing ``props``: queue the restoration into ``changes`` or reset them at once."""
@@ -209,7 +211,7 @@ class SettingsAdapter(Adapter[In]):
         except NotFoundError:
             pass  # the parent is gone, and its settings with it
 
-    def restore(self, ctx: Context, parent: str, changes: dict[str, Any], state: Mapping[str, Any]) -> None:
+    def restore(self, ctx: Context, parent: str, changes: dict[str, Any], state: Mapping[str, object]) -> None:
         """Write back, on delete, the values found at create that differ now (``changes``, by API attribute)."""
         if changes:
             self.write(ctx, parent, changes)

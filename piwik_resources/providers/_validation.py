@@ -26,6 +26,9 @@ class InputsModel(BaseModel):
 
     #: Pulumi type name used in messages ("Site", "TrackerSettings", ...).
     resource_type: ClassVar[str] = "resource"
+    #: The client model (piwik_resources/api/) whose fields the ``prop(api=...)`` declarations name: the resource
+    #: generator (tools/gen_resources.py) refuses a declaration naming a field it does not have.
+    api_model: ClassVar[type[BaseModel] | None] = None
 
 
 @dataclass(frozen=True)

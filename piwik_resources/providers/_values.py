@@ -11,7 +11,7 @@ from piwik_resources.unknown import UNKNOWN, contains_unknown
 PROVIDER_KEY = "__provider"
 
 
-def normalize(value: Any) -> Any:
+def normalize(value: object) -> object:
     """Turn the floats the wire protocol makes of integers back into ints, at any depth.
 
     Every number crosses the gRPC boundary as a protobuf double, so ``30`` arrives as ``30.0``. A float with a
@@ -28,12 +28,12 @@ def normalize(value: Any) -> Any:
     return value
 
 
-def user_props(props: Mapping[str, Any]) -> dict[str, Any]:
+def user_props(props: Mapping[str, object]) -> dict[str, Any]:
     """The real properties of a property bag: ``__provider`` dropped, ``None`` dropped, numbers normalised."""
     return {k: normalize(v) for k, v in props.items() if k != PROVIDER_KEY and v is not None}
 
 
-def same(a: Any, b: Any) -> bool:
+def same(a: object, b: object) -> bool:
     """Equality after number normalisation (``1 == 1.0``) but with bools kept apart from ints."""
     a, b = normalize(a), normalize(b)
     if isinstance(a, bool) or isinstance(b, bool):
@@ -41,12 +41,12 @@ def same(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
-def pick(source: Mapping[str, Any], keys: Iterable[str]) -> dict[str, Any]:
+def pick(source: Mapping[str, object], keys: Iterable[str]) -> dict[str, Any]:
     """The entries of ``source`` whose key is in ``keys`` and whose value is not ``None``."""
     return {k: source[k] for k in keys if source.get(k) is not None}
 
 
-def short_repr(value: Any, limit: int = 80) -> str:
+def short_repr(value: object, limit: int = 80) -> str:
     """``repr`` cut to ``limit`` characters, for error messages."""
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"

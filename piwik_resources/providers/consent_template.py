@@ -17,7 +17,14 @@ from __future__ import annotations
 import contextlib
 from typing import Any, ClassVar, Literal
 
-from piwik_resources.api import ConsentTemplate, ConsentTemplateApiUnavailable, NotFoundError
+from pydantic import BaseModel
+
+from piwik_resources.api import (
+    ConsentTemplate,
+    ConsentTemplateApiUnavailable,
+    ConsentTemplateAttributes,
+    NotFoundError,
+)
 
 from ._fields import Out, api_names, prop
 from ._validation import InputsModel
@@ -41,6 +48,7 @@ class ConsentTemplateInputs(InputsModel):
     """
 
     resource_type: ClassVar[str] = "ConsentTemplate"
+    api_model: ClassVar[type[BaseModel] | None] = ConsentTemplateAttributes
 
     site_id: str = prop(
         doc="The app whose consent form this is.", allowed="the UUID of an app", replace=True, pattern=UUID_PATTERN

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from pydantic import BaseModel
+
 from piwik_resources.api import CustomDimension, NotFoundError, ServerError, UnavailableError, ValidationError
-from piwik_resources.api.models import DimensionScope, ExtractionTarget
+from piwik_resources.api.models import CustomDimensionAttributes, DimensionScope, Extraction, ExtractionTarget
 
 from ._fields import Out, prop
 from ._validation import InputsModel
@@ -27,6 +29,8 @@ CREATE_ATTEMPTS = 5
 
 class ExtractionInput(InputsModel):
     """A value extraction rule of a custom dimension."""
+
+    api_model: ClassVar[type[BaseModel] | None] = Extraction
 
     target: ExtractionTarget = prop(api="target", doc="Where the value is taken from.")
     pattern: str = prop(
@@ -48,6 +52,7 @@ class CustomDimensionInputs(InputsModel):
     """
 
     resource_type: ClassVar[str] = "CustomDimension"
+    api_model: ClassVar[type[BaseModel] | None] = CustomDimensionAttributes
 
     site_id: str = prop(
         doc="The app the dimension belongs to.", allowed="the UUID of an app", replace=True, pattern=UUID_PATTERN
@@ -122,7 +127,7 @@ class CustomDimensionAdapter(Adapter[CustomDimensionInputs]):
     resource_type = "CustomDimension"
     inputs_model = CustomDimensionInputs
 
-    def computed_matches(self, key: str, new: Any, old: Any, id_: str) -> bool:
+    def computed_matches(self, key: str, new: object, old: object, id_: str) -> bool:
         if key == "adopt_id":
             return bool(new in (id_, old))
         return same(new, old)

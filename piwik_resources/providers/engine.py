@@ -95,7 +95,7 @@ class Adapter(Generic[In]):
     #: Delete the old object before creating its replacement (for objects with a unique natural key).
     delete_before_replace: ClassVar[bool] = False
 
-    def __init_subclass__(cls, **kwargs: Any) -> None:
+    def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
         model = cls.__dict__.get("inputs_model")
         if model is None:
@@ -110,16 +110,16 @@ class Adapter(Generic[In]):
     def input_keys(self) -> tuple[str, ...]:
         return tuple(self.inputs_model.model_fields)
 
-    def computed_matches(self, key: str, new: Any, old: Any, id_: str) -> bool:
+    def computed_matches(self, key: str, new: object, old: object, id_: str) -> bool:
         """Whether the set computed property ``new`` agrees with the state ``old`` (``id_``: object id)."""
         return same(new, old)
 
-    def stale(self, state: Mapping[str, Any]) -> list[str]:
+    def stale(self, state: Mapping[str, object]) -> list[str]:
         """Properties that need an update although the program asks what the state holds (``diff`` adds them)."""
         return []
 
     def refuse_replacement(
-        self, old_inputs: Mapping[str, Any], new_inputs: Mapping[str, Any], forcing: str
+        self, old_inputs: Mapping[str, object], new_inputs: Mapping[str, object], forcing: str
     ) -> str | None:
         """Why the replacement that ``forcing`` (a replace-on-change property) asks for must not happen, or None.
 
@@ -210,7 +210,7 @@ class Engine:
             message = f"{self.adapter.resource_type}{where}: {op} failed: {exc}"
             raise ProviderError(_scrub(message, self.secrets())) from None
 
-    def check(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Checked:
+    def check(self, olds: Mapping[str, object], news: Mapping[str, object]) -> Checked:
         """``olds`` are the previous inputs (empty for a new resource), ``news`` the program's."""
         props = user_props(news)
         # Fill the model's non-None defaults so that state and later diffs see the effective value.
@@ -239,7 +239,7 @@ class Engine:
             failures.append(Failure(forcing[0], refusal))
         return Checked(props, failures)
 
-    def diff(self, id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Diffed:
+    def diff(self, id_: str, olds: Mapping[str, object], news: Mapping[str, object]) -> Diffed:
         """``olds`` are the previous outputs (the state), ``news`` the checked inputs."""
         changed = self.changed_properties(id_, olds, news)
         # A property the state holds as asked but the adapter still has to write (a value not pinned yet).
@@ -247,7 +247,7 @@ class Engine:
         replaces = [k for k in changed if k in self.adapter.replace_on_change]
         return Diffed(changed, replaces, self.adapter.delete_before_replace if replaces else None)
 
-    def changed_properties(self, id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str]:
+    def changed_properties(self, id_: str, olds: Mapping[str, object], news: Mapping[str, object]) -> list[str]:
         """The input properties whose desired value (``news``) differs from the state (``olds``)."""
         changed: list[str] = []
         for key in self.adapter.input_keys():
@@ -261,15 +261,15 @@ class Engine:
                 changed.append(key)
         return changed
 
-    def _inputs(self, props: Mapping[str, Any]) -> Any:
+    def _inputs(self, props: Mapping[str, object]) -> InputsModel:
         return self.adapter.inputs_model.model_validate(user_props(props))
 
-    def create(self, props: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+    def create(self, props: Mapping[str, object]) -> tuple[str, dict[str, Any]]:
         inputs = self._inputs(props)
         id_, outs = self.run("create", None, lambda ctx: self.adapter.create(ctx, inputs))
         return id_, self.clean(outs)
 
-    def read(self, id_: str, props: Mapping[str, Any]) -> Found | None:
+    def read(self, id_: str, props: Mapping[str, object]) -> Found | None:
         """The live object (None when it is gone); ``props`` are the state's outputs (empty for an import)."""
         state = user_props(props) or self.adapter.import_state(id_)
         outs = self.run("read", id_, lambda ctx: self.adapter.read(ctx, id_, state))
@@ -278,16 +278,16 @@ class Engine:
         outs = self.clean(outs)
         return Found(id_, outs, {k: outs[k] for k in self.adapter.input_keys() if k in outs})
 
-    def update(self, id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> dict[str, Any]:
+    def update(self, id_: str, olds: Mapping[str, object], news: Mapping[str, object]) -> dict[str, Any]:
         state = user_props(olds)
         inputs = self._inputs(news)
         return self.clean(self.run("update", id_, lambda ctx: self.adapter.update(ctx, id_, state, inputs)))
 
-    def delete(self, id_: str, props: Mapping[str, Any]) -> None:
+    def delete(self, id_: str, props: Mapping[str, object]) -> None:
         state = user_props(props)
         self.run("delete", id_, lambda ctx: self.adapter.delete(ctx, id_, state))
 
-    def clean(self, outs: Mapping[str, Any]) -> dict[str, Any]:
+    def clean(self, outs: Mapping[str, object]) -> dict[str, Any]:
         if PROVIDER_KEY in outs:
             raise ProviderError(f"adapter returned the reserved key {PROVIDER_KEY}")
         undeclared = sorted(set(outs) - _fields.declared_keys(self.adapter.inputs_model))
@@ -319,7 +319,7 @@ class PiwikProvider(ResourceProvider):
     def __getstate__(self) -> dict[str, Any]:
         return {}
 
-    def __setstate__(self, state: Mapping[str, Any]) -> None:
+    def __setstate__(self, state: Mapping[str, object]) -> None:
         self._config = None
 
     def configure(self, req: ConfigureRequest) -> None:

@@ -29,12 +29,12 @@ import zoneinfo
 from collections.abc import Mapping
 from typing import Annotated, Any, ClassVar
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, BaseModel, Field
 
-from piwik_resources.api import App, NotFoundError, ServerError, UnavailableError, ValidationError
+from piwik_resources.api import App, AppAttributes, NotFoundError, ServerError, UnavailableError, ValidationError
 from piwik_resources.api.models import AppType
 
-from ._fields import Out, api_names, prop
+from ._fields import Out, api_names, max_length, prop
 from ._validation import InputsModel
 from ._values import contains_unknown, same
 from .engine import Adapter, Context, PiwikProvider, ProviderError
@@ -67,8 +67,8 @@ def _iana_timezone(tz: str) -> str:
 
 # The values an app takes, as types: SiteInputs declares its properties with them, and CnilExemptSiteArgs its
 # arguments, so that a limit of the Apps API is written once.
-#: An app's name (the Apps API takes at most 90 characters).
-AppName = Annotated[str, Field(min_length=1, max_length=90)]
+#: An app's name, as long as the Apps API's create takes it (its limit is the spec's: api/generated.py).
+AppName = Annotated[str, Field(min_length=1, max_length=max_length(AppAttributes, "name"))]
 #: One address of an app: an absolute http(s) URL.
 AppUrl = Annotated[str, AfterValidator(_http_url)]
 #: An IANA time zone such as Europe/Paris.
@@ -95,6 +95,7 @@ class SiteInputs(InputsModel):
     """
 
     resource_type: ClassVar[str] = "Site"
+    api_model: ClassVar[type[BaseModel] | None] = AppAttributes
 
     name: AppName = prop(api="name", doc="The app's name.")
     urls: list[AppUrl] = prop(
@@ -163,7 +164,7 @@ def _outputs(app: App, adopt_id: str | None, creation_key: str | None, protectio
         "creation_key": creation_key,
         "deletion_protection": protection,
         "name": app.name,
-        "urls": list(app.urls),
+        "urls": list(app.urls or []),
         "timezone": app.timezone,
         "currency": app.currency,
         "app_type": app.app_type,
@@ -195,7 +196,7 @@ class SiteAdapter(Adapter[SiteInputs]):
     resource_type = "Site"
     inputs_model = SiteInputs
 
-    def computed_matches(self, key: str, new: Any, old: Any, id_: str) -> bool:
+    def computed_matches(self, key: str, new: object, old: object, id_: str) -> bool:
         if key == "adopt_id":
             # Adopting the app that is already managed changes nothing.
             return bool(new in (id_, old))
@@ -298,7 +299,7 @@ class SiteAdapter(Adapter[SiteInputs]):
         return _outputs(app, adopt_id, inputs.creation_key, inputs.deletion_protection)
 
     def refuse_replacement(
-        self, old_inputs: Mapping[str, Any], new_inputs: Mapping[str, Any], forcing: str
+        self, old_inputs: Mapping[str, object], new_inputs: Mapping[str, object], forcing: str
     ) -> str | None:
         if old_inputs.get("adopt_id") or contains_unknown(new_inputs.get(forcing)):
             return None  # an adopted app is only forgotten; an unknown value is judged again at deployment
@@ -330,7 +331,7 @@ class SiteAdapter(Adapter[SiteInputs]):
             ctx.client.apps.delete(id_)
 
 
-def is_protected(values: Mapping[str, Any]) -> bool:
+def is_protected(values: Mapping[str, object]) -> bool:
     """Whether inputs or state protect the app; a state written before ``deletion_protection`` existed does."""
     return values.get("deletion_protection") is not False
 

@@ -21,9 +21,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Annotated, Any, ClassVar
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
-from piwik_resources.api.models import AnonymizationMode
+from piwik_resources.api.models import AnonymizationMode, AppChanges
 
 from ._fields import Out, api_names, prop
 from ._settings import PINNED, PINNED_OUTPUT, SettingsAdapter
@@ -44,6 +44,7 @@ class SitePrivacyInputs(InputsModel):
     """
 
     resource_type: ClassVar[str] = "SitePrivacy"
+    api_model: ClassVar[type[BaseModel] | None] = AppChanges
 
     site_id: str = prop(
         doc="The app whose privacy attributes these are.",

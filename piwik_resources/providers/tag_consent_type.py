@@ -16,10 +16,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, ClassVar
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from piwik_resources.api import NotFoundError, Tag
-from piwik_resources.api.models import ConsentType
+from piwik_resources.api.models import ConsentType, TagAttributes
 from piwik_resources.api.services.tag_manager import TagWaitTimeoutError
 
 from ._fields import Out, prop
@@ -45,6 +45,7 @@ class TagConsentTypeInputs(InputsModel):
     """
 
     resource_type: ClassVar[str] = "TagConsentType"
+    api_model: ClassVar[type[BaseModel] | None] = TagAttributes
 
     site_id: str = prop(
         doc="The app whose tag this is.", allowed="the UUID of an app", replace=True, pattern=UUID_PATTERN
@@ -113,7 +114,7 @@ def _wanted(inputs: TagConsentTypeInputs) -> dict[str, Any]:
 
 
 def _outputs(
-    site_id: str, tag: Tag, previous: Any, inputs: TagConsentTypeInputs | None, state: dict[str, Any] | None
+    site_id: str, tag: Tag, previous: object, inputs: TagConsentTypeInputs | None, state: dict[str, Any] | None
 ) -> dict[str, Any]:
     publish = inputs.publish if inputs is not None else (state or {}).get("publish")
     managed = _wanted(inputs) if inputs is not None else {k: v for k, v in (state or {}).items() if k in SETTINGS}
@@ -264,7 +265,7 @@ def _previous(found: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _restore(previous: Any) -> tuple[dict[str, Any], tuple[str, ...]]:
+def _restore(previous: object) -> tuple[dict[str, Any], tuple[str, ...]]:
     if not isinstance(previous, dict):
         return {}, ()
     values = dict(previous.get("values") or {})

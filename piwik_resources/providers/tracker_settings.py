@@ -17,7 +17,7 @@ import sys
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from pydantic import field_validator
+from pydantic import BaseModel, field_validator
 
 from piwik_resources.api import NotFoundError, TrackerSettings
 from piwik_resources.api.models import GeolocationLevel, IpMaskingLevel, SessionLimitExceededAction
@@ -30,8 +30,10 @@ from .site import UUID_PATTERN
 
 
 class _SettingsFields(InputsModel):
-    """The 29 settings of the published ``setting`` enum (api_tracker_v2_settings_app_{app_id}_{setting}.json in
+    """Every setting of the published ``setting`` enum (api_tracker_v2_settings_app_{app_id}_{setting}.json in
     piwik_emulator/openapi/) but ``urls``, which Site owns; types and limits as the PATCH schemas give them."""
+
+    api_model: ClassVar[type[BaseModel] | None] = TrackerSettings
 
     # --- privacy: what is kept of the visitor's IP and location ------------------------------------------------
     ip_masking_level: IpMaskingLevel | None = prop(
@@ -203,7 +205,7 @@ FIELDS: dict[str, str] = api_names(_SettingsFields)
 
 
 def _values(settings: TrackerSettings) -> dict[str, Any]:
-    # By dump, not by attribute: a setting declared above reaches the API even before the client model lists it.
+    # By dump: every setting of the client model (generated from the spec files), by its API name.
     return settings.model_dump()
 
 

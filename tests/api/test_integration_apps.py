@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+import pydantic
 import pytest
 
 from piwik_resources.api import AppAttributes, ConflictError, NotFoundError, ValidationError
@@ -58,11 +59,19 @@ def test_app_list_paginates_and_searches(emulator: Any) -> None:
 
 def test_validation_error_names_the_field(emulator: Any) -> None:
     with client_for(emulator) as client, pytest.raises(ValidationError) as info:
-        client.apps.create({"name": "x" * 91, "urls": ["https://a.example"]})
+        client.apps.create({"name": "Shop", "urls": ["https://a.example"], "timezone": "Mars/Olympus_Mons"})
     err = info.value
     assert err.status == 400 and err.method == "POST" and err.path == "/api/apps/v2"
-    assert any("name" in p for p in err.pointers)
-    assert "90 characters" in str(err)
+    assert any("timezone" in p for p in err.pointers)
+
+
+def test_a_published_limit_is_refused_before_anything_is_sent(emulator: Any) -> None:
+    """The create body's model is generated from the spec with its limits: a 91-character name never leaves."""
+    emulator.clear_requests()
+    with client_for(emulator) as client, pytest.raises(pydantic.ValidationError) as info:
+        client.apps.create({"name": "x" * 91, "urls": ["https://a.example"]})
+    assert "name" in str(info.value) and "at most 90 characters" in str(info.value)
+    assert not [key for key in emulator.requests()["counts"] if "/api/apps" in key]
 
 
 def test_patch_with_bad_value_is_a_validation_error(emulator: Any) -> None:

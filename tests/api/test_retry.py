@@ -92,7 +92,20 @@ def test_5xx_retried_with_exponential_backoff_for_idempotent_methods(method, cal
         "GET": jsonapi(200, APP_DOC),
         "PATCH": httpx.Response(204),
         "DELETE": httpx.Response(204),
-        "PUT": jsonapi(200, resource("CustomDimension", "cd1", website_id=APP, name="n", scope="session")),
+        "PUT": jsonapi(
+            200,
+            resource(
+                "CustomDimension",
+                "cd1",
+                website_id=APP,
+                name="n",
+                scope="session",
+                active=True,
+                case_sensitive=False,
+                tracking_id=1,
+                slot=1,
+            ),
+        ),
     }[method]
     path = "/api/analytics/v1/manage/custom-dimensions/cd1/" if method == "PUT" else f"/api/apps/v2/{APP}"
     fake = FakePiwik().on(method, path, httpx.Response(status), httpx.Response(status), httpx.Response(status), ok)

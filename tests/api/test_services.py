@@ -203,8 +203,19 @@ def test_tracker_settings_global_and_app() -> None:
 # --- tags and versions --------------------------------------------------------------------------------------
 
 
+#: What every tag read carries besides name, template and consent type (the spec requires it of list and get).
+TAG_READ: dict[str, object] = {
+    "is_active": True,
+    "is_published": True,
+    "priority": 0,
+    "tag_type": "async",
+    "created_at": "2025-07-01T10:00:00+00:00",
+    "updated_at": "2025-07-01T10:00:00+00:00",
+}
+
+
 def tag_doc(tag_id: str = "t1", **attrs: object) -> dict[str, object]:
-    base: dict[str, object] = {"name": "Piwik PRO", "template": "piwik", "consent_type": "analytics"}
+    base: dict[str, object] = {"name": "Piwik PRO", "template": "piwik", "consent_type": "analytics", **TAG_READ}
     base.update(attrs)
     doc = resource("tag", tag_id, **base)
     doc["data"]["relationships"] = {"triggers": {"data": [{"id": "trg1", "type": "trigger"}]}}  # type: ignore[index]
@@ -251,7 +262,11 @@ def test_tags_list_paginates_and_filters() -> None:
         offset = int(request.url.params["page[offset]"])
         limit = int(request.url.params["page[limit]"])
         items = [
-            {"type": "tag", "id": f"t{i}", "attributes": {"name": f"T{i}", "template": "piwik"}}
+            {
+                "type": "tag",
+                "id": f"t{i}",
+                "attributes": {"name": f"T{i}", "template": "piwik", "consent_type": "analytics", **TAG_READ},
+            }
             for i in range(offset, min(offset + limit, 130))
         ]
         return jsonapi(200, {"meta": {"total": 130}, "links": {}, "data": items})
@@ -275,6 +290,8 @@ def version_doc(kind: str, major: int) -> dict[str, object]:
         version_minor=0,
         author=None,
         published_at=None,
+        created_at="2025-07-01T10:00:00+00:00",
+        updated_at="2025-07-01T10:00:00+00:00",
     )
 
 

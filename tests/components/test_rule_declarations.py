@@ -56,3 +56,15 @@ def test_the_profile_decides_which_owned_values_are_written(profile: CnilProfile
     written = set(_site_props(args)["TrackerSettings"])
     campaign = {r.property for r in RULES if r.requirement == "no-campaign-identifiers"}
     assert (campaign <= written) is (profile == "cnil-2025")
+
+
+def test_the_judges_input_names_only_declared_resources_and_properties(monkeypatch: pytest.MonkeyPatch) -> None:
+    """compliance/live.py names resource types and a listing's property as strings too: the generator checks them."""
+    from piwik_resources.compliance import live
+
+    monkeypatch.setitem(live.LISTINGS, "SiteCustomDimensions", ("CustomDimension", "dimension_list"))
+    monkeypatch.setitem(live.FIELD_OF, "TrackerSetting", "tracker_settings")
+    assert gen_resources.rule_problems(MODELS, []) == [
+        "the judge's input (compliance/live.py) names 'TrackerSetting', which no resource declares",
+        "compliance/live.py reads SiteCustomDimensions.dimension_list, which SiteCustomDimensions does not declare",
+    ]

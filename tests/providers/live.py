@@ -105,7 +105,7 @@ def live(emulator: Emulator) -> Iterator[Live]:
         lambda conn: PiwikClient(
             conn.base_url,
             conn.client_id,
-            conn.client_secret,
+            conn.client_secret.get_secret_value(),
             pacing=Pacing.unlimited(),
             retry=RetryPolicy(max_attempts=3, backoff_base=0.01, backoff_max=0.05),
         )

@@ -207,3 +207,13 @@ def test_the_user_sees_the_key_and_the_allowed_values_from_pulumi_up(
         info.value
     ), str(info.value)[-3000:]
     assert emulator.requests()["total"] == 0
+
+
+def test_one_connection_model_for_the_client_the_providers_and_the_cli() -> None:
+    """The providers' connection is the client's ClientConfig: the secret a SecretStr (out of every repr), the
+    pacing shared per account and limits, whichever builds the client."""
+    conn = _connection.resolve_connection({**CREDENTIALS, "piwik:readsPerMinute": "0"}, environ={})
+    assert _connection.Connection is ClientConfig and isinstance(conn, ClientConfig)
+    assert conn.reads_per_minute is None  # 0: unpaced
+    assert conn.client_secret.get_secret_value() not in repr(conn)
+    assert conn.pacing_key == f"{conn.base_url}|None|{conn.writes_per_minute}"

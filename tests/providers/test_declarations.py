@@ -1,7 +1,7 @@
 """One declaration per property: what derives from it is fresh, agrees with the published spec, and follows it.
 
 * The generated typed modules and docs tables are what `python -m tools.gen_resources` writes (no stale file).
-* The 29 tracker settings are declared in TrackerSettings and GlobalTrackerSettings with the types, enums and
+* The published tracker settings are declared in TrackerSettings and GlobalTrackerSettings with the types, enums and
   limits of the spec files in piwik_emulator/openapi/ (the published truth; the emulator and the client are
   checked against the same files, never against each other's code).
 * A setting added as one declaration, and nothing else, shows in the Args, the check errors, the API body and the
@@ -93,10 +93,9 @@ def _check_against_spec(name: str, info: Any, schema: dict[str, Any]) -> None:
 
 
 @pytest.mark.parametrize("model", [TrackerSettingsInputs, GlobalTrackerSettingsInputs])
-def test_the_29_tracker_settings_are_declared_as_the_spec_says(model: Any) -> None:
+def test_every_published_tracker_setting_is_declared_as_the_spec_says(model: Any) -> None:
     enum, schemas = _spec_settings()
     published = [s for s in enum if s != "urls"]
-    assert len(published) == 29
     names = _fields.api_names(model)
     assert sorted(names.values()) == sorted(published)
     assert names == FIELDS  # the same settings, under the same Pulumi names, in both resources
@@ -104,6 +103,47 @@ def test_the_29_tracker_settings_are_declared_as_the_spec_says(model: Any) -> No
         _check_against_spec(prop, model.model_fields[prop], schemas[api])
     # The client model (its own layer) knows every published setting too.
     assert set(published) <= set(TrackerSettings.model_fields)
+
+
+def test_every_api_declaration_names_a_field_of_the_generated_client_model() -> None:
+    models = {r.name: r.model for res in gen_resources.discover().values() for r in res}
+    assert gen_resources.api_problems(models) == []
+    assert {m.api_model for m in models.values() if _fields.api_names(m)} >= {TrackerSettings}
+
+
+class Misdeclared(TrackerSettingsInputs):
+    """Three declarations that do not fit the client model generated from the spec."""
+
+    resource_type: ClassVar[str] = "Misdeclared"
+
+    typo: bool | None = _fields.prop(None, api="exclude_crawler", doc="A misspelled API attribute.")
+    wider: Literal["none", "Street"] | None = _fields.prop(
+        None, api="anonymize_visitor_geolocation_level", doc="A value the API does not list."
+    )
+    wrong: int | None = _fields.prop(None, api="exclude_crawlers", doc="An integer for a boolean.")
+
+
+def test_a_declaration_the_client_model_does_not_fit_fails_the_generator_naming_it() -> None:
+    assert gen_resources.api_problems({"Misdeclared": Misdeclared}) == [
+        "Misdeclared.typo: prop(api='exclude_crawler'): the client model TrackerSettings has no field "
+        "'exclude_crawler' (piwik_resources/api/generated.py, from the OpenAPI files by "
+        "`python -m tools.gen_api_models`)",
+        "Misdeclared.wider: prop(api='anonymize_visitor_geolocation_level') allows ['Street'], which the API does "
+        "not list (it takes ['none', 'City', 'Region', 'Country', 'Continent'])",
+        "Misdeclared.wrong: prop(api='exclude_crawlers') is of type int, the API's field of type bool",
+    ]
+
+
+def test_the_declarations_do_not_leak_into_the_json_schema() -> None:
+    """prop()'s own settings (api, allowed, replace, ...) stay out of ``model_json_schema()``: only pydantic's
+    description and limits show."""
+    for res in gen_resources.discover().values():
+        for resource in res:
+            schema = resource.model.model_json_schema()
+            for name, field in schema["properties"].items():
+                assert not {"piwik", "api", "computed", "internal", "nullable_output"} & set(field), (name, field)
+    level = TrackerSettingsInputs.model_json_schema()["properties"]["ip_masking_level"]
+    assert level["description"].startswith("How many trailing bytes")
 
 
 def test_args_carry_every_declared_setting() -> None:

@@ -217,7 +217,7 @@ def test_connection_from_config() -> None:
     p = provider()
     conn = p._connection()
     assert (conn.base_url, conn.client_id) == ("http://127.0.0.1:1", "cid")
-    assert conn.client_secret == "s3cr3t-value"
+    assert conn.client_secret.get_secret_value() == "s3cr3t-value"
     assert "s3cr3t" not in repr(conn)
 
 
@@ -231,7 +231,7 @@ def test_connection_falls_back_to_environment(monkeypatch: pytest.MonkeyPatch) -
     p.configure(ConfigureRequest(Config({"piwik:clientId": "cfg-id"}, "proj")))
     conn = p._connection()
     assert (conn.base_url, conn.client_id) == ("http://127.0.0.1:2", "cfg-id")
-    assert conn.client_secret == "env-secret"
+    assert conn.client_secret.get_secret_value() == "env-secret"
 
 
 def test_missing_connection_names_config_and_env_keys() -> None:

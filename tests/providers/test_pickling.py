@@ -58,7 +58,7 @@ def _configured(cls: type[PiwikProvider]) -> PiwikProvider:
         )
     )
     # Build the connection once, as a real call would, so any cached state would show up in the pickle.
-    assert p._connection().client_secret == SECRET
+    assert p._connection().client_secret.get_secret_value() == SECRET
     return p
 
 

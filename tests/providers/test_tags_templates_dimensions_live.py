@@ -223,7 +223,7 @@ def test_consent_template_host_without_the_api_fails_clearly(live: Live) -> None
         lambda conn: PiwikClient(
             conn.base_url,
             conn.client_id,
-            conn.client_secret,
+            conn.client_secret.get_secret_value(),
             transport=NoConsentApi(),
             pacing=Pacing.unlimited(),
             retry=RetryPolicy.none(),

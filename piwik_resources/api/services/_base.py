@@ -81,7 +81,7 @@ class Service:
             raise self._client.malformed(response, method, exc) from None
         return parsed
 
-    def _many(self, model: type[M], method: str, template: str, **kw: Any) -> tuple[list[M], int | None]:
+    def _many(self, model: type[M], method: str, template: str, **kw: object) -> tuple[list[M], int | None]:
         response = self._call(method, template, **kw)
         body = self._client.json_body(response, method, "")
         try:

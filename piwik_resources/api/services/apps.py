@@ -70,7 +70,7 @@ class AppsService(Service):
         was lost made (``before`` = :meth:`ids_named` taken just before that create)."""
         for app_id in sorted(self.ids_named(name) - before):
             app = self.get(app_id)
-            if list(app.urls) == list(urls):
+            if list(app.urls or []) == list(urls):
                 return app
         return None
 

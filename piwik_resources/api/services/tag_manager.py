@@ -90,7 +90,7 @@ class TagsService(Service):
         model = attrs if isinstance(attrs, TagAttributes) else TagAttributes.model_validate(attrs)
         return self._one(Tag, "POST", TAGS, path_params={"app_id": app_id}, json=document("tag", model.to_attributes()))
 
-    def update(self, app_id: str, tag_id: str, changes: Mapping[str, Any]) -> None:
+    def update(self, app_id: str, tag_id: str, changes: Mapping[str, object]) -> None:
         """PATCH the given attributes. ``template_options`` replaces the whole object: send it complete."""
         attributes = to_wire(TagAttributes, changes, what="tag")
         fixed = sorted(CREATE_ONLY_TAG_ATTRIBUTES & attributes.keys())
@@ -203,7 +203,7 @@ class VersionsService(Service):
             delay = min(delay * 2, self.poll_max)
 
 
-def _summary_text(summary: Any) -> str:
+def _summary_text(summary: object) -> str:
     if isinstance(summary, dict) and summary.get("errors"):
         errors = summary["errors"]
         if isinstance(errors, builtins.list):

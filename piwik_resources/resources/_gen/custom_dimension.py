@@ -10,7 +10,7 @@ from typing import Any, ClassVar, TypedDict
 
 import pulumi
 
-from piwik_resources.api.models import DimensionScope, ExtractionTarget
+from piwik_resources.api.generated import DimensionScope, ExtractionTarget
 
 
 class Extraction(TypedDict):

@@ -10,7 +10,7 @@ from typing import ClassVar
 
 import pulumi
 
-from piwik_resources.api.models import AppType
+from piwik_resources.api.generated import AppType
 
 
 @dataclass(frozen=True, kw_only=True)

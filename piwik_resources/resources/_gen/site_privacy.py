@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 
 import pulumi
 
-from piwik_resources.api.models import AnonymizationMode
+from piwik_resources.api.generated import AnonymizationMode
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 
 import pulumi
 
-from piwik_resources.api.models import ConsentType
+from piwik_resources.api.generated import ConsentType
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -10,12 +10,12 @@ from typing import Any, ClassVar
 
 import pulumi
 
-from piwik_resources.api.models import GeolocationLevel, IpMaskingLevel, SessionLimitExceededAction
+from piwik_resources.api.generated import GeolocationLevel, IpMaskingLevel, SessionLimitExceededAction
 
 
 @dataclass(frozen=True, kw_only=True)
 class _SettingsFieldsArgs:
-    """The 29 settings of the published ``setting`` enum (api_tracker_v2_settings_app_{app_id}_{setting}.json in
+    """Every setting of the published ``setting`` enum (api_tracker_v2_settings_app_{app_id}_{setting}.json in
     piwik_emulator/openapi/) but ``urls``, which Site owns; types and limits as the PATCH schemas give them.
     """
 
