@@ -2,18 +2,24 @@
 
 Python attributes are snake_case; each field's alias is the API's spelling (camelCase for the Apps API, snake_case
 elsewhere), and both spellings are accepted on input. Unknown response fields are kept (``extra="allow"``), so a
-new API attribute never breaks parsing; an enumeration value the vendored OpenAPI files do not list does (the
-models type every enumeration with its ``Literal``: docs/client.md, "Generated models").
+new API attribute never breaks parsing; nor does an enumeration value the vendored OpenAPI files do not list yet in
+an answer (a response model types it ``<Literal> | Unlisted``), while what the client sends keeps the ``Literal``
+alone (docs/client.md, "Generated models").
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar, NewType, Self
 
 from pydantic import BaseModel, ConfigDict
 
-__all__ = ["PiwikModel"]
+__all__ = ["PiwikModel", "Unlisted"]
+
+#: A value of an enumerated attribute that the vendored OpenAPI files do not list, as an answer carried it (Piwik
+#: PRO adds tag templates, for one): kept as the string it is, so that reading it never fails an operation. The
+#: compliance rules judge such a value as not on any list they know (e.g. a template not on the allow-list).
+Unlisted = NewType("Unlisted", str)
 
 
 class PiwikModel(BaseModel):

@@ -9,7 +9,7 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 
-from .base import PiwikModel
+from .base import PiwikModel, Unlisted
 
 AppType = Literal["web", "sharepoint"]
 AnonymizationMode = Literal["no_device_storage", "session_cookie_id"]
@@ -234,7 +234,7 @@ class App(PiwikModel):
     id: str
     organization: str | None = None
     """Organization to which an app belongs to"""
-    app_type: ExistingAppType | None = Field(None, alias="appType")
+    app_type: ExistingAppType | Unlisted | None = Field(None, alias="appType")
     """App type"""
     added_at: datetime | None = Field(None, alias="addedAt")
     """When app was added"""
@@ -294,7 +294,7 @@ class App(PiwikModel):
     """Track only a minimal amount of users data, for which we don't need to gather their consent."""
     sharepoint_integration: bool | None = Field(None, alias="sharepointIntegration")
     """Enable sharepoint integration"""
-    gdpr_data_anonymization_mode: AnonymizationMode | None = Field(None, alias="gdprDataAnonymizationMode")
+    gdpr_data_anonymization_mode: AnonymizationMode | Unlisted | None = Field(None, alias="gdprDataAnonymizationMode")
     """Anonymization mode"""
     privacy_use_cookies: bool | None = Field(None, alias="privacyUseCookies")
     """Use cookies to recognize new and returning visitors"""
@@ -328,7 +328,7 @@ class TrackerSettings(PiwikModel):
     """
 
     id: str | None = None
-    anonymize_visitor_geolocation_level: GeolocationLevel | None = None
+    anonymize_visitor_geolocation_level: GeolocationLevel | Unlisted | None = None
     """When enabled, some geolocation data will be removed from the events an session."""
     anonymize_visitor_ip_level: IpMaskingLevel | None = None
     """Anonymize "n" octets of Visitors IP addresses."""
@@ -374,7 +374,7 @@ class TrackerSettings(PiwikModel):
     """When enabled, visitor geolocation calculation is based on anonymized IP instead of real one."""
     keep_url_fragment: bool | None = None
     """When disabled, everything after #, e.g."""
-    session_limit_exceeded_action: SessionLimitExceededAction | None = None
+    session_limit_exceeded_action: SessionLimitExceededAction | Unlisted | None = None
     """Defines how tracker will behave when user session exceeds its limits, either time or event count."""
     session_max_duration_seconds: int | None = None
     """Limits the session in term of time."""
@@ -453,16 +453,16 @@ class TagFields(PiwikModel):
     """Flag describing whether tag is published (true) or not published (false)"""
     priority: int
     """Order of firing tags (bigger number means earlier)"""
-    tag_type: TagType
+    tag_type: TagType | Unlisted
     """Field describing whether tag is synchronous (sync) or asynchronous (async). Deprecated by the API."""
     name: str
     respect_visitors_privacy: bool | None = None
     """Flag describing whether tag should respect visitors privacy settings (DNT header, opt-out)"""
     scheduler: dict[str, Any] | None = None
     """Tag flight date and time definition"""
-    consent_type: ConsentType
+    consent_type: ConsentType | Unlisted
     """Consent type"""
-    template: TagTemplate
+    template: TagTemplate | Unlisted
     """Tag template"""
     template_options: dict[str, Any] | None = None
     created_at: datetime
@@ -477,7 +477,7 @@ class VersionFields(PiwikModel):
     resource_type: ClassVar[str | None] = "version"
 
     id: str
-    version_type: VersionType
+    version_type: VersionType | Unlisted
     """Version type"""
     version_major: int
     """Version number before dot"""
@@ -503,9 +503,9 @@ class OperationFields(PiwikModel):
     resource_type: ClassVar[str | None] = "operation"
 
     id: str
-    operation_type: OperationType | None = None
+    operation_type: OperationType | Unlisted | None = None
     """Copy tag operation type"""
-    state: OperationState
+    state: OperationState | Unlisted
     """Operation state"""
     parameters: dict[str, Any] | None = None
     summary: dict[str, Any] | None = None
@@ -564,7 +564,7 @@ class CustomDimensionRead(PiwikModel):
     tracking_id: int
     """Tracking id of custom dimension."""
     extractions: list[Extraction] | None = None
-    scope: DimensionScope
+    scope: DimensionScope | Unlisted
     """Scope in which custom dimension is set."""
     slot: int
     """Slot number for custom dimension."""

@@ -25,6 +25,8 @@ from pydantic import BaseModel, Field
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
+from piwik_resources.api.base import Unlisted
+
 
 @dataclass(frozen=True)
 class _Declaration:
@@ -121,9 +123,12 @@ def declared_keys(model: type[BaseModel]) -> frozenset[str]:
 
 
 def strip_optional(annotation: object) -> Any:
-    """``T`` of ``T | None`` (the annotation itself otherwise), and of ``Annotated[T, ...]`` (constraints aside)."""
+    """``T`` of ``T | None`` (the annotation itself otherwise), and of ``Annotated[T, ...]`` (constraints aside).
+
+    A client read field's ``| Unlisted`` (a value the OpenAPI files do not list yet, api/base.py) goes too: it
+    names no type a declaration could have."""
     if get_origin(annotation) in (Union, types.UnionType):
-        args = [a for a in get_args(annotation) if a is not type(None)]
+        args = [a for a in get_args(annotation) if a is not type(None) and a is not Unlisted]
         if len(args) == 1:
             return strip_optional(args[0])
     if get_origin(annotation) is Annotated:

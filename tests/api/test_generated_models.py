@@ -7,6 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal, get_args, get_origin
 
+import pytest
+from pydantic import ValidationError
+
 from piwik_emulator import spec
 from piwik_resources.api import generated
 from piwik_resources.api.base import PiwikModel
@@ -47,3 +50,26 @@ def test_every_published_enumeration_is_a_literal_of_the_model() -> None:
 def test_the_tracker_settings_model_has_every_published_setting() -> None:
     published = spec.parameter_enum("api_tracker_v2_settings_app_{app_id}_{setting}.json", "delete", "setting")
     assert set(published) <= set(generated.TrackerSettings.model_fields)
+
+
+def test_an_answer_with_a_value_the_files_do_not_list_is_read_and_a_request_with_it_is_refused() -> None:
+    """Piwik PRO adds tag templates after the vendored files were taken: reading such a tag must not fail the
+    listing (SiteTags, the compliance judge's #22), but the client must never send a value the files do not list."""
+    answer = {
+        "id": "t1",
+        "is_active": True,
+        "is_published": True,
+        "priority": 0,
+        "tag_type": "async",
+        "name": "A template of next year",
+        "consent_type": "analytics",
+        "template": "template_of_next_year",
+        "created_at": "2026-01-01T00:00:00Z",
+        "updated_at": "2026-01-01T00:00:00Z",
+    }
+    assert generated.TagFields.model_validate(answer).template == "template_of_next_year"
+    with pytest.raises(ValidationError, match="template"):
+        generated.TagAttributes(name="A tag", template="template_of_next_year")  # type: ignore[arg-type]
+    # A numeric enumeration stays closed even in answers: the IP masking levels are a fixed scale.
+    with pytest.raises(ValidationError, match="anonymize_visitor_ip_level"):
+        generated.TrackerSettings.model_validate({"anonymize_visitor_ip_level": 7})
