@@ -17,6 +17,8 @@ import pytest
 from pulumi import automation as auto
 
 from piwik_resources.plugin.schema import SCHEMA_FILE
+from piwik_resources.pr_preview import render
+from piwik_resources.pr_preview.cli import run_preview
 from tests.fixtures.emulator import Emulator
 from tests.fixtures.engine import EngineEnv, StackFactory
 
@@ -222,3 +224,11 @@ def test_the_policy_pack_stops_a_yaml_program_with_an_identifying_dimension(
     assert "CustomDimension email" in violations[0].message and "Customer email" in violations[0].message
     assert "cnil-dimension-name-identifier" in str(stopped.value)
     assert emulator.requests()["counts"].get("POST /api/analytics/v1/manage/custom-dimensions/") is None
+
+    # The PR preview reads the plugin's piwik:index:* types as the dynamic ones (piwik_resources/tokens.py).
+    work_dir = Path(st.workspace.work_dir or ".")
+    preview = run_preview(st.name, cwd=work_dir, pulumi=engine_env.cli.pulumi, env=engine_env.env)
+    assert preview.returncode == 0, preview.stderr
+    markdown = render(preview.data, stack=st.name)
+    assert "➕ create CustomDimension `email`" in markdown and "➕ create Site `shop`" in markdown
+    assert "Exemption broken" in markdown and "Customer email" in markdown
