@@ -105,8 +105,13 @@ def rule_text(requirement: compliance.Requirement) -> str:
 
 
 def requirement_rows(live: compliance.LiveSite, declared: compliance.Declared) -> list[dict[str, Any]]:
+    return dossier_rows(compliance.judge_site(live, declared), live)
+
+
+def dossier_rows(reports: list[compliance.ReportRow], live: compliance.LiveSite) -> list[dict[str, Any]]:
+    """The judged rows as the dossier prints them: each with its sources (mark, text, URL) and the live value."""
     rows = []
-    for report in compliance.judge_site(live, declared):
+    for report in reports:
         req = compliance.BY_KEY[report.key]
         rows.append(
             {
@@ -115,6 +120,7 @@ def requirement_rows(live: compliance.LiveSite, declared: compliance.Declared) -
                 "requirement": req.title,
                 "source": req.cited_source,
                 "source_quality": req.quality,
+                "source_urls": list(req.source_urls),
                 "live_value": live_value(req, live),
                 "rule": rule_text(req),
                 "status": str(report.status),
@@ -122,6 +128,29 @@ def requirement_rows(live: compliance.LiveSite, declared: compliance.Declared) -
             }
         )
     return sorted(rows, key=lambda r: int(r["number"]))
+
+
+def account_section(snap: _live.StackSnapshot, client: PiwikClient) -> dict[str, Any]:
+    """The account-wide settings (the account's global tracker settings) judged: those of the stack's CnilAccount
+    when it declares one, else read over the API (GET only) and marked as not managed by this stack."""
+    group = next((g for g in snap.sites if g.key == _live.ACCOUNT), None)
+    values = group.live.global_tracker_settings if group is not None else None
+    managed = values is not None
+    if values is None:
+        adapter = _live.adapters()[compliance.ACCOUNT_TYPE]
+        state = dict.fromkeys(compliance.properties_judged(compliance.ACCOUNT_TYPE))
+        values = adapter.read(_live._ClientContext(client), "global", state)
+    live = compliance.LiveSite(global_tracker_settings=values)
+    note = (
+        "the account's global tracker settings, managed by this stack's CnilAccount and read now"
+        if managed
+        else "the account's global tracker settings, read now; no CnilAccount of this stack manages them"
+    )
+    return {
+        "managed_by_stack": managed,
+        "note": note,
+        "requirements": dossier_rows(compliance.judge_account(values), live),
+    }
 
 
 def attestation_rows(args: CnilExemptSiteArgs) -> list[dict[str, Any]]:
@@ -202,6 +231,7 @@ def build_document(
     account: str,
     sites: list[dict[str, Any]],
     previous: Mapping[str, Any] | None,
+    account_settings: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The dossier: ``content`` (everything a reader needs) and ``sha256`` of its canonical JSON."""
     content = {
@@ -222,6 +252,7 @@ def build_document(
             else None
         ),
         "sites": sites,
+        "account_settings": account_settings,
         "open_questions": list(compliance.OPEN_QUESTIONS),
     }
     return {"content": content, "sha256": _dossier.digest(content)}
@@ -249,7 +280,8 @@ def collect(stack: str, cwd: Path | None, out_dir: Path, now: datetime) -> dict[
     with _live.client_for(conn) as client:
         snap = _live.snapshot(stack, state, client)
         sites = [site_section(site, args[site.key], client, since) for site in snap.sites if site.key in args]
-    return build_document(stack, now, conn.base_url, sites, previous)
+        account_settings = account_section(snap, client)
+    return build_document(stack, now, conn.base_url, sites, previous, account_settings)
 
 
 @cli_main.command("evidence")
@@ -290,5 +322,10 @@ def evidence(stack: str, out_dir: Path, cwd: Path | None, as_json: bool) -> None
         click.echo(f"dossier of stack {stack}: {paths['html']} (also .json, .md); SHA-256 {document['sha256']}")
         for s in sites:
             click.echo(f"  {s['component']}: {s['verdict']}")
-    if any(s["broken"] for s in sites):
+    account_broken = [
+        r["number"]
+        for r in (document["content"].get("account_settings") or {}).get("requirements", [])
+        if r["status"] == compliance.Status.BROKEN
+    ]
+    if any(s["broken"] for s in sites) or account_broken:
         raise SystemExit(1)
