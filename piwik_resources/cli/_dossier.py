@@ -107,7 +107,7 @@ def _requirements_markdown(rows: Iterable[Mapping[str, Any]]) -> list[str]:
     lines = ["| " + " | ".join(REQUIREMENT_HEADERS) + " |", "|" + "---|" * len(REQUIREMENT_HEADERS)]
     for r in rows:
         lines.append(
-            f"| {r['number']} | {_md(r['requirement'])} | {r['source_quality']} {_md(r['source'])} | "
+            f"| {r['number']} | {_md(r['requirement'])} | {r['source_quality']} — {_md(r['source'])} | "
             f"{_md(value_text(r['live_value']))} | {_md(r['rule'])} | **{r['status']}** {_md(r['detail'])} |"
         )
     return lines
@@ -235,7 +235,7 @@ def _requirements_html(rows: Iterable[Mapping[str, Any]]) -> str:
                 (
                     _h(r["number"]),
                     _h(r["requirement"]),
-                    f"{_h(r['source_quality'])} {_h(r['source'])}",
+                    f"{_h(r['source_quality'])} — {_h(r['source'])}",
                     f"<code>{_h(value_text(r['live_value']))}</code>",
                     _h(r["rule"]),
                     f"<b>{_h(r['status'])}</b> {_h(r['detail'])}",

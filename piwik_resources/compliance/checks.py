@@ -221,6 +221,11 @@ def fires_without_consent(tag: Mapping[str, Any]) -> bool:
     return tag.get("consent_type") == NO_CONSENT and tag.get("is_active") is not False
 
 
+def _firing(value: Any) -> list[Mapping[str, Any]]:
+    """The active tags of a container's live list that fire without consent (none when the value is not a list)."""
+    return [t for t in value if isinstance(t, Mapping) and fires_without_consent(t)] if isinstance(value, list) else []
+
+
 def _tag_text(tag: Mapping[str, Any], what: str) -> str:
     return f"{tag.get('name')!r} ({tag.get('template')}, {what}, tag {tag.get('tag_id')})"
 
@@ -230,13 +235,7 @@ def _tags_firing_without_consent(
 ) -> str | None:
     """``partial(_tags_firing_without_consent, templates, what)``: a check of a container's live tags: no active
     tag of ``templates`` fires without consent."""
-    if not isinstance(value, list):
-        return None
-    found = [
-        _tag_text(t, templates[str(t.get("template"))])
-        for t in value
-        if isinstance(t, Mapping) and t.get("template") in templates and fires_without_consent(t)
-    ]
+    found = [_tag_text(t, templates[str(t.get("template"))]) for t in _firing(value) if t.get("template") in templates]
     if not found:
         return None
     return (
@@ -247,15 +246,10 @@ def _tags_firing_without_consent(
 
 def _only_audience_tags_without_consent(value: Any, _props: Mapping[str, Any], options: Options) -> str | None:
     """#22, default-deny: every active tag firing without consent is on AUDIENCE_TEMPLATES or attested by id."""
-    if not isinstance(value, list):
-        return None
     found = [
         _tag_text(t, CONSENT_ONLY_TEMPLATES.get(str(t.get("template")), "not audience measurement"))
-        for t in value
-        if isinstance(t, Mapping)
-        and fires_without_consent(t)
-        and t.get("template") not in AUDIENCE_TEMPLATES
-        and str(t.get("tag_id")) not in options.attested_tags
+        for t in _firing(value)
+        if t.get("template") not in AUDIENCE_TEMPLATES and str(t.get("tag_id")) not in options.attested_tags
     ]
     if not found:
         return None

@@ -33,8 +33,11 @@ from piwik_resources.compliance import (
     Source,
     Status,
     Violation,
+    as_published,
     attestation_problem,
+    cookie_condition,
     excluded_from_urls,
+    fires_without_consent,
     identifier_in,
     in_report_order,
     judge_site,
@@ -758,3 +761,111 @@ def test_an_output_nobody_filled_in_is_a_type_not_read() -> None:
     """A listing whose output is None (the bench's no-op provider gives none) is not read, not an error."""
     live = LiveSite.from_types({"CustomDimension": None, "ConsentTemplate": None, "TrackerSettings": None})
     assert (live.custom_dimensions, live.consent_templates, live.tracker_settings) == (None, None, None)
+
+
+# --- Issue 19: the new rules' words -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "props", "expected"),
+    [
+        (
+            "TagConsentType",
+            {"template": "piwik", "user_id": "{{ Customer }}"},
+            "'{{ Customer }}' sets a user id, which the API describes as connecting « a given user's data collected "
+            "from multiple sources »; the tag of an exempt site sets none (allowed: empty)",
+        ),
+        (
+            "TagConsentType",
+            {"cookie_domain": "*.example.fr"},
+            "'*.example.fr' shares the tracking cookie beyond the site's own host; allowed: unset (the site's host)",
+        ),
+        (
+            "TagConsentType",
+            {"content_tracking": "trackAllContentImpressions"},
+            "'trackAllContentImpressions' tracks content impressions, an event type beyond the few allowed without "
+            "consent (page views, interactions, load / scroll / reading time); allowed: unset",
+        ),
+        (
+            "TagConsentType",
+            {"piwik_custom_dimensions": ["not an entry", {"id": 4, "value": 7}, {"id": 5, "value": "{{ Phone }}"}]},
+            "entry 5 sets value '{{ Phone }}', which looks like an identifier ('Phone'); the tag must not attach "
+            "identifiers to visitors who did not consent",
+        ),
+        (
+            "TagConsentType",
+            {"piwik_custom_variables": [{"id": 2, "name": "plan", "value": "E-mail"}]},
+            "entry 2 sets value 'E-mail', which looks like an identifier ('E-mail'); the tag must not attach "
+            "identifiers to visitors who did not consent",
+        ),
+        (
+            "Site",
+            {"urls": ["https://shop.example.fr/", "https://blog.example.fr"]},
+            "'https://blog.example.fr' end(s) the host without a path separator: exclude_unknown_urls keeps requests "
+            "whose URL starts with one of the app's urls, so 'https://blog.example.fr.evil.example' is kept too; "
+            "write 'https://blog.example.fr/'",
+        ),
+        (
+            "SitePrivacy",
+            {"privacy_use_fingerprinting": True},
+            "True is not allowed: fingerprinting recognises returning visitors with an identifier the API does not "
+            "say is specific to the site and limited in time (required: False)",
+        ),
+        (
+            "SitePrivacy",
+            {"privacy_cookie_domains_enabled": True},
+            "True is not allowed: the privacy cookie would be set for the domains of privacy_cookie_domains "
+            "(required: False)",
+        ),
+    ],
+)
+def test_each_new_rule_s_message_names_the_value_and_what_is_allowed(
+    kind: str, props: dict[str, Any], expected: str
+) -> None:
+    assert message(kind, props) == expected
+
+
+@pytest.mark.parametrize(
+    ("kind", "props"),
+    [
+        ("TagConsentType", {"template": "piwik", "user_id": "  "}),  # blank is no user id
+        ("TagConsentType", {"user_id": 3, "cookie_domain": "", "content_tracking": ""}),
+        ("TagConsentType", {"cookie_domain": 7, "content_tracking": False}),
+        ("TagConsentType", {"template": "custom_tag", "user_id": "x", "cookie_domain": "x", "content_tracking": "x"}),
+        ("TagConsentType", {"piwik_custom_dimensions": "x", "piwik_custom_variables": [{"id": 1, "name": 5}]}),
+        ("Site", {"urls": "https://x.fr"}),
+        ("Site", {"urls": ["https://x.fr/path", "http://x.fr:8080/"]}),
+        ("SiteTags", {"triggers": [{"tag_name": "t", "conditions": None}, {"tag_name": "u"}]}),
+    ],
+)
+def test_values_the_new_rules_let_pass(kind: str, props: dict[str, Any]) -> None:
+    assert violations(kind, props) == []
+
+
+def test_a_condition_sets_a_cookie_by_its_variable_s_name_or_its_type() -> None:
+    assert cookie_condition({"condition_type": "equals", "variable": "RETURNING VISITOR"}) == (
+        "a condition on 'RETURNING VISITOR'"
+    )
+    assert cookie_condition({"condition_type": "once_per_page_view", "variable": "Page URL"}) == (
+        "the condition 'once_per_page_view'"
+    )
+    assert cookie_condition({"condition_type": "each_time", "variable": None}) is None
+    assert cookie_condition({}) is None
+
+
+def test_which_tags_fire_without_consent() -> None:
+    assert fires_without_consent({"consent_type": "not_require_consent"})
+    assert fires_without_consent({"consent_type": "not_require_consent", "is_active": True})
+    assert not fires_without_consent({"consent_type": "not_require_consent", "is_active": False})
+    assert not fires_without_consent({"consent_type": "analytics"})
+
+
+def test_as_published_names_only_the_values_the_draft_has_differently() -> None:
+    props = {
+        "consent_type": "analytics",
+        "user_id": "",
+        "published": {"version": "4.0", "values": {"consent_type": "analytics", "user_id": "", "cookie_domain": "x"}},
+    }
+    got = as_published(props)
+    assert got["draft_differs"] == [] and got["cookie_domain"] == "x" and got["version"] == "published version 4.0"
+    assert as_published({"published": None})["version"] == "draft"

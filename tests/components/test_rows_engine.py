@@ -10,14 +10,13 @@ Manager draft does not change the verdict of #6, which is judged on the publishe
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 from pulumi import automation as auto
 
+from tests.components.test_criteria_engine import evidence as run_evidence
 from tests.fixtures.emulator import Emulator
 from tests.fixtures.engine import EngineEnv, StackFactory
 
@@ -55,18 +54,18 @@ def rows(result: auto.UpResult) -> dict[int, dict[str, Any]]:
 
 
 def evidence(st: auto.Stack, env: EngineEnv, out: Path) -> tuple[int, dict[str, Any]]:
-    done = subprocess.run(
-        [sys.executable, "-m", "piwik_resources.cli", "evidence", "--stack", st.name, "--out", str(out), "--json"],
-        cwd=st.workspace.work_dir,
-        env={**env.env},
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+    done = run_evidence(st, env, out)
     assert done.returncode in (0, 1), done.stderr
     document: dict[str, Any] = json.loads(Path(json.loads(done.stdout)["files"]["json"]).read_text())
     return done.returncode, document
+
+
+def up_vitrine(project_stack: StackFactory, emulator: Emulator) -> tuple[auto.Stack, auto.UpResult, str]:
+    """The stack of one site (and its account), up: the stack, the result, the app's id."""
+    st = project_stack(emulator=emulator, config=config())
+    up = st.up()
+    assert up.summary.result == "succeeded"
+    return st, up, up.outputs["sites"].value["vitrine"]["site_id"]
 
 
 def dossier_rows(document: dict[str, Any]) -> dict[int, dict[str, Any]]:
@@ -77,11 +76,8 @@ def dossier_rows(document: dict[str, Any]) -> dict[int, dict[str, Any]]:
 def test_a_hand_made_custom_tag_breaks_22_until_attested_by_id_and_us_hosting_breaks_20(
     project_stack: StackFactory, emulator: Emulator, engine_env: EngineEnv, tmp_path: Path
 ) -> None:
-    st = project_stack(emulator=emulator, config=config())
-    up = st.up()
-    assert up.summary.result == "succeeded"
+    st, up, app_id = up_vitrine(project_stack, emulator)
     assert rows(up)[22]["status"] == "checked"
-    app_id = up.outputs["sites"].value["vitrine"]["site_id"]
     # The account section of the site's report: the CnilAccount's live global settings, judged.
     account = {row["number"]: row["status"] for row in up.outputs["sites"].value["vitrine"]["account_report"]}
     assert account == {1: "enforced by API", 2: "enforced by API", 17: "enforced by API", 18: "enforced by API"}
@@ -127,11 +123,8 @@ def test_a_hand_made_custom_tag_breaks_22_until_attested_by_id_and_us_hosting_br
 def test_a_draft_only_change_of_the_piwik_tag_s_consent_type_leaves_the_published_verdict(
     project_stack: StackFactory, emulator: Emulator, engine_env: EngineEnv, tmp_path: Path
 ) -> None:
-    st = project_stack(emulator=emulator, config=config())
-    up = st.up()
-    assert up.summary.result == "succeeded"
+    st, up, app_id = up_vitrine(project_stack, emulator)
     assert "read from its published version" in rows(up)[6]["detail"]
-    app_id = up.outputs["sites"].value["vitrine"]["site_id"]
     listed = emulator.api("GET", f"/api/tag/v1/{app_id}/tags", params={"filter[template]": "piwik"}).json()["data"]
     tag_id = listed[0]["id"]
     change = {"data": {"type": "tag", "id": tag_id, "attributes": {"consent_type": "not_require_consent"}}}

@@ -10,13 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
 import pytest
 
-from piwik_resources.api import Pacing, PiwikClient, RetryPolicy
-from piwik_resources.providers import SiteTagsProvider, TagConsentTypeProvider, _connection
+from piwik_resources.providers import SiteTagsProvider, TagConsentTypeProvider
 
-from .live import Live
+from .live import Live, serve_without
 
 
 def _piwik_tag(live: Live, app_id: str) -> str:
@@ -151,24 +149,7 @@ def test_site_tags_reads_the_triggers_of_the_tags_that_fire_without_consent(live
 
 
 def test_a_host_without_the_archived_trigger_paths_leaves_triggers_not_read(live: Live) -> None:
-    upstream = httpx.HTTPTransport()
-
-    class NoTriggers(httpx.BaseTransport):
-        def handle_request(self, request: httpx.Request) -> httpx.Response:
-            if "/triggers/" in request.url.path:
-                return httpx.Response(404, json={"errors": [{"code": "NOT_FOUND_ERROR", "detail": "no such path"}]})
-            return upstream.handle_request(request)
-
-    _connection.set_client_factory(
-        lambda conn: PiwikClient(
-            conn.base_url,
-            conn.client_id,
-            conn.client_secret,
-            transport=NoTriggers(),
-            pacing=Pacing.unlimited(),
-            retry=RetryPolicy.none(),
-        )
-    )
+    serve_without("/triggers/", {"errors": [{"code": "NOT_FOUND_ERROR", "detail": "no such path"}]})
     app_id = live.make_app("No triggers API")
     _, outs = live.create(SiteTagsProvider, site_id=app_id)
     assert outs.get("triggers") is None and [t["name"] for t in outs["tags"]] == ["Piwik PRO"]

@@ -4,20 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
 import pytest
 
-from piwik_resources.api import Pacing, PiwikClient, RetryPolicy
 from piwik_resources.providers import (
     ConsentTemplateProvider,
     CustomDimensionProvider,
     ProviderError,
     TagConsentTypeProvider,
-    _connection,
 )
 from piwik_resources.providers.consent_template import UI_PATH
 
-from .live import Live
+from .live import Live, serve_without
 
 # --- TagConsentType -----------------------------------------------------------------------------------
 
@@ -216,24 +213,7 @@ def test_consent_template_manual_mode_sends_nothing(live: Live) -> None:
 
 def test_consent_template_host_without_the_api_fails_clearly(live: Live) -> None:
     """A host that does not serve the consent template paths (like the real Piwik PRO) answers 404."""
-    upstream = httpx.HTTPTransport()
-
-    class NoConsentApi(httpx.BaseTransport):
-        def handle_request(self, request: httpx.Request) -> httpx.Response:
-            if request.url.path.startswith("/api/consent-manager/"):
-                return httpx.Response(404, json={"errors": [{"status": "404", "title": "Not Found"}]})
-            return upstream.handle_request(request)
-
-    _connection.set_client_factory(
-        lambda conn: PiwikClient(
-            conn.base_url,
-            conn.client_id,
-            conn.client_secret,
-            transport=NoConsentApi(),
-            pacing=Pacing.unlimited(),
-            retry=RetryPolicy.none(),
-        )
-    )
+    serve_without("/api/consent-manager/", {"errors": [{"status": "404", "title": "Not Found"}]})
     app_id = live.make_app("No consent API")
     with pytest.raises(ProviderError) as info:
         live.create(ConsentTemplateProvider, site_id=app_id, language="fr", **TEXTS)
