@@ -20,6 +20,7 @@ from typing import Any
 import click
 
 from piwik_resources.api import ConsentTemplateApiUnavailable, PiwikClient, PiwikError
+from piwik_resources.compliance import safe_url
 from piwik_resources.components.cnil_account import global_settings
 from piwik_resources.components.stack_config import NAMESPACE, SiteConfig, StackConfig, StackConfigError, parse
 from piwik_resources.providers._connection import Connection, ConnectionNotConfigured, resolve_connection
@@ -198,7 +199,8 @@ def _sites(report: Report, client: PiwikClient, sites: list[SiteConfig], managed
         for app_id, name in names.items():
             if name == args.site_name:
                 found.setdefault(app_id, []).append("name")
-        for url in args.urls:
+        # As written (an app made before) and as CnilExemptSite writes it, with "/" after the host (#5).
+        for url in dict.fromkeys(form for given in args.urls for form in (given, safe_url(given))):
             by_url = client.tracker_settings.app_id_for_url(url)
             if by_url is not None:
                 found.setdefault(by_url, []).append(f"url {url}")

@@ -279,9 +279,8 @@ COOKIE_SETTING_CONDITION_TYPES: tuple[str, ...] = (
 
 def cookie_condition(condition: Mapping[str, Any]) -> str | None:
     """Why a trigger condition sets a cookie, or None."""
-    kind = condition.get("condition_type")
-    variable = str(condition.get("variable") or "")
-    if variable.casefold() in {v.casefold() for v in COOKIE_SETTING_VARIABLES}:
+    kind, variable = condition.get("condition_type"), condition.get("variable")
+    if isinstance(variable, str) and variable.casefold() in {v.casefold() for v in COOKIE_SETTING_VARIABLES}:
         return f"a condition on {variable!r}"
     if kind in COOKIE_SETTING_CONDITION_TYPES:
         return f"the condition {kind!r}"
@@ -372,11 +371,10 @@ def _urls_end_their_host(value: Any, _props: Mapping[str, Any], _options: Option
     open_ended = [str(url) for url in value if not _HOST_THEN_SEPARATOR.match(str(url))]
     if not open_ended:
         return None
-    example = open_ended[0].rstrip("/")
     return (
         f"{', '.join(map(repr, open_ended))} end(s) the host without a path separator: exclude_unknown_urls keeps "
-        f"requests whose URL starts with one of the app's urls, so {example + '.evil.example'!r} is kept too; write "
-        f"{safe_url(open_ended[0])!r}"
+        f"requests whose URL starts with one of the app's urls, so {open_ended[0] + '.evil.example'!r} is kept too; "
+        f"write {safe_url(open_ended[0])!r}"
     )
 
 

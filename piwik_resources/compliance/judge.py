@@ -202,7 +202,9 @@ def judge_rules(requirement: Requirement, live: LiveSite, declared: Declared) ->
     return rules_row(requirement, rules_for(requirement.key), live, declared.options)
 
 
-def rules_row(requirement: Requirement, rules: Sequence[Rule], live: LiveSite, options: Options) -> ReportRow:
+def rules_row(
+    requirement: Requirement, rules: Sequence[Rule], live: LiveSite, options: Options = DEFAULT_OPTIONS
+) -> ReportRow:
     """The verdict of ``rules`` (some or all of the requirement's) on ``live``."""
     verdict = _Verdict()
     for rule in rules:
@@ -400,5 +402,5 @@ def judge_account(
         if settings is None:
             rows.append(row(requirement.key, Status.NOT_READ, ACCOUNT_NOT_READ, tuple(r.name for r in rules)))
         else:
-            rows.append(rules_row(requirement, rules, live, DEFAULT_OPTIONS))
+            rows.append(rules_row(requirement, rules, live))
     return in_report_order(rows)

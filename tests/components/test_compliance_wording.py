@@ -174,11 +174,14 @@ def test_a_tag_firing_without_consent_is_named_with_its_template_purpose_and_id(
     assert violations("SiteTags", {"tags": "none"}) == []
     # #24 names its own templates the same way, with what measuring them needs.
     order = {"tag_id": "t3", "name": "Order", "template": "ecommerce_order", "consent_type": "not_require_consent"}
-    assert [v.message for v in violations("SiteTags", {"tags": [order]}) if v.rule == "cnil-few-event-types"] == [
-        "active tag(s) firing without consent (not_require_consent): 'Order' (ecommerce_order, e-commerce, tag t3); "
-        "measuring more than the few allowed event types needs the visitor's consent (set another consent type or "
-        "deactivate the tag)"
+    video = {**order, "tag_id": "t4", "name": "Film", "template": "video_youtube"}
+    found = violations("SiteTags", {"tags": [order, video]})
+    assert [v.message for v in found if v.rule == "cnil-few-event-types"] == [
+        "active tag(s) firing without consent (not_require_consent): 'Order' (ecommerce_order, e-commerce, tag t3), "
+        "'Film' (video_youtube, video, tag t4); measuring more than the few allowed event types needs the visitor's "
+        "consent (set another consent type or deactivate the tag)"
     ]
+    assert violations("SiteTags", {"tags": 5}) == []  # not a list: nothing to judge
 
 
 def test_a_trigger_that_sets_a_cookie_is_named_with_its_tag_and_condition() -> None:
@@ -189,9 +192,16 @@ def test_a_trigger_that_sets_a_cookie_is_named_with_its_tag_and_condition() -> N
         {"condition_type": "is_not_first_visit", "variable": None},
         "not a condition",
     ]
-    assert message("SiteTags", {"triggers": [{**trigger, "conditions": conditions}, "not a trigger"]}) == (
+    second = {
+        **trigger,
+        "trigger_id": "g2",
+        "trigger_name": "Once",
+        "conditions": [{"condition_type": "once_per_session"}],
+    }
+    assert message("SiteTags", {"triggers": ["not a trigger", {**trigger, "conditions": conditions}, second]}) == (
         "tag 'Piwik PRO' (t1) fires on trigger 'Ads visitors' (g1) with a condition on 'campaign', the condition "
-        "'is_not_first_visit': Tag Manager sets a cookie for such a trigger (Piwik PRO help, « Setting up Consent "
+        "'is_not_first_visit'; tag 'Piwik PRO' (t1) fires on trigger 'Once' (g2) with the condition "
+        "'once_per_session': Tag Manager sets a cookie for such a trigger (Piwik PRO help, « Setting up Consent "
         "Manager »), also for visitors who did not consent; give the tag a consent type or change the trigger"
     )
     harmless = [{"condition_type": t, "variable": "Page path"} for t in ("each_time", "equals", "contains")]
@@ -800,10 +810,10 @@ def test_an_output_nobody_filled_in_is_a_type_not_read() -> None:
         ),
         (
             "Site",
-            {"urls": ["https://shop.example.fr/", "https://blog.example.fr"]},
-            "'https://blog.example.fr' end(s) the host without a path separator: exclude_unknown_urls keeps requests "
-            "whose URL starts with one of the app's urls, so 'https://blog.example.fr.evil.example' is kept too; "
-            "write 'https://blog.example.fr/'",
+            {"urls": ["https://shop.example.fr/", "https://blog.example.fr", "https://a.example.fr"]},
+            "'https://blog.example.fr', 'https://a.example.fr' end(s) the host without a path separator: "
+            "exclude_unknown_urls keeps requests whose URL starts with one of the app's urls, so "
+            "'https://blog.example.fr.evil.example' is kept too; write 'https://blog.example.fr/'",
         ),
         (
             "SitePrivacy",
@@ -840,6 +850,12 @@ def test_each_new_rule_s_message_names_the_value_and_what_is_allowed(
 )
 def test_values_the_new_rules_let_pass(kind: str, props: dict[str, Any]) -> None:
     assert violations(kind, props) == []
+
+
+def test_configured_patterns_judge_the_tag_s_dimension_values_too() -> None:
+    plan = {"piwik_custom_variables": [{"id": 1, "name": "plan", "value": "gold"}]}
+    assert violations("TagConsentType", plan) == []
+    assert "('plan')" in message("TagConsentType", plan, Options(identifier_patterns=(r"plan",)))
 
 
 def test_a_condition_sets_a_cookie_by_its_variable_s_name_or_its_type() -> None:

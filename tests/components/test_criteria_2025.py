@@ -22,12 +22,16 @@ from piwik_resources.compliance import (
     Options,
     Status,
     as_published,
+    attestation_problem,
+    compliant_values,
     excluded_from_urls,
     judge_account,
     judge_site,
     safe_url,
     violations,
 )
+from piwik_resources.compliance.judge import _id
+from piwik_resources.compliance.live import FIELD_OF
 from piwik_resources.components.cnil_exempt_site import CnilExemptSiteArgs, _site_props, declared_of, refusals
 from tests.components.test_judge import compliant_live
 
@@ -316,3 +320,114 @@ def test_what_the_judge_is_told_of_attested_tags_and_the_consent_variable() -> N
         dataclasses.replace(ARGS, consent_state_variable="{{ Consent }}")
     with pytest.raises(ValidationError, match="must not be empty"):
         Attestations(tags_without_consent={"t-9": " "})
+
+
+def test_14_words_for_each_state_and_the_value_found() -> None:
+    declared = dataclasses.replace(declared_of(ARGS), exports_needed=True, export_dimensions={"event": "Consent"})
+    dims = [{"dimension_id": "d-3", "name": "Consent", "scope": "event", "active": True, "tracking_id": "3"}]
+    live = {"CustomDimension": dims, "TagConsentType": {"version": "published version 5.0", "draft_differs": []}}
+    (pending,) = judge_site(LiveSite.from_types(live), declared, [BY_KEY["export-dimensions"]])
+    assert pending.detail == (
+        "live and active: event 'Consent' (d-3); created but not filled: nothing sends the consent state into them, "
+        "so exports cannot be filtered on it. Make a Tag Manager variable that holds the visitor's consent state (the "
+        "API publishes no variables endpoint and Piwik PRO no built-in one), then name it in consent_state_variable"
+    )
+    named = dataclasses.replace(declared, consent_state_variable="Consent")
+    (unread,) = judge_site(LiveSite.from_types(live), named, [BY_KEY["export-dimensions"]])
+    assert (unread.status, unread.detail) == (
+        Status.NOT_READ,
+        "live and active: event 'Consent' (d-3); the Piwik PRO tag's custom dimensions were not read",
+    )
+    live["TagConsentType"]["piwik_custom_dimensions"] = [{"id": 3.0, "value": "{{ Other }}"}]
+    (wrong,) = judge_site(LiveSite.from_types(live), named, [BY_KEY["export-dimensions"]])
+    assert wrong.status == Status.BROKEN and wrong.rules == () and wrong.violations[0].value == "{{ Other }}"
+    assert wrong.detail.endswith(
+        "[rule cnil-export-dimensions-filled]; the Piwik PRO tag's values read from its published version 5.0"
+    )
+    live["TagConsentType"]["piwik_custom_dimensions"] = [{"id": 3.0, "value": "{{ Consent }}"}]
+    (filled,) = judge_site(LiveSite.from_types(live), named, [BY_KEY["export-dimensions"]])
+    assert filled.detail == (
+        "live and active: event 'Consent' (d-3); filled by the Piwik PRO tag with {{ Consent }}; the Piwik PRO tag's "
+        "values read from its published version 5.0"
+    )
+
+
+def test_a_dimension_number_is_the_same_whether_the_wire_made_it_a_float_or_text() -> None:
+    assert (_id(3.0), _id(3), _id("3"), _id(True), _id(None)) == ("3", "3", "3", "True", "None")
+
+
+def test_only_rows_that_read_the_tag_say_which_version_they_read() -> None:
+    tag = {"consent_type": "analytics", "template": "piwik", "version": "published version 2.0", "draft_differs": []}
+    live = LiveSite.from_types({"TagConsentType": tag, "TrackerSettings": {"ip_masking_level": 2}})
+    rows = {
+        r.number: r
+        for r in judge_site(live, declared_of(ARGS), [BY_KEY["ip-masking"], BY_KEY["piwik-tag-consent-type"]])
+    }
+    assert "Piwik PRO tag" not in rows[1].detail
+    assert rows[6].detail == (
+        "TagConsentType.consent_type = 'analytics'; the Piwik PRO tag's values read from its published version 2.0"
+    )
+    tag["draft_differs"] = ["consent_type", "user_id"]
+    (row6,) = judge_site(live, declared_of(ARGS), [BY_KEY["piwik-tag-consent-type"]])
+    assert row6.detail.endswith("published version 2.0; the draft differs, unpublished: consent_type, user_id")
+
+
+def test_an_unread_account_row_names_the_account_s_rules() -> None:
+    rows = {r.number: r for r in judge_account(None)}
+    assert rows[1].rules == ("cnil-ip-masking",)
+    assert rows[17].rules == ("cnil-no-cross-site-fingerprinting",)
+
+
+def test_live_site_build_takes_each_type_as_the_judge_does() -> None:
+    built = LiveSite.build(
+        [
+            ("SiteCustomDimensions", {"dimensions": [{"name": "a"}]}),
+            ("SiteCustomDimensions", {"dimensions": None}),
+            ("CustomDimension", {"name": "declared, judged through the listing"}),
+            ("ConsentTemplate", {"language": "fr"}),
+            ("ConsentTemplate", {"language": "en"}),
+            ("SitePrivacy", None),  # gone: not read
+            ("Unknown", {"x": 1}),  # a type the judge does not read: left out
+            ("TrackerSettings", {"ip_masking_level": 2}),
+        ]
+    )
+    assert built.custom_dimensions == ()  # the last listing read wins: an empty one
+    assert built.consent_templates == ({"language": "fr"}, {"language": "en"})
+    assert built.site_privacy is None and built.tracker_settings == {"ip_masking_level": 2}
+    assert LiveSite.build([("SiteCustomDimensions", {"dimensions": [{"name": "a"}]})]).custom_dimensions == (
+        {"name": "a"},
+    )
+    assert LiveSite.build([("SitePrivacy", None), ("TrackerSettings", {"a": 1})]).tracker_settings == {"a": 1}
+    with pytest.raises(ValueError) as err:
+        LiveSite.from_types({"Nope": {}})
+    assert str(err.value) == f"LiveSite: 'Nope' is not a type the judge reads; known: {', '.join(FIELD_OF)}"
+    assert LiveSite.from_types({"CustomDimension": [{"name": "a"}]}).custom_dimensions == ({"name": "a"},)
+    assert LiveSite().of("NotAType") is None
+
+
+def test_the_values_the_components_write() -> None:
+    assert compliant_values("SitePrivacy")["privacy_use_fingerprinting"] is False
+    assert "campaign_name_params" in compliant_values("TrackerSettings", "cnil-2025")
+    assert "campaign_name_params" not in compliant_values("TrackerSettings", "seed-2021")
+    assert "campaign_name_params" in compliant_values("TrackerSettings")  # every profile's
+    account = compliant_values("GlobalTrackerSettings", account=True)
+    assert account == {"use_masked_ip_for_enrichment": True, "fingerprinting_across_websites": False}
+    assert "ip_masking_level" not in compliant_values("TrackerSettings")  # the user's choice: no compliant value
+    first, second = compliant_values("TrackerSettings"), compliant_values("TrackerSettings")
+    first["excluded_url_query_parameters"].append("mine")
+    assert "mine" not in second["excluded_url_query_parameters"]  # each call gets its own copy
+
+
+def test_attestation_words() -> None:
+    with pytest.raises(ValidationError) as err:
+        Attestations(dpa_processor_contact=" ")
+    assert "Value error, must not be empty [" in str(err.value)
+    with pytest.raises(ValidationError) as err:
+        Attestations(attested_by=" ")
+    assert "Value error, must not be empty (a name or role, e.g. the DPO) [" in str(err.value)
+    problem = attestation_problem(BY_KEY["hosting"], "US")
+    regions = (
+        "AT, BE, BG, CY, CZ, DE, DK, EE, EL, ES, FI, FR, GR, HR, HU, IE, IS, IT, LI, LT, LU, LV, MT, NL, NO, PL, PT, "
+        "RO, SE, SI, SK"
+    )
+    assert problem == f"'US' is outside the EU/EEA; allowed: EU, EEA or a member state's code ({regions})"
