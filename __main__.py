@@ -38,6 +38,7 @@ pulumi.export(
             "privacy_policy": site.privacy_policy,
             "consent_message": site.consent_message,
             "compliance_report": site.compliance_report,
+            "account_report": site.account_report,
         }
         for key, site in sites.items()
     },

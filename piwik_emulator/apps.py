@@ -13,7 +13,7 @@ import re
 import zoneinfo
 from typing import Any
 
-from . import audit_log, kinds, spec, tag_manager, tracker_settings
+from . import audit_log, kinds, spec, tag_manager, tag_triggers, tracker_settings
 from .errors import ApiError, Family, form_errors, id_mismatch, not_found, platform_error
 from .jsonapi import is_uuid, new_id, platform_int_param, read_data, timestamp
 from .messages import Request, Response, json_response, no_content
@@ -216,6 +216,7 @@ def create_app(req: Request) -> Response:
     req.tx.put(kinds.APP, app_id, app)
     tracker_settings.set_overrides(req.tx, app_id, shared, req.now)
     tag_manager.create_container(req, app_id)
+    tag_triggers.create_variables(req, app_id)
     audit_log.record(req, "app.added", app_id, {"id": app_id, "name": app["name"]})
     return json_response(201, _app_document(req.tx, app))
 

@@ -14,6 +14,7 @@ from . import (
     container_settings,
     custom_dimensions,
     tag_manager,
+    tag_triggers,
     tag_versions,
     tracker_settings,
 )
@@ -25,8 +26,8 @@ CD = "/api/analytics/v1/manage/custom-dimensions"
 TM = "/api/tag/v1/{app_id}"
 TS = "/api/tracker/v2/settings/app"
 
-# Templates are the OpenAPI `paths` keys (trailing slashes included), except the consent templates,
-# which are the emulator's own (see consent_templates.py).
+# Templates are the OpenAPI `paths` keys (trailing slashes included), except the consent templates, which are the
+# emulator's own (see consent_templates.py), and the triggers and variables of the archived reference (tag_triggers.py).
 ROUTES: list[tuple[str, str, Handler]] = [
     ("POST", "/auth/token", auth.issue_token),
     ("GET", "/api/apps/v2", apps.list_apps),
@@ -46,6 +47,12 @@ ROUTES: list[tuple[str, str, Handler]] = [
     ("GET", f"{TM}/tags/{{tag_id}}", tag_manager.get_tag),
     ("PATCH", f"{TM}/tags/{{tag_id}}", tag_manager.edit_tag),
     ("DELETE", f"{TM}/tags/{{tag_id}}", tag_manager.delete_tag),
+    # Not in the published files: the archived API reference's paths (tag_triggers.py, docs/emulator.md).
+    ("GET", f"{TM}/triggers", tag_triggers.list_triggers),
+    ("POST", f"{TM}/triggers", tag_triggers.create_trigger),
+    ("GET", f"{TM}/triggers/{{trigger_id}}", tag_triggers.get_trigger),
+    ("GET", f"{TM}/variables", tag_triggers.list_variables),
+    ("GET", f"{TM}/variables/{{variable_id}}", tag_triggers.get_variable),
     ("GET", f"{TM}/versions", tag_versions.list_versions),
     ("GET", f"{TM}/versions/draft", tag_versions.get_draft),
     ("GET", f"{TM}/versions/published", tag_versions.get_published),

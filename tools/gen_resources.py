@@ -232,7 +232,11 @@ def _render_outputs(name: str, model: type[BaseModel], base: str, props: list[_f
         outputs = _fields.outputs_of(model)
         keys = ", ".join(f'"{k}"' for k in outputs) + ("," if len(outputs) == 1 else "")
         lines.append("    #: Output-only properties (the resource passes them to the engine as None).")
-        lines += [f"    OUTPUT_ONLY: ClassVar[tuple[str, ...]] = ({keys})", ""]
+        line = f"    OUTPUT_ONLY: ClassVar[tuple[str, ...]] = ({keys})"
+        if len(line) > 120:  # as ruff format writes it: one key a line
+            wrapped = [f'        "{k}",' for k in outputs]
+            line = "\n".join(["    OUTPUT_ONLY: ClassVar[tuple[str, ...]] = (", *wrapped, "    )"])
+        lines += [line, ""]
     for p in props:
         inner = output_type(p.annotation) + (" | None" if p.nullable_output else "")
         lines += [f"    {p.name}: pulumi.Output[{inner}]", *_docstring(p.doc, "    ")]

@@ -124,7 +124,8 @@ def print_report(outputs: dict[str, Any]) -> None:
 
     for key, site in (outputs.get("sites") or {}).items():
         rows = site.get("compliance_report") or []
-        print("\n" + render_markdown(f"CNIL exemption — {key}", rows, OPEN_QUESTIONS))
+        account = site.get("account_report")
+        print("\n" + render_markdown(f"CNIL exemption — {key}", rows, OPEN_QUESTIONS, account=account))
 
 
 if __name__ == "__main__":

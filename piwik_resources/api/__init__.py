@@ -45,6 +45,8 @@ from .models import (
     Tag,
     TagAttributes,
     TrackerSettings,
+    Trigger,
+    Variable,
     Version,
 )
 from .pacing import Pacing, RateLimiter, shared_pacer, shared_pacing
@@ -88,8 +90,10 @@ __all__ = [
     "Tag",
     "TagAttributes",
     "TrackerSettings",
+    "Trigger",
     "UnavailableError",
     "ValidationError",
+    "Variable",
     "Version",
     "decode_jwt_claims",
     "is_loopback_host",

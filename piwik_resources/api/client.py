@@ -29,7 +29,7 @@ from .services.audit_log import AuditLogService
 from .services.consent_templates import ConsentTemplatesService
 from .services.container_settings import ContainerSettingsService
 from .services.custom_dimensions import CustomDimensionsService
-from .services.tag_manager import TagsService, VersionsService
+from .services.tag_manager import TagsService, TriggersService, VersionsService
 from .services.tracker_settings import TrackerSettingsService
 
 __all__ = ["EMULATOR_HEADER", "TOKEN_PATH", "USER_AGENT", "PiwikClient"]
@@ -110,6 +110,7 @@ class PiwikClient:
         self.tracker_settings = TrackerSettingsService(self)
         self.tags = TagsService(self)
         self.versions = VersionsService(self)
+        self.triggers = TriggersService(self)
         self.custom_dimensions = CustomDimensionsService(self)
         self.container_settings = ContainerSettingsService(self)
         self.consent_templates = ConsentTemplatesService(self)

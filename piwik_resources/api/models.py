@@ -101,6 +101,31 @@ class Tag(TagFields):
         return tag
 
 
+class Trigger(PiwikModel):
+    """A Tag Manager trigger, at the path of Piwik PRO's archived API reference (PPMS-PublicDocs
+    ``tag_manager/authorized_api/src/triggers.yaml``; not in the published 2025 OpenAPI files, docs/client.md):
+    ``conditions`` are ``{condition_id, variable_id, condition_type, value, options}``."""
+
+    resource_type: ClassVar[str | None] = "trigger"
+
+    id: str
+    name: str | None = None
+    trigger_type: str | None = None
+    is_published: bool | None = None
+    conditions: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class Variable(PiwikModel):
+    """A Tag Manager variable (archived API reference, like :class:`Trigger`): its name is what a trigger's
+    condition refers to."""
+
+    resource_type: ClassVar[str | None] = "variable"
+
+    id: str
+    name: str | None = None
+    variable_type: str | None = None
+
+
 class Version(VersionFields):
     """A Tag Manager container version (``draft``, ``published`` or ``historic``)."""
 

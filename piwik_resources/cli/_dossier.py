@@ -96,6 +96,7 @@ def render_markdown(document: Mapping[str, Any]) -> str:
     ]
     for site in content["sites"]:
         lines += _site_markdown(site)
+    lines += _account_markdown(content.get("account_settings"))
     lines += ["", "## Open questions (not published by Piwik PRO)", ""]
     lines += [f"- {q}" for q in content["open_questions"]]
     return "\n".join(lines) + "\n"
@@ -118,6 +119,33 @@ def _previous_text(content: Mapping[str, Any]) -> str:
     return f"{previous['file']} of {previous['generated_at']} (SHA-256 {previous['sha256']})"
 
 
+REQUIREMENT_HEADERS = ("#", "Requirement", "Source", "Live value (read at generation)", "Rule", "Status")
+
+
+def _requirements_markdown(rows: Iterable[Mapping[str, Any]]) -> list[str]:
+    lines = ["| " + " | ".join(REQUIREMENT_HEADERS) + " |", "|" + "---|" * len(REQUIREMENT_HEADERS)]
+    for r in rows:
+        lines.append(
+            f"| {r['number']} | {_md(r['requirement'])} | {r['source_quality']} — {_md(r['source'])} | "
+            f"{_md(value_text(r['live_value']))} | {_md(r['rule'])} | **{r['status']}** {_md(r['detail'])} |"
+        )
+    return lines
+
+
+def _account_markdown(account: Mapping[str, Any] | None) -> list[str]:
+    """The account section: the account-wide requirements on the account's global tracker settings."""
+    if not account:
+        return []
+    return [
+        "",
+        "## Account-wide settings",
+        "",
+        f"{account['note']}.",
+        "",
+        *_requirements_markdown(account["requirements"]),
+    ]
+
+
 def _site_markdown(site: Mapping[str, Any]) -> list[str]:
     lines = [
         "",
@@ -127,14 +155,8 @@ def _site_markdown(site: Mapping[str, Any]) -> list[str]:
         f"- Criteria profile: `{site['cnil_profile']}` — {site['profile_note']}",
         f"- Verdict: {site['verdict']}",
         "",
-        "| # | Requirement | Source | Live value (read at generation) | Rule | Status |",
-        "|---|---|---|---|---|---|",
+        *_requirements_markdown(site["requirements"]),
     ]
-    for r in site["requirements"]:
-        lines.append(
-            f"| {r['number']} | {_md(r['requirement'])} | {r['source_quality']} {_md(r['source'])} | "
-            f"{_md(value_text(r['live_value']))} | {_md(r['rule'])} | **{r['status']}** {_md(r['detail'])} |"
-        )
     lines += ["", "### Attestations", "", "| Attestation | Value | Attested by | Attested on |", "|---|---|---|---|"]
     for a in site["attestations"]:
         lines.append(
@@ -214,30 +236,39 @@ def render_html(document: Mapping[str, Any]) -> str:
     ]
     for site in content["sites"]:
         parts.append(_site_html(site))
+    account = content.get("account_settings")
+    if account:
+        parts.append(
+            f"<h2>Account-wide settings</h2><p>{_h(account['note'])}.</p>{_requirements_html(account['requirements'])}"
+        )
     parts.append("<h2>Open questions (not published by Piwik PRO)</h2><ul>")
     parts += [f"<li>{_h(q)}</li>" for q in content["open_questions"]]
     parts.append("</ul></body></html>")
     return "\n".join(parts) + "\n"
 
 
-def _site_html(site: Mapping[str, Any]) -> str:
-    requirements = _table(
-        ("#", "Requirement", "Source", "Live value (read at generation)", "Rule", "Status"),
+def _requirements_html(rows: Iterable[Mapping[str, Any]]) -> str:
+    return _table(
+        REQUIREMENT_HEADERS,
         (
             (
                 _status_class(str(r["status"])),
                 (
                     _h(r["number"]),
                     _h(r["requirement"]),
-                    f"{_h(r['source_quality'])} {_h(r['source'])}",
+                    f"{_h(r['source_quality'])} — {_h(r['source'])}",
                     f"<code>{_h(value_text(r['live_value']))}</code>",
                     _h(r["rule"]),
                     f"<b>{_h(r['status'])}</b> {_h(r['detail'])}",
                 ),
             )
-            for r in site["requirements"]
+            for r in rows
         ),
     )
+
+
+def _site_html(site: Mapping[str, Any]) -> str:
+    requirements = _requirements_html(site["requirements"])
     attestations = _table(
         ("Attestation", "Value", "Attested by", "Attested on"),
         (

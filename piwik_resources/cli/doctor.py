@@ -22,7 +22,7 @@ from typing import Any
 import click
 
 from piwik_resources.api import ConsentTemplateApiUnavailable, PiwikClient, PiwikError
-from piwik_resources.compliance import Declared
+from piwik_resources.compliance import Declared, safe_url
 from piwik_resources.components.cnil_account import global_settings
 from piwik_resources.components.stack_config import NAMESPACE, StackConfig, parse
 from piwik_resources.providers._connection import Connection
@@ -241,7 +241,8 @@ def _sites(report: Report, client: PiwikClient, entries: list[SiteReport], manag
         for app_id, name in names.items():
             if name == entry.site_name:
                 found.setdefault(app_id, []).append("name")
-        for url in entry.urls:
+        # As written (an app made before) and as CnilExemptSite writes it, with "/" after the host (#5).
+        for url in dict.fromkeys(form for given in entry.urls for form in (given, safe_url(given))):
             by_url = client.tracker_settings.app_id_for_url(url)
             if by_url is not None:
                 found.setdefault(by_url, []).append(f"url {url}")

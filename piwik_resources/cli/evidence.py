@@ -99,8 +99,13 @@ def rule_text(requirement: compliance.Requirement) -> str:
 
 
 def requirement_rows(live: compliance.LiveSite, declared: compliance.Declared) -> list[dict[str, Any]]:
+    return dossier_rows(compliance.judge_site(live, declared), live)
+
+
+def dossier_rows(reports: list[compliance.ReportRow], live: compliance.LiveSite) -> list[dict[str, Any]]:
+    """The judged rows as the dossier prints them: each with its sources (mark, text, URL) and the live value."""
     rows = []
-    for report in compliance.judge_site(live, declared):
+    for report in reports:
         req = compliance.BY_KEY[report.key]
         rows.append(
             {
@@ -109,6 +114,7 @@ def requirement_rows(live: compliance.LiveSite, declared: compliance.Declared) -
                 "requirement": req.title,
                 "source": req.cited_source,
                 "source_quality": req.quality,
+                "source_urls": list(req.source_urls),
                 "live_value": live_value(req, live),
                 "rule": rule_text(req),
                 "status": str(report.status),
@@ -116,6 +122,29 @@ def requirement_rows(live: compliance.LiveSite, declared: compliance.Declared) -
             }
         )
     return sorted(rows, key=lambda r: int(r["number"]))
+
+
+def account_section(snap: _live.StackSnapshot, client: PiwikClient) -> dict[str, Any]:
+    """The account-wide settings (the account's global tracker settings) judged: those of the stack's CnilAccount
+    when it declares one, else read over the API (GET only) and marked as not managed by this stack."""
+    group = next((g for g in snap.sites if g.key == _live.ACCOUNT), None)
+    values = group.live.global_tracker_settings if group is not None else None
+    managed = values is not None
+    if values is None:
+        adapter = _live.adapters()[compliance.ACCOUNT_TYPE]
+        state = dict.fromkeys(compliance.properties_judged(compliance.ACCOUNT_TYPE))
+        values = adapter.read(_live._ClientContext(client), "global", state)
+    live = compliance.LiveSite(global_tracker_settings=values)
+    note = (
+        "the account's global tracker settings, managed by this stack's CnilAccount and read now"
+        if managed
+        else "the account's global tracker settings, read now; no CnilAccount of this stack manages them"
+    )
+    return {
+        "managed_by_stack": managed,
+        "note": note,
+        "requirements": dossier_rows(compliance.judge_account(values), live),
+    }
 
 
 def attestation_rows(att: compliance.Attestations) -> list[dict[str, Any]]:
@@ -196,6 +225,7 @@ def build_document(
     sites: list[dict[str, Any]],
     previous: Mapping[str, Any] | None,
     signer: Mapping[str, str] | None = None,
+    account_settings: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The dossier: ``content`` (everything a reader needs) and ``sha256`` of its canonical JSON.
 
@@ -221,6 +251,7 @@ def build_document(
             else None
         ),
         "sites": sites,
+        "account_settings": account_settings,
         "open_questions": list(compliance.OPEN_QUESTIONS),
     }
     return {"content": content, "sha256": _dossier.digest(content)}
@@ -257,7 +288,9 @@ def collect(
             raise _common.CommandError(f"{nothing}. No dossier written.")
         sites = [site_section(site, client, since) for site in snap.sites if site.is_site]
         host = Host.of(client)
-    return build_document(stack, now, host, sites, previous, _signature.signer(key) if key else None)
+        account_settings = account_section(snap, client)
+    signer = _signature.signer(key) if key else None
+    return build_document(stack, now, host, sites, previous, signer, account_settings)
 
 
 _EXIT_HELP = (
@@ -325,7 +358,12 @@ def evidence(
             click.echo(f"  signed: {paths['sig']} ({signer['algorithm']}, key {signer['public_key_fingerprint']})")
         for s in sites:
             click.echo(f"  {s['component']}: {s['verdict']}")
-    if any(s["broken"] for s in sites):
+    account_broken = [
+        r["number"]
+        for r in (document["content"].get("account_settings") or {}).get("requirements", [])
+        if r["status"] == compliance.Status.BROKEN
+    ]
+    if any(s["broken"] for s in sites) or account_broken:
         raise SystemExit(_common.EXIT_FOUND)
 
 

@@ -41,12 +41,15 @@ The tables are data: a new requirement is a :class:`Requirement` entry, a new ru
 
 from __future__ import annotations
 
-from .attestations import STRICT, Attestations, attestation_problem
+from .attestations import EU_EEA_REGIONS, STRICT, Attestations, attestation_problem
 from .checks import (
+    AUDIENCE_TEMPLATES,
     CAMPAIGN_KEYS,
     CAMPAIGN_PARAM_SETTINGS,
     CAMPAIGN_URL_EXCLUSIONS,
     CONSENT_ONLY_TEMPLATES,
+    COOKIE_SETTING_CONDITION_TYPES,
+    COOKIE_SETTING_VARIABLES,
     DEFAULT_IDENTIFIER_PATTERNS,
     DEFAULT_OPTIONS,
     EXEMPT_GEOLOCATION_LEVELS,
@@ -56,16 +59,21 @@ from .checks import (
     NO_CONSENT,
     Check,
     Options,
+    cookie_condition,
     excluded_from_urls,
+    fires_without_consent,
     identifier_in,
+    safe_url,
 )
 from .judge import (
+    ACCOUNT_TYPE,
     ROW_JUDGES,
     Declared,
     ReportRow,
     RowJudge,
     in_report_order,
     judge,
+    judge_account,
     judge_attestation,
     judge_consent_message,
     judge_export_dimensions,
@@ -73,8 +81,9 @@ from .judge import (
     judge_site,
     report_order,
     row,
+    variable_reference,
 )
-from .live import LiveSite
+from .live import LiveSite, as_published
 from .render import OPEN_QUESTIONS, render_markdown
 from .requirements import (
     BY_KEY,
@@ -103,23 +112,28 @@ from .rules import (
     short_type,
     violations,
 )
-from .sources import CNIL_2020_091, CNIL_PAGE, CNIL_TOOL, SEED_GUIDE, SOURCE_QUALITY
+from .sources import CNIL_2020_092, CNIL_PAGE, CNIL_TOOL, SEED_GUIDE, SOURCE_QUALITY, Source
 
 __all__ = [
+    "ACCOUNT_TYPE",
+    "AUDIENCE_TEMPLATES",
     "BY_KEY",
     "BY_NUMBER",
     "CAMPAIGN_KEYS",
     "CAMPAIGN_PARAM_SETTINGS",
     "CAMPAIGN_URL_EXCLUSIONS",
-    "CNIL_2020_091",
+    "CNIL_2020_092",
     "CNIL_PAGE",
     "CNIL_PROFILES",
     "CNIL_TOOL",
     "CONSENT_ONLY_TEMPLATES",
+    "COOKIE_SETTING_CONDITION_TYPES",
+    "COOKIE_SETTING_VARIABLES",
     "DEFAULT_CNIL_PROFILE",
     "DEFAULT_IDENTIFIER_PATTERNS",
     "DEFAULT_OPTIONS",
     "DYNAMIC_TYPE_PREFIX",
+    "EU_EEA_REGIONS",
     "EXEMPT_GEOLOCATION_LEVELS",
     "EXEMPT_IP_MASKING_LEVELS",
     "EXTRA_EVENT_TEMPLATES",
@@ -148,14 +162,19 @@ __all__ = [
     "Requirement",
     "RowJudge",
     "Rule",
+    "Source",
     "Status",
     "Violation",
+    "as_published",
     "attestation_problem",
     "compliant_values",
+    "cookie_condition",
     "excluded_from_urls",
+    "fires_without_consent",
     "identifier_in",
     "in_report_order",
     "judge",
+    "judge_account",
     "judge_attestation",
     "judge_consent_message",
     "judge_export_dimensions",
@@ -166,6 +185,8 @@ __all__ = [
     "report_order",
     "row",
     "rules_for",
+    "safe_url",
     "short_type",
+    "variable_reference",
     "violations",
 ]

@@ -66,9 +66,11 @@ def identifier_in(text: str, patterns: Sequence[str] = DEFAULT_IDENTIFIER_PATTER
 
 @dataclass(frozen=True)
 class Options:
-    """What a user may tune in the judging; handed to every rule's check."""
+    """What a user may tune or state for the judging; handed to every rule's check."""
 
     identifier_patterns: tuple[str, ...] = DEFAULT_IDENTIFIER_PATTERNS
+    #: Tag ids attested to fire without consent (Attestations.tags_without_consent): #22 lets them pass.
+    attested_tags: tuple[str, ...] = ()
 
 
 DEFAULT_OPTIONS = Options()
@@ -165,9 +167,14 @@ def _piwik_tag_only(check: Check, value: Any, props: Mapping[str, Any], options:
     return check(value, props, options) if props.get("template") in (None, "piwik") else None
 
 
-#: Tag Manager templates of tags that measure marketing, run A/B tests or record heatmaps / sessions: none may
-#: fire without consent (requirement #22; the list is this project's reading of the template enum,
-#: docs/cnil-criteria.md).
+#: The Tag Manager templates that measure the audience and may fire without consent: #22's allow-list (this
+#: project's reading, docs/cnil-criteria.md). Every other template firing without consent breaks #22 unless the tag
+#: is attested by id. Their own custom-dimension options are not read (SiteTags lists the summary fields).
+AUDIENCE_TEMPLATES: dict[str, str] = {
+    "piwik": "the Piwik PRO tag (audience measurement)",
+    "piwik_virtual_page_view": "a page view of a single-page application",
+}
+#: What some templates do, for the wording of a broken #22 (a template not named here is "not audience measurement").
 CONSENT_ONLY_TEMPLATES: dict[str, str] = {
     **dict.fromkeys(
         (
@@ -187,6 +194,8 @@ CONSENT_ONLY_TEMPLATES: dict[str, str] = {
     ),
     **dict.fromkeys(("ab_tasty", "optimizely", "visual_website_optimizer"), "A/B testing"),
     **dict.fromkeys(("heatmaps", "crazy_egg", "hot_jar", "click_tale"), "heatmap / session recording"),
+    **dict.fromkeys(("custom_tag", "custom_content", "custom_popup"), "pasted code: can do anything"),
+    "google_analytics": "another analytics tool",
 }
 #: Templates that measure more than the few event types allowed without consent (requirement #24).
 EXTRA_EVENT_TEMPLATES: dict[str, str] = {
@@ -202,8 +211,23 @@ EXTRA_EVENT_TEMPLATES: dict[str, str] = {
         "e-commerce",
     ),
     **dict.fromkeys(("video_html5", "video_youtube"), "video"),
+    "abandoned": "a discontinued template kept as code: what it measures is not published",
 }
 NO_CONSENT = "not_require_consent"
+
+
+def fires_without_consent(tag: Mapping[str, Any]) -> bool:
+    """An active tag of consent type ``not_require_consent`` (an inactive tag fires for nobody)."""
+    return tag.get("consent_type") == NO_CONSENT and tag.get("is_active") is not False
+
+
+def _firing(value: Any) -> list[Mapping[str, Any]]:
+    """The active tags of a container's live list that fire without consent (none when the value is not a list)."""
+    return [t for t in value if isinstance(t, Mapping) and fires_without_consent(t)] if isinstance(value, list) else []
+
+
+def _tag_text(tag: Mapping[str, Any], what: str) -> str:
+    return f"{tag.get('name')!r} ({tag.get('template')}, {what}, tag {tag.get('tag_id')})"
 
 
 def _tags_firing_without_consent(
@@ -211,21 +235,146 @@ def _tags_firing_without_consent(
 ) -> str | None:
     """``partial(_tags_firing_without_consent, templates, what)``: a check of a container's live tags: no active
     tag of ``templates`` fires without consent."""
-    if not isinstance(value, list):
-        return None
-    found = [
-        f"{t.get('name')!r} ({t.get('template')}, {templates[str(t.get('template'))]}, tag {t.get('tag_id')})"
-        for t in value
-        if isinstance(t, Mapping)
-        and t.get("template") in templates
-        and t.get("consent_type") == NO_CONSENT
-        and t.get("is_active") is not False
-    ]
+    found = [_tag_text(t, templates[str(t.get("template"))]) for t in _firing(value) if t.get("template") in templates]
     if not found:
         return None
     return (
         f"active tag(s) firing without consent ({NO_CONSENT}): {', '.join(found)}; {what} needs the visitor's "
         "consent (set another consent type or deactivate the tag)"
+    )
+
+
+def _only_audience_tags_without_consent(value: Any, _props: Mapping[str, Any], options: Options) -> str | None:
+    """#22, default-deny: every active tag firing without consent is on AUDIENCE_TEMPLATES or attested by id."""
+    found = [
+        _tag_text(t, CONSENT_ONLY_TEMPLATES.get(str(t.get("template")), "not audience measurement"))
+        for t in _firing(value)
+        if t.get("template") not in AUDIENCE_TEMPLATES and str(t.get("tag_id")) not in options.attested_tags
+    ]
+    if not found:
+        return None
+    allowed = ", ".join(AUDIENCE_TEMPLATES)
+    return (
+        f"active tag(s) firing without consent ({NO_CONSENT}) that are not audience measurement: "
+        f"{', '.join(found)}; only {allowed} may fire without consent: set another consent type, deactivate the "
+        "tag, or attest it by id in attestations.tags_without_consent"
+    )
+
+
+# --- Triggers that set a cookie (#4) ------------------------------------------------------------------------------
+
+#: Trigger conditions that make Tag Manager set a cookie, as Piwik PRO's help names them (« Setting up Consent
+#: Manager »): the event conditions on these built-in variables ...
+COOKIE_SETTING_VARIABLES: tuple[str, ...] = ("Traffic source", "Returning visitor", "Campaign", "External referrer")
+#: ... and these condition types of the archived trigger schema (this project's mapping of the help's « Returning
+#: visitor » and multiplicity names to the condition_type enum: is_first_visit / is_not_first_visit,
+#: once_per_session, once_per_page_view).
+COOKIE_SETTING_CONDITION_TYPES: tuple[str, ...] = (
+    "is_first_visit",
+    "is_not_first_visit",
+    "once_per_session",
+    "once_per_page_view",
+)
+
+
+def cookie_condition(condition: Mapping[str, Any]) -> str | None:
+    """Why a trigger condition sets a cookie, or None."""
+    kind, variable = condition.get("condition_type"), condition.get("variable")
+    if isinstance(variable, str) and variable.casefold() in {v.casefold() for v in COOKIE_SETTING_VARIABLES}:
+        return f"a condition on {variable!r}"
+    if kind in COOKIE_SETTING_CONDITION_TYPES:
+        return f"the condition {kind!r}"
+    return None
+
+
+def _no_cookie_setting_trigger(value: Any, _props: Mapping[str, Any], _options: Options) -> str | None:
+    """#4: no trigger of a tag that fires without consent uses a condition that sets a cookie."""
+    if not isinstance(value, list):
+        return None
+    found: list[str] = []
+    for trigger in value:
+        if not isinstance(trigger, Mapping):
+            continue
+        why = [w for c in trigger.get("conditions") or () if isinstance(c, Mapping) and (w := cookie_condition(c))]
+        if why:
+            found.append(
+                f"tag {trigger.get('tag_name')!r} ({trigger.get('tag_id')}) fires on trigger "
+                f"{trigger.get('trigger_name')!r} ({trigger.get('trigger_id')}) with {', '.join(why)}"
+            )
+    if not found:
+        return None
+    return (
+        f"{'; '.join(found)}: Tag Manager sets a cookie for such a trigger (Piwik PRO help, « Setting up Consent "
+        "Manager »), also for visitors who did not consent; give the tag a consent type or change the trigger"
+    )
+
+
+# --- The Piwik PRO tag's own options ------------------------------------------------------------------------------
+
+
+def _no_user_id(value: Any, _props: Mapping[str, Any], _options: Options) -> str | None:
+    if isinstance(value, str) and value.strip():
+        return (
+            f"{value!r} sets a user id, which the API describes as connecting « a given user's data collected from "
+            "multiple sources »; the tag of an exempt site sets none (allowed: empty)"
+        )
+    return None
+
+
+def _tag_dimension_values(value: Any, _props: Mapping[str, Any], options: Options) -> str | None:
+    """The tag's piwik_custom_dimensions / piwik_custom_variables: no name or value that names an identifier."""
+    if not isinstance(value, list):
+        return None
+    for entry in value:
+        if not isinstance(entry, Mapping):
+            continue
+        for key in ("name", "value"):
+            text = entry.get(key)
+            word = identifier_in(text, options.identifier_patterns) if isinstance(text, str) else None
+            if word:
+                return (
+                    f"entry {entry.get('id')} sets {key} {text!r}, which looks like an identifier ({word!r}); the tag "
+                    "must not attach identifiers to visitors who did not consent"
+                )
+    return None
+
+
+def _no_content_tracking(value: Any, _props: Mapping[str, Any], _options: Options) -> str | None:
+    if isinstance(value, str) and value:
+        return (
+            f"{value!r} tracks content impressions, an event type beyond the few allowed without consent (page "
+            "views, interactions, load / scroll / reading time); allowed: unset"
+        )
+    return None
+
+
+def _no_cookie_domain(value: Any, _props: Mapping[str, Any], _options: Options) -> str | None:
+    if isinstance(value, str) and value:
+        return f"{value!r} shares the tracking cookie beyond the site's own host; allowed: unset (the site's host)"
+    return None
+
+
+# --- The app's URLs (#5) -----------------------------------------------------------------------------------------
+
+_HOST_THEN_SEPARATOR = re.compile(r"^https?://[^/?#\s]+/")
+
+
+def safe_url(url: str) -> str:
+    """``url`` with a path separator after its host: ``https://shop.example.fr`` -> ``https://shop.example.fr/``."""
+    return url if _HOST_THEN_SEPARATOR.match(url) or not re.match(r"^https?://[^/?#\s]+$", url) else f"{url}/"
+
+
+def _urls_end_their_host(value: Any, _props: Mapping[str, Any], _options: Options) -> str | None:
+    """#5: under the "starts with" rule, a URL whose host is not followed by ``/`` admits lookalike hosts."""
+    if not isinstance(value, list):
+        return None
+    open_ended = [str(url) for url in value if not _HOST_THEN_SEPARATOR.match(str(url))]
+    if not open_ended:
+        return None
+    return (
+        f"{', '.join(map(repr, open_ended))} end(s) the host without a path separator: exclude_unknown_urls keeps "
+        f"requests whose URL starts with one of the app's urls, so {open_ended[0] + '.evil.example'!r} is kept too; "
+        f"write {safe_url(open_ended[0])!r}"
     )
 
 

@@ -41,6 +41,9 @@ class Declared:
     options: Options = DEFAULT_OPTIONS
     #: The criteria profile the site is judged under (CNIL_PROFILES).
     cnil_profile: CnilProfile = DEFAULT_CNIL_PROFILE
+    #: The Tag Manager variable whose value is the visitor's consent state, which the Piwik PRO tag sends into the
+    #: export dimensions (#14); ``None``: the dimensions are created, not filled.
+    consent_state_variable: str | None = None
 
 
 # --- Reports ---------------------------------------------------------------------------------------------------
@@ -97,9 +100,11 @@ def _subjects(live: LiveSite, kind: str) -> list[tuple[str, Mapping[str, Any]]] 
 
 
 def _seen(value: Any) -> str:
-    """A judged value as the detail shows it; a list of objects (a container's tags) by count and names."""
-    if isinstance(value, list) and value and all(isinstance(v, Mapping) for v in value):
-        return f"{len(value)} read (" + ", ".join(repr(v.get("name")) for v in value) + ")"
+    """A judged value as the detail shows it; a list of objects (a container's tags, their triggers) by count and
+    names."""
+    named = isinstance(value, list) and value and all(isinstance(v, Mapping) for v in value)
+    if named and all("name" in v or "trigger_name" in v for v in value):
+        return f"{len(value)} read (" + ", ".join(repr(v.get("name", v.get("trigger_name"))) for v in value) + ")"
     return _short(value)
 
 
@@ -178,21 +183,51 @@ def _apply(rule: Rule, live: LiveSite, options: Options, verdict: _Verdict) -> N
         verdict.unread.append(f"{'/'.join(rule.resource_types)}.{rule.property}")
 
 
+def tag_version(rules: Iterable[Rule], live: LiveSite) -> list[str]:
+    """Which version of the Piwik PRO tag the values of ``rules`` were read from, when some rule reads the tag."""
+    return read_from(live) if any("TagConsentType" in r.resource_types for r in rules) else []
+
+
+def read_from(live: LiveSite) -> list[str]:
+    """Which version of the Piwik PRO tag its live values were read from (live.py, ``as_published``)."""
+    tag = live.tag_consent_type
+    if tag is None:
+        return []
+    version = tag.get("version")
+    if version == "draft":
+        return [
+            "the Piwik PRO tag's values read from its draft: the published version's values cannot be read (the tag "
+            "has unpublished changes and the API publishes no version's content)"
+        ]
+    if not version:
+        return []
+    differs = tag.get("draft_differs") or []
+    changed = f"; the draft differs, unpublished: {', '.join(differs)}" if differs else ""
+    return [f"the Piwik PRO tag's values read from its {version}{changed}"]
+
+
 def judge_rules(requirement: Requirement, live: LiveSite, declared: Declared) -> ReportRow:
     """The verdict of the requirement's RULES on the live values (see the package docstring)."""
-    rules = rules_for(requirement.key)
+    return rules_row(requirement, rules_for(requirement.key), live, declared.options)
+
+
+def rules_row(
+    requirement: Requirement, rules: Sequence[Rule], live: LiveSite, options: Options = DEFAULT_OPTIONS
+) -> ReportRow:
+    """The verdict of ``rules`` (some or all of the requirement's) on ``live``."""
     verdict = _Verdict()
     for rule in rules:
-        _apply(rule, live, declared.options, verdict)
+        _apply(rule, live, options, verdict)
     names = tuple(r.name for r in rules)
+    version = tag_version(rules, live)
     if verdict.found:
-        detail = "; ".join(v.text(where=True) for v in verdict.found)
+        detail = "; ".join([v.text(where=True) for v in verdict.found] + version)
         return row(requirement.key, Status.BROKEN, detail, names, verdict.found)
     if verdict.unread:
         detail = "no live value read for " + ", ".join(dict.fromkeys(verdict.unread))
         return row(requirement.key, Status.NOT_READ, detail, names)
     status = Status.ENFORCED if How.API in requirement.how else Status.CHECKED
-    seen = list(dict.fromkeys(verdict.seen)) + _reads(requirement, live) + origin(requirement, live)
+    seen = list(dict.fromkeys(verdict.seen)) + _reads(requirement, live) + origin(requirement, live) + version
     detail = "; ".join(seen + ([requirement.note] if requirement.note else []))
     return row(requirement.key, status, detail, names)
 
@@ -207,7 +242,7 @@ def judge_attestation(requirement: Requirement, _live: LiveSite, declared: Decla
         return row(requirement.key, Status.BROKEN, found.text(), (), [found])
     if value is not None and value is not False and value != "":
         return row(requirement.key, Status.ATTESTED, requirement.done.format(value=value))
-    return row(requirement.key, Status.PENDING, requirement.todo)
+    return row(requirement.key, requirement.unattested, requirement.todo)
 
 
 def judge_consent_message(requirement: Requirement, live: LiveSite, declared: Declared) -> ReportRow:
@@ -238,19 +273,20 @@ def judge_consent_message(requirement: Requirement, live: LiveSite, declared: De
 
 
 def judge_export_dimensions(requirement: Requirement, live: LiveSite, declared: Declared) -> ReportRow:
-    """#14: when exports are needed, each export dimension is live, active and of its scope."""
+    """#14: when exports are needed, each export dimension is live, active and of its scope, and the Piwik PRO tag
+    fills it with the consent state (``consent_state_variable``); created but not filled is a pending step."""
     if not declared.exports_needed:
         return row(requirement.key, Status.NOT_APPLICABLE, "exports_needed is false")
     dimensions = live.custom_dimensions
     if dimensions is None:
         return row(requirement.key, Status.NOT_READ, "the app's custom dimensions were not read")
     found: list[Violation] = []
-    held: list[str] = []
+    held: list[Mapping[str, Any]] = []
     for scope, name in declared.export_dimensions.items():
         match = [d for d in dimensions if d.get("name") == name and d.get("scope") == scope]
         active = [d for d in match if d.get("active") is True]
         if active:
-            held.append(f"{scope} {name!r} ({active[0].get('dimension_id')})")
+            held.append(active[0])
             continue
         why = f"no active {scope}-scope dimension {name!r} in the app" + (" (it is inactive)" if match else "")
         value = match[0].get("active") if match else None
@@ -258,7 +294,59 @@ def judge_export_dimensions(requirement: Requirement, live: LiveSite, declared: 
         found.append(Violation(rule, requirement, "CustomDimension", "active", value, why, repr(name)))
     if found:
         return row(requirement.key, Status.BROKEN, "; ".join(v.text(where=True) for v in found), (), found)
-    return row(requirement.key, Status.ENFORCED, "live and active: " + ", ".join(held))
+    created = "live and active: " + ", ".join(
+        f"{d.get('scope')} {d.get('name')!r} ({d.get('dimension_id')})" for d in held
+    )
+    return _filled(requirement, live, declared, held, created)
+
+
+def _id(value: Any) -> str:
+    """A dimension number as text, whether the wire made it a float (3.0) or not."""
+    return str(int(value)) if isinstance(value, int | float) and not isinstance(value, bool) else str(value)
+
+
+def variable_reference(name: str) -> str:
+    """How the Piwik PRO tag refers to a Tag Manager variable in an option's value (the spec's "Variable reference",
+    example ``{{ Campaign }}``)."""
+    return "{{ " + name + " }}"
+
+
+def _filled(
+    requirement: Requirement, live: LiveSite, declared: Declared, held: Sequence[Mapping[str, Any]], created: str
+) -> ReportRow:
+    """#14, second half: each held dimension is filled by the Piwik PRO tag from the consent-state variable."""
+    if not declared.consent_state_variable:
+        detail = (
+            f"{created}; created but not filled: nothing sends the consent state into them, so exports cannot be "
+            "filtered on it. Make a Tag Manager variable that holds the visitor's consent state (the API publishes "
+            "no variables endpoint and Piwik PRO no built-in one), then name it in consent_state_variable"
+        )
+        return row(requirement.key, Status.PENDING, detail)
+    tag = live.tag_consent_type
+    entries = tag.get("piwik_custom_dimensions") if tag is not None else None
+    if not isinstance(entries, list):
+        return row(requirement.key, Status.NOT_READ, f"{created}; the Piwik PRO tag's custom dimensions were not read")
+    wanted = variable_reference(declared.consent_state_variable)
+    filled = {_id(e.get("id")): e.get("value") for e in entries if isinstance(e, Mapping)}
+    found = [
+        Violation(
+            "cnil-export-dimensions-filled",
+            requirement,
+            "TagConsentType",
+            "piwik_custom_dimensions",
+            filled.get(_id(d.get("tracking_id"))),
+            f"the Piwik PRO tag does not fill dimension {d.get('tracking_id')} with {wanted}",
+            repr(d.get("name")),
+        )
+        for d in held
+        if filled.get(_id(d.get("tracking_id"))) != wanted
+    ]
+    version = read_from(live)
+    if found:
+        detail = "; ".join([v.text(where=True) for v in found] + version)
+        return row(requirement.key, Status.BROKEN, detail, (), found)
+    detail = "; ".join([f"{created}; filled by the Piwik PRO tag with {wanted}", *version])
+    return row(requirement.key, Status.ENFORCED, detail)
 
 
 RowJudge = Callable[[Requirement, LiveSite, Declared], ReportRow]
@@ -299,3 +387,29 @@ def judge_site(
 ) -> list[ReportRow]:
     """Every requirement judged on the live values of one site (the contract is in the package docstring)."""
     return in_report_order(judge(r, live, declared) for r in requirements)
+
+
+#: The account's own resource type: CnilAccount's GlobalTrackerSettings.
+ACCOUNT_TYPE = "GlobalTrackerSettings"
+ACCOUNT_NOT_READ = (
+    "the account-wide settings were not read: no CnilAccount of this program or stack manages them (declare one "
+    "per account, or read them with `piwik-cnil evidence`)"
+)
+
+
+def judge_account(
+    settings: Mapping[str, Any] | None, requirements: Iterable[Requirement] = REQUIREMENTS
+) -> list[ReportRow]:
+    """The account section: each account-wide requirement (``Requirement.account``) judged on the account's live
+    global tracker settings (CnilAccount's GlobalTrackerSettings), by the same rules as an app's overrides."""
+    live = LiveSite(global_tracker_settings=settings)
+    rows: list[ReportRow] = []
+    for requirement in requirements:
+        rules = tuple(r for r in rules_for(requirement.key) if ACCOUNT_TYPE in r.resource_types)
+        if not requirement.account or not rules:
+            continue
+        if settings is None:
+            rows.append(row(requirement.key, Status.NOT_READ, ACCOUNT_NOT_READ, tuple(r.name for r in rules)))
+        else:
+            rows.append(rules_row(requirement, rules, live))
+    return in_report_order(rows)

@@ -35,6 +35,8 @@ class LiveSite:
     #: Every custom dimension of the app, as SiteCustomDimensions lists them.
     custom_dimensions: tuple[Props, ...] | None = None
     consent_templates: tuple[Props, ...] | None = None
+    #: The app (Site): its live ``urls``.
+    site: Props | None = None
 
     def of(self, kind: str) -> Props | tuple[Props, ...] | None:
         """The values of resource type ``kind`` (as rules name types); ``None`` for a type not read or not judged."""
@@ -65,9 +67,30 @@ class LiveSite:
                 values[listed] = list(props.get(key) or [])
             elif kind in LISTED:
                 values.setdefault(kind, []).append(props)
+            elif kind == "TagConsentType":
+                values[kind] = as_published(props)
             elif kind in FIELD_OF:
                 values[kind] = props
         return cls.from_types(values)
+
+
+def as_published(props: Props) -> dict[str, Any]:
+    """The Piwik PRO tag's values as the website runs them (#6, #12, #16, #24, #27, #28).
+
+    TagConsentType's ``published`` output holds the values of the published version when they can be read (the
+    tag has no unpublished change, or the version published when it last had none is still the published one);
+    they replace the draft's, and ``version`` says which was read. ``published`` without values: the published values
+    cannot be read (the API publishes no version's content), so the draft's are judged and ``version`` says "draft".
+    Without a ``published`` output (a source that does not record it) the values are left as they are.
+    """
+    if "published" not in props:
+        return dict(props)
+    published = props.get("published")
+    if not isinstance(published, Mapping) or not isinstance(published.get("values"), Mapping):
+        return {**props, "version": "draft"}
+    values: Mapping[str, Any] = published["values"]
+    differs = sorted(k for k, v in values.items() if k in props and props[k] != v)
+    return {**props, **values, "version": f"published version {published.get('version')}", "draft_differs": differs}
 
 
 #: The judge's type names (as rules name resource types) -> the field of LiveSite that holds their values.
@@ -79,6 +102,7 @@ FIELD_OF: dict[str, str] = {
     "SiteTags": "site_tags",
     "CustomDimension": "custom_dimensions",
     "ConsentTemplate": "consent_templates",
+    "Site": "site",
 }
 #: Types given as a list (one property bag per object).
 MANY = frozenset({"CustomDimension", "ConsentTemplate"})

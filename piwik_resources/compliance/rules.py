@@ -20,7 +20,6 @@ from piwik_resources.unknown import is_known
 from .checks import (
     CAMPAIGN_PARAM_SETTINGS,
     CAMPAIGN_URL_EXCLUSIONS,
-    CONSENT_ONLY_TEMPLATES,
     DEFAULT_OPTIONS,
     EXTRA_EVENT_TEMPLATES,
     KEPT_URL_EXCLUSIONS,
@@ -36,8 +35,15 @@ from .checks import (
     _geolocation,
     _ip_masking,
     _must_be,
+    _no_content_tracking,
+    _no_cookie_domain,
+    _no_cookie_setting_trigger,
+    _no_user_id,
+    _only_audience_tags_without_consent,
     _piwik_tag_only,
+    _tag_dimension_values,
     _tags_firing_without_consent,
+    _urls_end_their_host,
 )
 from .requirements import BY_KEY, Requirement
 
@@ -146,12 +152,33 @@ RULES: tuple[Rule, ...] = (
         **requiring(True, "requests from URLs that are not the site's must be discarded"),
     ),
     Rule(
+        name="cnil-site-urls-end-their-host",
+        requirement="exact-url-matching",
+        resource_types=("Site",),
+        property="urls",
+        description="Each of the app's URLs ends its host with a path separator (no lookalike host starts with it)",
+        check=_urls_end_their_host,
+        advisory=True,
+    ),
+    Rule(
         name="cnil-no-cross-site-fingerprinting",
         requirement="no-cross-site-fingerprinting",
         resource_types=TRACKER,
         property="fingerprinting_across_websites",
         description="No visitor identifier is shared across websites",
         **requiring(False, "an identifier shared across websites breaks the exemption"),
+    ),
+    Rule(
+        name="cnil-no-fingerprinting",
+        requirement="no-cross-site-fingerprinting",
+        resource_types=PRIVACY,
+        property="privacy_use_fingerprinting",
+        description="Visitors are not recognised by fingerprinting",
+        **requiring(
+            False,
+            "fingerprinting recognises returning visitors with an identifier the API does not say is specific to "
+            "the site and limited in time",
+        ),
     ),
     Rule(
         name="cnil-geolocation-city",
@@ -184,6 +211,14 @@ RULES: tuple[Rule, ...] = (
         property="gdpr_data_anonymization_mode",
         description="Non-consenting visitors are measured without cookies",
         **requiring("no_device_storage", "without consent, nothing may be stored on the device"),
+    ),
+    Rule(
+        name="cnil-no-cookie-setting-trigger",
+        requirement="cookieless-without-consent",
+        resource_types=("SiteTags",),
+        property="triggers",
+        description="No tag that fires without consent has a trigger that sets a cookie",
+        check=_no_cookie_setting_trigger,
     ),
     Rule(
         name="cnil-cookie-lifetime",
@@ -221,6 +256,22 @@ RULES: tuple[Rule, ...] = (
         ),
     ),
     Rule(
+        name="cnil-no-tracking-cookie-domain",
+        requirement="first-party-trackers",
+        resource_types=PIWIK_TAG,
+        property="cookie_domain",
+        description="The Piwik PRO tag's cookie is not shared with other hosts (no cookie domain)",
+        check=partial(_piwik_tag_only, _no_cookie_domain),
+    ),
+    Rule(
+        name="cnil-no-privacy-cookie-domains",
+        requirement="first-party-trackers",
+        resource_types=PRIVACY,
+        property="privacy_cookie_domains_enabled",
+        description="The privacy cookie is not shared with other domains",
+        **requiring(False, "the privacy cookie would be set for the domains of privacy_cookie_domains"),
+    ),
+    Rule(
         name="cnil-tag-respects-privacy",
         requirement="tag-respects-opt-out",
         resource_types=PIWIK_TAG,
@@ -233,18 +284,27 @@ RULES: tuple[Rule, ...] = (
         requirement="no-marketing-without-consent",
         resource_types=("SiteTags",),
         property="tags",
-        description="No active marketing, A/B-testing or heatmap tag fires without consent",
-        check=partial(_tags_firing_without_consent, CONSENT_ONLY_TEMPLATES, "marketing, A/B testing and heatmaps"),
+        description="Only audience-measurement tags (or tags attested by id) fire without consent",
+        check=_only_audience_tags_without_consent,
     ),
     Rule(
         name="cnil-few-event-types",
         requirement="few-event-types",
         resource_types=("SiteTags",),
         property="tags",
-        description="No active goal-conversion, e-commerce or video tag fires without consent",
+        description="No active goal-conversion, e-commerce, video or abandoned-template tag fires without consent",
         check=partial(
             _tags_firing_without_consent, EXTRA_EVENT_TEMPLATES, "measuring more than the few allowed event types"
         ),
+        advisory=True,
+    ),
+    Rule(
+        name="cnil-no-content-tracking",
+        requirement="few-event-types",
+        resource_types=PIWIK_TAG,
+        property="content_tracking",
+        description="The Piwik PRO tag tracks no content impressions",
+        check=partial(_piwik_tag_only, _no_content_tracking),
         advisory=True,
     ),
     *(
@@ -285,6 +345,30 @@ RULES: tuple[Rule, ...] = (
         property="extractions",
         description="Custom dimensions do not extract an identifier",
         check=_dimension_extractions,
+    ),
+    Rule(
+        name="cnil-tag-no-user-id",
+        requirement="no-identifiers",
+        resource_types=PIWIK_TAG,
+        property="user_id",
+        description="The Piwik PRO tag sets no user id",
+        check=partial(_piwik_tag_only, _no_user_id),
+    ),
+    Rule(
+        name="cnil-tag-dimension-identifier",
+        requirement="no-identifiers",
+        resource_types=PIWIK_TAG,
+        property="piwik_custom_dimensions",
+        description="The custom dimensions the Piwik PRO tag fills carry no identifier",
+        check=partial(_piwik_tag_only, _tag_dimension_values),
+    ),
+    Rule(
+        name="cnil-tag-variable-identifier",
+        requirement="no-identifiers",
+        resource_types=PIWIK_TAG,
+        property="piwik_custom_variables",
+        description="The custom variables the Piwik PRO tag sets carry no identifier",
+        check=partial(_piwik_tag_only, _tag_dimension_values),
     ),
 )
 

@@ -36,9 +36,12 @@ from piwik_resources.compliance import (
     Options,
     attestation_problem,
     compliant_values,
+    judge_account,
     judge_site,
     properties_judged,
     render_markdown,
+    safe_url,
+    variable_reference,
     violations,
 )
 from piwik_resources.compliance import record as declared_record
@@ -109,6 +112,12 @@ def _regular_expression(pattern: str) -> str:
     return pattern
 
 
+def _variable_name(name: str) -> str:
+    if not name.strip() or "{" in name or "}" in name:
+        raise ValueError(f"{name!r} is not a Tag Manager variable name (its name as the UI shows it, without braces)")
+    return name.strip()
+
+
 IpMasking = Annotated[IpMaskingLevel, BeforeValidator(_whole)]
 ConsentMessages = Annotated[dict[str, Annotated[str, AfterValidator(_message)]], Field(min_length=1)]
 IdentifierPatterns = Annotated[list[Annotated[str, AfterValidator(_regular_expression)]], Field(min_length=1)]
@@ -154,6 +163,10 @@ class CnilExemptSiteArgs:
     cnil_profile: CnilProfile = DEFAULT_CNIL_PROFILE
     #: Lifetime of the Piwik PRO tag's visitor cookie (the analytics tracker), in seconds: at most 33,696,000.
     visitor_cookie_timeout: Annotated[VisitorCookieSeconds, BeforeValidator(_whole)] = DEFAULT_VISITOR_COOKIE_TIMEOUT
+    #: With ``exports_needed``: the Tag Manager variable whose value is the visitor's consent state (made in the
+    #: Tag Manager UI: the API publishes no variables endpoint). The Piwik PRO tag then sends it into both export
+    #: dimensions (requirement #14); unset, the dimensions are created but not filled (a pending step).
+    consent_state_variable: Annotated[str, AfterValidator(_variable_name)] | None = None
 
 
 #: The one resource property whose component argument has another name.
@@ -175,7 +188,7 @@ def _site_props(args: CnilExemptSiteArgs) -> dict[str, dict[str, Any]]:
 
 def options_of(args: CnilExemptSiteArgs) -> Options:
     patterns = DEFAULT_IDENTIFIER_PATTERNS if args.identifier_patterns is None else tuple(args.identifier_patterns)
-    return Options(identifier_patterns=patterns)
+    return Options(identifier_patterns=patterns, attested_tags=tuple(sorted(args.attestations.tags_without_consent)))
 
 
 def declared_of(args: CnilExemptSiteArgs) -> Declared:
@@ -191,6 +204,7 @@ def declared_of(args: CnilExemptSiteArgs) -> Declared:
         else {},
         options=options_of(args),
         cnil_profile=args.cnil_profile,
+        consent_state_variable=args.consent_state_variable if args.exports_needed else None,
     )
 
 
@@ -235,6 +249,9 @@ class CnilExemptSite(pulumi.ComponentResource):
     #: What this site declares and no API answers (compliance/record.py), for `piwik-cnil watch`, `evidence` and
     #: `doctor` to read from the state whatever program declared the site.
     declared: pulumi.Output[dict[str, Any]]
+    #: The account section: the account-wide requirements judged on the live settings of the CnilAccount this
+    #: site depends on (not read without one).
+    account_report: pulumi.Output[list[dict[str, Any]]]
 
     def __init__(self, name: str, args: CnilExemptSiteArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         problems = refusals(args)
@@ -257,8 +274,11 @@ class CnilExemptSite(pulumi.ComponentResource):
         declared = declared_of(args)
         rows = self.live_values().apply(lambda live: [r.as_dict() for r in judge_site(live, declared)])
         self.compliance_report = rows
-        self.compliance_report_markdown = rows.apply(
-            lambda r: render_markdown(f"CNIL exemption — {args.site_name}", r, OPEN_QUESTIONS, args.cnil_profile)
+        self.account_report = self._account_values(opts).apply(lambda v: [r.as_dict() for r in judge_account(v)])
+        self.compliance_report_markdown = pulumi.Output.all(rows, self.account_report).apply(
+            lambda both: render_markdown(
+                f"CNIL exemption — {args.site_name}", both[0], OPEN_QUESTIONS, args.cnil_profile, both[1]
+            )
         )
         record = declared_record.to_record(declared)
         self.declared = pulumi.Output.from_input(record)
@@ -266,6 +286,17 @@ class CnilExemptSite(pulumi.ComponentResource):
         # other outputs are attributes for the program to export as it sees fit, so the state does not store every
         # report and text twice (bench: state per site).
         self.register_outputs({"site_id": self.site_id, declared_record.OUTPUT: record})
+
+    @staticmethod
+    def _account_values(opts: pulumi.ResourceOptions | None) -> pulumi.Output[dict[str, Any] | None]:
+        """The live global tracker settings of the CnilAccount this site depends on, as the judge takes them."""
+        from .cnil_account import accounts_in  # cnil_account imports this module
+
+        accounts = accounts_in(opts.depends_on if opts else None)
+        if not accounts:
+            return pulumi.Output.from_input(None)
+        settings = accounts[0].global_tracker_settings
+        return pulumi.Output.all(**{p: getattr(settings, p) for p in properties_judged("GlobalTrackerSettings")})
 
     @staticmethod
     def _join_account(name: str, args: CnilExemptSiteArgs, opts: pulumi.ResourceOptions | None) -> None:
@@ -308,12 +339,6 @@ class CnilExemptSite(pulumi.ComponentResource):
         self.tracker = self.kinds.TrackerSettings(
             f"{name}-tracker", TrackerSettingsArgs(site_id=site_id, **props["TrackerSettings"]), child
         )
-        self.piwik_tag = self.kinds.TagConsentType(
-            f"{name}-piwik-tag", TagConsentTypeArgs(site_id=site_id, **props["TagConsentType"]), child
-        )
-        self.consent_templates = [
-            self._consent_template(name, args, language, child) for language in sorted(args.consent_messages)
-        ]
         self.export_dimensions = [
             self.kinds.CustomDimension(
                 f"{name}-consent-{scope}",
@@ -321,6 +346,14 @@ class CnilExemptSite(pulumi.ComponentResource):
                 child,
             )
             for scope, dim_name in (EXPORT_DIMENSIONS.items() if args.exports_needed else ())
+        ]
+        self.piwik_tag = self.kinds.TagConsentType(
+            f"{name}-piwik-tag",
+            TagConsentTypeArgs(site_id=site_id, **props["TagConsentType"], **self._dimension_values(args)),
+            child,
+        )
+        self.consent_templates = [
+            self._consent_template(name, args, language, child) for language in sorted(args.consent_messages)
         ]
         # Listed after the export dimensions exist, so the first report already sees them (requirement #12).
         self.live_dimensions = self.kinds.SiteCustomDimensions(
@@ -335,10 +368,20 @@ class CnilExemptSite(pulumi.ComponentResource):
         self.opt_out_form = self.kinds.OptOutForm(f"{name}-opt-out", opts=child)
         self.installation = self.kinds.InstallationCode(f"{name}-install", InstallationCodeArgs(site_id=site_id), child)
 
+    def _dimension_values(self, args: CnilExemptSiteArgs) -> dict[str, Any]:
+        """#14: the Piwik PRO tag sends the consent-state variable into each export dimension (by tracking id)."""
+        if not (args.exports_needed and args.consent_state_variable):
+            return {}
+        value = variable_reference(args.consent_state_variable)
+        ids = pulumi.Output.all(*(d.tracking_id for d in self.export_dimensions))
+        return {"dimension_values": ids.apply(lambda found: {str(int(i)): value for i in found})}
+
     def _site(self, name: str, args: CnilExemptSiteArgs, opts: pulumi.ResourceOptions) -> Any:
         site = SiteArgs(
             name=args.site_name,
-            urls=list(args.urls),
+            # Each URL ends its host with "/", so that the "starts with" rule of exclude_unknown_urls admits no
+            # lookalike host (requirement #5: https://shop.example.fr would admit https://shop.example.fr.evil.com).
+            urls=[safe_url(url) for url in args.urls],
             timezone=args.timezone,
             currency=args.currency,
             adopt_id=args.adopt_site_id,
@@ -385,7 +428,8 @@ class CnilExemptSite(pulumi.ComponentResource):
             # ``pinned``: the report says where each value comes from (compliance/judge.py, ``origin``).
             ("TrackerSettings", judged(self.tracker, "TrackerSettings", "pinned")),
             ("SitePrivacy", judged(self.privacy, "SitePrivacy")),
-            ("TagConsentType", judged(self.piwik_tag, "TagConsentType", "template", "tag_id", "tag_name")),
+            ("TagConsentType", judged(self.piwik_tag, "TagConsentType", "template", "tag_id", "tag_name", "published")),
+            ("Site", judged(self.site, "Site")),
             ("SiteCustomDimensions", pulumi.Output.all(dimensions=self.live_dimensions.dimensions)),
             ("SiteTags", judged(self.live_tags, "SiteTags")),
             *(("ConsentTemplate", template) for template in templates),

@@ -34,7 +34,9 @@ COMPONENTS: dict[str, Component] = {
             "privacy_policy": "The privacy policy paragraphs to publish, per language.",
             "consent_message": "The consent form's message, per language.",
             "compliance_report": "One row per requirement of the exemption: number, title, status, source, detail.",
-            "compliance_report_markdown": "The compliance report as a Markdown table.",
+            "compliance_report_markdown": "The compliance report as Markdown tables (the site's, the account's).",
+            "account_report": "The account section: the account-wide requirements judged on the live settings of "
+            "the CnilAccount the site depends on.",
             record.OUTPUT: "What the site declares and no API answers (profile, attestations with who and when, "
             "identifier patterns, consent mode and languages, export dimensions, name), recorded in the state for "
             "`piwik-cnil watch`, `evidence` and `doctor`.",

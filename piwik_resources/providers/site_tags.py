@@ -5,13 +5,22 @@ items carry ``template``, ``consent_type``, ``is_active`` and ``is_published``, 
 needs), delete only forgets them. A tag added by hand in the Tag Manager UI shows up at the next
 ``pulumi up --refresh`` (or ``pulumi refresh``), where the compliance rules judge it (piwik_resources/compliance/, rule
 ``cnil-no-marketing-without-consent``).
+
+``triggers`` lists the triggers of every tag that fires for visitors who did not consent — an active tag of consent
+type ``not_require_consent``, and the Piwik PRO tag, which measures them anonymously — with each condition's type
+and the name of the variable it tests, so that rule ``cnil-no-cookie-setting-trigger`` (#4) can find the ones that
+make Tag Manager set a cookie. The tag's trigger ids are published (``relationships.triggers`` of ``GET .../tags/
+{tag_id}``); the triggers and variables themselves are not in the published OpenAPI files and are read at the paths
+of Piwik PRO's archived API reference (api/services/tag_manager.py, TRIGGER): a host that answers them 404 or 405
+leaves ``triggers`` null (not read), never empty.
 """
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from piwik_resources.api import NotFoundError
+from piwik_resources.api import NotFoundError, PiwikError
+from piwik_resources.compliance import fires_without_consent
 
 from ._fields import Out
 from ._listing import AppListingAdapter, listed_app
@@ -21,6 +30,10 @@ from .engine import Context, PiwikProvider
 #: The fields of each tag the outputs keep (the list endpoint's summary fields that a rule may judge); the tag's
 #: ``id`` is output as ``tag_id``, as TagConsentType names it.
 TAG_FIELDS = ("name", "template", "consent_type", "is_active", "is_published")
+#: The Piwik PRO tag's template: it fires for visitors who did not consent too, measuring them anonymously.
+PIWIK_TEMPLATE = "piwik"
+#: Statuses of a path the host does not serve.
+NOT_SERVED = (404, 405)
 
 
 class SiteTagsInputs(InputsModel):
@@ -35,7 +48,13 @@ class SiteTagsInputs(InputsModel):
             list[dict[str, Any]],
             "One entry per tag of the app's container (tag_id, name, template, consent_type, is_active, "
             "is_published), made by this program or by hand.",
-        )
+        ),
+        "triggers": Out(
+            list[dict[str, Any]],
+            "The triggers of each tag that fires without consent (tag_id, tag_name, trigger_id, trigger_name, "
+            "trigger_type, conditions: condition_type and variable name); null when the host does not serve the "
+            "triggers or variables of the archived API reference.",
+        ),
     }
 
 
@@ -51,6 +70,65 @@ class SiteTagsAdapter(AppListingAdapter[SiteTagsInputs]):
             return None
         tags = [{"tag_id": tag.id, **{key: getattr(tag, key) for key in TAG_FIELDS}} for tag in listed]
         return sorted(tags, key=lambda t: (str(t["name"]), str(t["tag_id"])))
+
+    def _outputs(self, ctx: Context, site_id: str) -> dict[str, Any] | None:
+        outs = super()._outputs(ctx, site_id)
+        if outs is not None:
+            outs["triggers"] = triggers_of(ctx, site_id, outs[self.list_key])
+        return outs
+
+
+def without_consent(tag: dict[str, Any]) -> bool:
+    """A tag that fires for visitors who did not consent."""
+    active_piwik = tag.get("template") == PIWIK_TEMPLATE and tag.get("is_active") is not False
+    return active_piwik or fires_without_consent(tag)
+
+
+def triggers_of(ctx: Context, site_id: str, tags: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
+    """The triggers of the tags that fire without consent, each condition with its variable's name; None when the
+    host does not serve the archived triggers or variables paths."""
+    names: dict[str, str | None] = {}
+    entries: list[dict[str, Any]] = []
+    try:
+        for tag in (t for t in tags if without_consent(t)):
+            for trigger_id in _trigger_ids(ctx, site_id, str(tag["tag_id"])):
+                trigger = ctx.client.triggers.get(site_id, trigger_id)
+                conditions = [
+                    {"condition_type": c.get("condition_type"), "variable": _variable(ctx, site_id, c, names)}
+                    for c in trigger.conditions
+                ]
+                entries.append(
+                    {
+                        "tag_id": tag["tag_id"],
+                        "tag_name": tag["name"],
+                        "trigger_id": trigger.id,
+                        "trigger_name": trigger.name,
+                        "trigger_type": trigger.trigger_type,
+                        "conditions": conditions,
+                    }
+                )
+    except PiwikError as err:
+        path = str(err.path or "")
+        if err.status in NOT_SERVED and ("/triggers/" in path or "/variables/" in path):
+            return None
+        raise
+    return entries
+
+
+def _trigger_ids(ctx: Context, site_id: str, tag_id: str) -> list[str]:
+    try:
+        return ctx.client.tags.get(site_id, tag_id).trigger_ids
+    except NotFoundError:
+        return []  # deleted between the list and this read: it fires for nobody
+
+
+def _variable(ctx: Context, site_id: str, condition: dict[str, Any], names: dict[str, str | None]) -> str | None:
+    variable_id = condition.get("variable_id")
+    if not variable_id:
+        return None
+    if variable_id not in names:
+        names[variable_id] = ctx.client.triggers.variable(site_id, str(variable_id)).name
+    return names[variable_id]
 
 
 class SiteTagsProvider(PiwikProvider):

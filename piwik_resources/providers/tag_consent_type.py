@@ -6,17 +6,26 @@ Create records the tag's consent type as found (``previous_consent_type``); dele
 tag's privacy settings are managed too when set: ``respect_visitors_privacy`` (a tag attribute) and two of the
 ``piwik`` template's options, ``visitor_cookie_timeout`` and ``cross_domain_tracking``; the API replaces
 ``template_options`` as a whole on a PATCH, so the options read are sent back complete (less the read-only
-``tracker_*`` ones) with the managed keys changed. Their values found at create are recorded
+``tracker_*`` ones) with the managed keys changed. ``dimension_values`` manages entries of the template's
+``piwik_custom_dimensions`` by dimension id (the others are kept). Their values found at create are recorded
 (``previous_settings``) and written back on delete. After every change the Tag Manager draft is published
 (``publish: false`` leaves it as a draft) and the publication is awaited, because tag changes only reach the
 website once published.
+
+Read only, for the compliance rules: the template options that carry identifiers or extra event types or share the
+cookie (``user_id``, ``piwik_custom_dimensions``, ``piwik_custom_variables``, ``content_tracking``,
+``link_tracking``, ``js_error_tracking``, ``cookie_domain``), and ``published``: the values the website runs. The
+API publishes no version's content, only each tag's ``is_published`` and the published version's id; so the values
+are recorded whenever the tag has no unpublished change, with the id of the version then published, and kept while
+that version stays the published one. When neither holds, ``published.values`` is false and the judge says it read
+the draft (compliance/live.py, ``as_published``).
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from piwik_resources.api import NotFoundError, Tag
 from piwik_resources.api.models import ConsentType, TagAttributes
@@ -85,6 +94,24 @@ class TagConsentTypeInputs(InputsModel):
         doc="The ``piwik`` template's cross-domain tracking (``template_options.cross_domain_tracking``); delete "
         "writes back the value found.",
     )
+    dimension_values: dict[str, str] | None = prop(
+        None,
+        doc="Entries of the ``piwik`` template's ``piwik_custom_dimensions``: dimension id (its tracking id) -> the "
+        "value the tag sends, such as a Tag Manager variable reference ``{{ Name }}``; other entries are kept, and "
+        "delete writes back the entries found.",
+        allowed="dimension ids 1 to 400 (as text) and values of 1 to 255 characters",
+    )
+
+    @field_validator("dimension_values")
+    @classmethod
+    def _dimension_ids(cls, value: dict[str, str] | None) -> dict[str, str] | None:
+        for key, text in (value or {}).items():
+            if not key.isdigit() or not 1 <= int(key) <= 400 or not 1 <= len(text) <= 255:
+                raise ValueError(
+                    f"{key!r}: {text!r} is not allowed; allowed: dimension ids 1 to 400 (as text) and values of 1 to "
+                    "255 characters"
+                )
+        return value
 
     outputs: ClassVar[dict[str, Out]] = {
         "tag_name": Out(str, "The tag's name."),
@@ -93,19 +120,83 @@ class TagConsentTypeInputs(InputsModel):
             dict[str, Any],
             "The managed privacy settings found at create (``values``; ``absent`` options), written back on delete.",
         ),
+        "user_id": Out(str, "The ``piwik`` template's user id option, as the draft holds it (empty: none)."),
+        "cookie_domain": Out(str, "The ``piwik`` template's tracking cookie domain (empty: the site's host)."),
+        "content_tracking": Out(str, "The ``piwik`` template's content impression tracking (empty: off)."),
+        "link_tracking": Out(bool, "The ``piwik`` template's download and outlink tracking."),
+        "js_error_tracking": Out(bool, "The ``piwik`` template's JavaScript error tracking."),
+        "piwik_custom_dimensions": Out(
+            list[dict[str, Any]], "The custom dimensions (id, value) the ``piwik`` template fills."
+        ),
+        "piwik_custom_variables": Out(
+            list[dict[str, Any]], "The custom variables (id, name, value, scope) the ``piwik`` template sets."
+        ),
+        "published": Out(
+            dict[str, Any],
+            "The judged values of the published version (``version_id``, ``version``, ``values``); ``values`` is "
+            "false when they cannot be read (unpublished changes since a version this resource did not see).",
+        ),
     }
 
 
 #: The managed template options of the ``piwik`` template, and the options a GET adds that a PATCH refuses.
 PIWIK_OPTIONS = ("visitor_cookie_timeout", "cross_domain_tracking")
 READ_ONLY_OPTIONS = frozenset({"tracker_domains", "tracker_php_url", "tracker_js_url", "tracker_site_id"})
-SETTINGS = ("respect_visitors_privacy", *PIWIK_OPTIONS)
+DIMENSIONS = "dimension_values"
+SETTINGS = ("respect_visitors_privacy", *PIWIK_OPTIONS, DIMENSIONS)
+#: The ``piwik`` template's options read for the compliance rules, and what an absent one reads as.
+READ_OPTIONS: dict[str, Any] = {
+    "user_id": "",
+    "cookie_domain": "",
+    "content_tracking": "",
+    "link_tracking": None,
+    "js_error_tracking": None,
+    "piwik_custom_dimensions": [],
+    "piwik_custom_variables": [],
+}
+#: Every value of the tag the compliance rules judge: what ``published`` records of a version.
+JUDGED = ("consent_type", "respect_visitors_privacy", *PIWIK_OPTIONS, *READ_OPTIONS)
 
 
 def _live_setting(tag: Tag, key: str) -> Any:
+    options = tag.template_options or {}
+    if key == DIMENSIONS:
+        return {str(e.get("id")): e.get("value") for e in options.get("piwik_custom_dimensions") or ()}
     if key in PIWIK_OPTIONS:
-        return (tag.template_options or {}).get(key)
+        return options.get(key)
+    if key in READ_OPTIONS:
+        return options.get(key, READ_OPTIONS[key])
     return getattr(tag, key)
+
+
+def _found(tag: Tag, inputs: TagConsentTypeInputs) -> dict[str, Any]:
+    """The managed settings' values found on the tag (of ``dimension_values``, only the managed ids')."""
+    found = {key: _live_setting(tag, key) for key in _wanted(inputs)}
+    if DIMENSIONS in found:
+        live = found[DIMENSIONS]
+        found[DIMENSIONS] = {i: live.get(i) for i in inputs.dimension_values or {}}
+    return found
+
+
+def _judged(tag: Tag) -> dict[str, Any]:
+    return {key: _live_setting(tag, key) for key in JUDGED}
+
+
+#: What ``published`` holds when the published values cannot be read (an output of None would be dropped).
+NOT_READABLE: dict[str, Any] = {"values": False}
+
+
+def _published(ctx: Context, site_id: str, tags: tuple[Tag, ...], recorded: Any) -> dict[str, Any]:
+    """The judged values the website runs: those of the first of ``tags`` (the same tag, newest first) that has no
+    unpublished change, else the ``recorded`` ones while their version is still the published one, else
+    NOT_READABLE."""
+    version = ctx.client.versions.get_published(site_id)
+    for tag in tags:
+        if tag.is_published:
+            return {"version_id": version.id, "version": version.number, "values": _judged(tag)}
+    if isinstance(recorded, dict) and recorded.get("version_id") == version.id:
+        return recorded
+    return dict(NOT_READABLE)
 
 
 def _wanted(inputs: TagConsentTypeInputs) -> dict[str, Any]:
@@ -118,8 +209,12 @@ def _outputs(
 ) -> dict[str, Any]:
     publish = inputs.publish if inputs is not None else (state or {}).get("publish")
     managed = _wanted(inputs) if inputs is not None else {k: v for k, v in (state or {}).items() if k in SETTINGS}
+    values = {key: _live_setting(tag, key) for key in managed}
+    if DIMENSIONS in values:  # only the managed ids: the tag's other entries are not this resource's
+        values[DIMENSIONS] = {i: values[DIMENSIONS].get(i) for i in managed[DIMENSIONS] or {}}
     return {
-        **{key: _live_setting(tag, key) for key in managed},
+        **values,
+        **{key: _live_setting(tag, key) for key in READ_OPTIONS},
         "site_id": site_id,
         "tag_id": tag.id,
         "consent_type": tag.consent_type,
@@ -179,9 +274,11 @@ class TagConsentTypeAdapter(Adapter[TagConsentTypeInputs]):
             **{k: v for k, v in options.items() if k not in removed},
             **{k: v for k, v in settings.items() if k in PIWIK_OPTIONS},
         }
+        if DIMENSIONS in settings or any(r.startswith("dimension:") for r in removed):
+            wanted["piwik_custom_dimensions"] = _dimensions(options, settings.get(DIMENSIONS) or {}, removed)
         if any(not same(options.get(k), wanted.get(k)) for k in set(options) | set(wanted)):
             if tag.template != DEFAULT_TEMPLATE:
-                keys = ", ".join(k for k in settings if k in PIWIK_OPTIONS)
+                keys = ", ".join(k for k in settings if k in (*PIWIK_OPTIONS, DIMENSIONS))
                 raise ProviderError(
                     f"TagConsentType: {keys}: only the Piwik PRO tag (template piwik) has these options; "
                     f"tag {tag.id} is made from template {tag.template!r}"
@@ -203,9 +300,10 @@ class TagConsentTypeAdapter(Adapter[TagConsentTypeInputs]):
         changes = self._changes(tag, target[0], target[1], removed)
         if changes:
             ctx.client.tags.update(site_id, tag.id, changes)
-        if publish and (changes or tag.is_published is False):
+        published = publish and (bool(changes) or tag.is_published is False)
+        if published:
             ctx.client.versions.publish_draft(site_id)
-        return ctx.client.tags.get(site_id, tag.id) if changes else tag
+        return ctx.client.tags.get(site_id, tag.id) if changes or published else tag
 
     def import_state(self, id_: str) -> dict[str, Any]:
         raise ProviderError(
@@ -214,14 +312,14 @@ class TagConsentTypeAdapter(Adapter[TagConsentTypeInputs]):
         )
 
     def create(self, ctx: Context, inputs: TagConsentTypeInputs) -> tuple[str, dict[str, Any]]:
-        tag = self._find(ctx, inputs)
-        previous = tag.consent_type
-        found = {key: _live_setting(tag, key) for key in _wanted(inputs)}
+        before = self._find(ctx, inputs)
+        found = _found(before, inputs)
         target = (inputs.consent_type, _wanted(inputs))
-        tag = self._set(ctx, inputs.site_id, tag, target, inputs.publish is not False)
-        outs = _outputs(inputs.site_id, tag, previous, inputs, None)
+        tag = self._set(ctx, inputs.site_id, before, target, inputs.publish is not False)
+        outs = _outputs(inputs.site_id, tag, before.consent_type, inputs, None)
+        published = _published(ctx, inputs.site_id, (tag, before), None)
         # Recorded only when a setting is managed: a consent-type-only resource keeps its small state.
-        return tag.id, {**outs, "previous_settings": _previous(found) if found else None}
+        return tag.id, {**outs, "previous_settings": _previous(found) if found else None, "published": published}
 
     def read(self, ctx: Context, id_: str, state: dict[str, Any]) -> dict[str, Any] | None:
         site_id = str(state["site_id"])
@@ -230,7 +328,8 @@ class TagConsentTypeAdapter(Adapter[TagConsentTypeInputs]):
         except NotFoundError:
             return None
         outs = _outputs(site_id, tag, state.get("previous_consent_type"), None, state)
-        return {**outs, "previous_settings": state.get("previous_settings")}
+        published = _published(ctx, site_id, (tag,), state.get("published"))
+        return {**outs, "previous_settings": state.get("previous_settings"), "published": published}
 
     def update(self, ctx: Context, id_: str, state: dict[str, Any], inputs: TagConsentTypeInputs) -> dict[str, Any]:
         try:
@@ -240,9 +339,12 @@ class TagConsentTypeAdapter(Adapter[TagConsentTypeInputs]):
                 f"TagConsentType {id_}: update failed: app {inputs.site_id} has no tag {id_} any more "
                 "(run `pulumi refresh` to drop it from the state, then `pulumi up` to set it again)"
             ) from None
-        tag = self._set(ctx, inputs.site_id, tag, (inputs.consent_type, _wanted(inputs)), inputs.publish is not False)
+        before = tag
+        target = (inputs.consent_type, _wanted(inputs))
+        tag = self._set(ctx, inputs.site_id, before, target, inputs.publish is not False)
         outs = _outputs(inputs.site_id, tag, state.get("previous_consent_type"), inputs, None)
-        return {**outs, "previous_settings": state.get("previous_settings")}
+        published = _published(ctx, inputs.site_id, (tag, before), state.get("published"))
+        return {**outs, "previous_settings": state.get("previous_settings"), "published": published}
 
     def delete(self, ctx: Context, id_: str, state: dict[str, Any]) -> None:
         previous = state.get("previous_consent_type")
@@ -257,19 +359,37 @@ class TagConsentTypeAdapter(Adapter[TagConsentTypeInputs]):
             pass  # the tag (or the whole app) is gone
 
 
+def _dimensions(options: dict[str, Any], wanted: dict[str, str], removed: tuple[str, ...]) -> list[dict[str, Any]]:
+    """The ``piwik_custom_dimensions`` list with the ``wanted`` ids' values set and the ``removed`` ids dropped
+    (``removed`` names them ``dimension:<id>``), every other entry kept in its place."""
+    dropped = {r.removeprefix("dimension:") for r in removed if r.startswith("dimension:")}
+    out: list[dict[str, Any]] = []
+    for entry in options.get("piwik_custom_dimensions") or ():
+        key = str(entry.get("id"))
+        if key in dropped:
+            continue
+        out.append({**entry, "value": wanted[key]} if key in wanted else dict(entry))
+    present = {str(e.get("id")) for e in out}
+    out += [{"id": int(k), "value": v} for k, v in wanted.items() if k not in present]
+    return out
+
+
 def _previous(found: dict[str, Any]) -> dict[str, Any]:
-    """What delete writes back: the managed settings' values found at create; ``absent`` ones it removes."""
-    return {
-        "values": {k: v for k, v in found.items() if v is not None},
-        "absent": sorted(k for k, v in found.items() if v is None),
-    }
+    """What delete writes back: the managed settings' values found at create; ``absent`` ones it removes (a
+    dimension id absent at create is named ``dimension:<id>``)."""
+    dims = found.pop(DIMENSIONS, None) or {}
+    values = {k: v for k, v in found.items() if v is not None}
+    if any(v is not None for v in dims.values()):
+        values[DIMENSIONS] = {k: v for k, v in dims.items() if v is not None}
+    absent = [k for k, v in found.items() if v is None] + [f"dimension:{k}" for k, v in dims.items() if v is None]
+    return {"values": values, "absent": sorted(absent)}
 
 
 def _restore(previous: object) -> tuple[dict[str, Any], tuple[str, ...]]:
     if not isinstance(previous, dict):
         return {}, ()
     values = dict(previous.get("values") or {})
-    absent = tuple(k for k in previous.get("absent") or () if k in PIWIK_OPTIONS)
+    absent = tuple(k for k in previous.get("absent") or () if k in PIWIK_OPTIONS or k.startswith("dimension:"))
     return values, absent
 
 

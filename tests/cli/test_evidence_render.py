@@ -19,12 +19,24 @@ from click.testing import CliRunner
 
 from piwik_resources.cli import _dossier, main
 from piwik_resources.cli._host import Host
-from piwik_resources.cli.evidence import attestation_rows, build_document, requirement_rows, write_dossier
-from piwik_resources.compliance import REQUIREMENTS, Attestations, LiveSite
+from piwik_resources.cli.evidence import (
+    attestation_rows,
+    build_document,
+    dossier_rows,
+    requirement_rows,
+    write_dossier,
+)
+from piwik_resources.compliance import REQUIREMENTS, Attestations, LiveSite, judge_account
 from piwik_resources.components.cnil_exempt_site import CnilExemptSiteArgs, declared_of
 from tests.components.test_judge import compliant_live
 
 REPO = Path(__file__).resolve().parents[2]
+ACCOUNT_VALUES = {
+    "ip_masking_level": 0.0,
+    "use_masked_ip_for_enrichment": True,
+    "fingerprinting_across_websites": False,
+    "geolocation_level": "City",
+}
 ARGS = CnilExemptSiteArgs(
     site_name="Boutique <Exemple> & Cie",
     urls=["https://boutique.example.fr"],
@@ -64,7 +76,12 @@ EMULATOR = Host("emulator", "http://127.0.0.1:8089", "piwik-emulator 0.1.0")
 
 def document(previous: dict[str, Any] | None = None, host: Host = EMULATOR) -> dict[str, Any]:
     when = datetime(2026, 1, 6, 9, 30, tzinfo=UTC)
-    return build_document("local", when, host, [site()], previous)
+    account = {
+        "managed_by_stack": True,
+        "note": "the account's global tracker settings, managed by this stack's CnilAccount and read now",
+        "requirements": dossier_rows(judge_account(ACCOUNT_VALUES), LiveSite(global_tracker_settings=ACCOUNT_VALUES)),
+    }
+    return build_document("local", when, host, [site()], previous, None, account)
 
 
 def test_the_sha256_seals_the_json_content() -> None:
@@ -108,13 +125,35 @@ def test_files_are_dated_and_the_previous_dossier_is_found(tmp_path: Path) -> No
     assert json.loads(first["json"].read_text()) == document()
 
 
-def test_markdown_lists_every_requirement_with_its_source(tmp_path: Path) -> None:
+def test_markdown_lists_every_requirement_with_its_sources_and_their_addresses(tmp_path: Path) -> None:
     md = _dossier.render_markdown(document())
     assert "## Site Boutique <Exemple> & Cie" in md
     for requirement in REQUIREMENTS:
-        assert f"| {requirement.number} | {requirement.title} | {requirement.quality} " in md
+        assert f"| {requirement.number} | {requirement.title} | {requirement.quality} — " in md
+        assert all(f"<{url}>" in md for url in requirement.source_urls), requirement.number
+    rows = {r["number"]: r for r in document()["content"]["sites"][0]["requirements"]}
+    assert rows[16]["source_urls"][0] == "https://www.legifrance.gouv.fr/jorf/article_jo/JORFARTI000042388208"
     assert "| attestations.dpa_signed | true | Camille Martin, DPO | 2026-01-05 |" in md
     assert "| 2026-01-04T10:00:00Z | app.changed.urls | ops@example.fr | s |" in md
+
+
+def test_the_dossier_has_an_account_section_judged_on_the_global_settings() -> None:
+    doc = document()
+    account = doc["content"]["account_settings"]
+    statuses = {r["number"]: r["status"] for r in account["requirements"]}
+    assert statuses == {1: "broken", 2: "enforced by API", 17: "enforced by API", 18: "enforced by API"}
+    one = account["requirements"][0]
+    assert one["live_value"] == {"GlobalTrackerSettings.ip_masking_level": 0.0}
+    assert "0 masks no byte of the IP address" in one["detail"]
+    md = _dossier.render_markdown(doc)
+    section = md.split("## Account-wide settings", 1)[1]
+    assert section.startswith("\n\nthe account's global tracker settings, managed by this stack's CnilAccount")
+    assert "| 1 | Mask IP addresses (at least 1 byte) | [S] — " in section and "**broken**" in section
+    assert "<h2>Account-wide settings</h2>" in _dossier.render_html(doc)
+    # A dossier without the section (one made before it existed) still renders.
+    old = copy.deepcopy(doc)
+    old["content"].pop("account_settings")
+    assert "Account-wide" not in _dossier.render_markdown(old)
 
 
 def test_the_html_page_is_self_contained_and_escapes_every_text() -> None:
@@ -175,4 +214,6 @@ def test_the_committed_local_dossier_is_sealed_and_complete() -> None:
     for name in ("Boutique Exemple", "Blog Exemple"):
         assert f"## Site {name}" in md
     for requirement in REQUIREMENTS:
-        assert md.count(f"| {requirement.number} | {requirement.title} |") == 2, requirement.number
+        expected = 3 if requirement.account else 2  # both sites, and the account section
+        assert md.count(f"| {requirement.number} | {requirement.title} |") == expected, requirement.number
+    assert committed["content"]["account_settings"]["managed_by_stack"] is True

@@ -193,6 +193,11 @@ def test_a_tag_manager_change_has_no_audit_entry(
     body = {"data": {"type": "tag", "id": tags[0]["id"], "attributes": {"consent_type": "marketing_automation"}}}
     assert jane.api("PATCH", f"/api/tag/v1/{boutique}/tags/{tags[0]['id']}", json=body).status_code == 204
 
+    # Left in the Tag Manager draft, the change is drift but the website still runs the published tag: #6 holds.
+    code, _ = Watcher(st, engine_env, jane_emulator).json()
+    assert code == 3
+    # Published, it reaches the website: #6 is broken.
+    assert jane.api("POST", f"/api/tag/v1/{boutique}/versions/draft/publish").status_code == 202
     code, report = Watcher(st, engine_env, jane_emulator).json()
     assert code == 1
     check_snapshot_shape(st, engine_env, monkeypatch, boutique)

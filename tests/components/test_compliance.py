@@ -21,11 +21,12 @@ from piwik_resources.unknown import UNKNOWN
 
 
 def test_every_requirement_of_the_seed_checklist_and_the_2025_criteria_is_listed_once() -> None:
-    # 1-20: the seed's checklist; 21: the consent-record cookie split from #16; 22-30: the 2025 criteria.
-    assert [r.number for r in REQUIREMENTS] == list(range(1, 31))
-    assert len({r.key for r in REQUIREMENTS}) == 30
+    # 1-20: the seed's checklist; 21: the consent-record cookie split from #16; 22-30: the 2025 criteria; 31-34:
+    # what the CNIL states that no row covered (the lifetime not extended, periodic review, headers, the contact).
+    assert [r.number for r in REQUIREMENTS] == list(range(1, 35))
+    assert len({r.key for r in REQUIREMENTS}) == 34
     assert all(r.seed_section for r in REQUIREMENTS)
-    assert all(r.quality in ("[P]", "[S]") and r.cited_source for r in REQUIREMENTS)
+    assert all(r.quality in ("[P]", "[S]", "[R]") and r.cited_source for r in REQUIREMENTS)
 
 
 def test_every_rule_names_a_requirement() -> None:
@@ -119,10 +120,11 @@ def test_markdown_report_lists_rows_in_seed_order_and_escapes_pipes() -> None:
     lines = md.splitlines()
     assert lines[0] == "### Site shop"
     assert lines[2].startswith("Criteria profile `seed-2021`: the seed guide's 2021 programme")
-    assert lines[4].startswith("Source quality: [P] the CNIL's own page")
+    assert lines[4].startswith("Source marks: [P] the CNIL's own words")
     assert lines[8].startswith("| 1 | Mask IP addresses")
-    # Each row cites its source with its quality (looked up by number, not stored in the state).
-    assert "| [S] Seed guide (Piwik PRO's configuration guide" in lines[8]
+    # Each row cites its sources with their marks and addresses (looked up by number, not stored in the state).
+    assert "| [S] — [S] Seed guide (Piwik PRO's configuration guide" in lines[8]
+    assert "<https://piwik.pro/cnil-exemption>" in lines[8]
     assert "| 10 | Data Processing Agreement" in lines[9]
     assert "sign \\| send" in lines[9]
     assert "- open?" in md

@@ -9,6 +9,7 @@ so that a changed word, bound or comparison in piwik_resources/compliance/ fails
 from __future__ import annotations
 
 import dataclasses
+from datetime import date
 from typing import Any
 
 import pytest
@@ -29,10 +30,14 @@ from piwik_resources.compliance import (
     LiveSite,
     Options,
     ReportRow,
+    Source,
     Status,
     Violation,
+    as_published,
     attestation_problem,
+    cookie_condition,
     excluded_from_urls,
+    fires_without_consent,
     identifier_in,
     in_report_order,
     judge_site,
@@ -161,11 +166,47 @@ def test_a_tag_firing_without_consent_is_named_with_its_template_purpose_and_id(
         "not a tag",
     ]
     assert message("SiteTags", {"tags": tags}) == (
-        "active tag(s) firing without consent (not_require_consent): 'Pixel' (linkedin, marketing, tag t1), "
-        "'Map' (hot_jar, heatmap / session recording, tag t2); marketing, A/B testing and heatmaps needs the "
-        "visitor's consent (set another consent type or deactivate the tag)"
+        "active tag(s) firing without consent (not_require_consent) that are not audience measurement: 'Pixel' "
+        "(linkedin, marketing, tag t1), 'Map' (hot_jar, heatmap / session recording, tag t2); only piwik, "
+        "piwik_virtual_page_view may fire without consent: set another consent type, deactivate the tag, or attest "
+        "it by id in attestations.tags_without_consent"
     )
     assert violations("SiteTags", {"tags": "none"}) == []
+    # #24 names its own templates the same way, with what measuring them needs.
+    order = {"tag_id": "t3", "name": "Order", "template": "ecommerce_order", "consent_type": "not_require_consent"}
+    video = {**order, "tag_id": "t4", "name": "Film", "template": "video_youtube"}
+    found = violations("SiteTags", {"tags": [order, video]})
+    assert [v.message for v in found if v.rule == "cnil-few-event-types"] == [
+        "active tag(s) firing without consent (not_require_consent): 'Order' (ecommerce_order, e-commerce, tag t3), "
+        "'Film' (video_youtube, video, tag t4); measuring more than the few allowed event types needs the visitor's "
+        "consent (set another consent type or deactivate the tag)"
+    ]
+    assert violations("SiteTags", {"tags": 5}) == []  # not a list: nothing to judge
+
+
+def test_a_trigger_that_sets_a_cookie_is_named_with_its_tag_and_condition() -> None:
+    trigger = {"tag_id": "t1", "tag_name": "Piwik PRO", "trigger_id": "g1", "trigger_name": "Ads visitors"}
+    conditions = [
+        {"condition_type": "equals", "variable": "Page URL"},
+        {"condition_type": "contains", "variable": "campaign"},  # names are matched whatever their case
+        {"condition_type": "is_not_first_visit", "variable": None},
+        "not a condition",
+    ]
+    second = {
+        **trigger,
+        "trigger_id": "g2",
+        "trigger_name": "Once",
+        "conditions": [{"condition_type": "once_per_session"}],
+    }
+    assert message("SiteTags", {"triggers": ["not a trigger", {**trigger, "conditions": conditions}, second]}) == (
+        "tag 'Piwik PRO' (t1) fires on trigger 'Ads visitors' (g1) with a condition on 'campaign', the condition "
+        "'is_not_first_visit'; tag 'Piwik PRO' (t1) fires on trigger 'Once' (g2) with the condition "
+        "'once_per_session': Tag Manager sets a cookie for such a trigger (Piwik PRO help, « Setting up Consent "
+        "Manager »), also for visitors who did not consent; give the tag a consent type or change the trigger"
+    )
+    harmless = [{"condition_type": t, "variable": "Page path"} for t in ("each_time", "equals", "contains")]
+    assert violations("SiteTags", {"triggers": [{**trigger, "conditions": harmless}]}) == []
+    assert violations("SiteTags", {"triggers": "not read"}) == []
 
 
 def test_campaign_keys_left_in_urls_are_listed_and_the_fix_named() -> None:
@@ -250,8 +291,19 @@ def test_long_values_are_cut_and_whole_floats_shown_as_integers() -> None:
 
 
 def test_the_requirement_cites_its_source_or_the_seed_section() -> None:
-    assert BY_NUMBER[1].cited_source == f"{SEED_GUIDE}: {BY_NUMBER[1].seed_section}"
-    assert BY_NUMBER[16].cited_source == BY_NUMBER[16].source
+    seed_only = BY_NUMBER[2]
+    assert seed_only.cited_source == (
+        f"[S] {SEED_GUIDE}: {seed_only.seed_section} <https://piwik.pro/cnil-exemption>; field: {seed_only.field}"
+    )
+    assert (
+        BY_NUMBER[7].cited_source == f"[S] {SEED_GUIDE}: {BY_NUMBER[7].seed_section} <https://piwik.pro/cnil-exemption>"
+    )
+    assert BY_NUMBER[16].cited_source == "; ".join(s.cited for s in BY_NUMBER[16].sources) + (
+        f"; field: {BY_NUMBER[16].field}"
+    )
+    assert BY_NUMBER[21].quality == "[R]" and BY_NUMBER[21].cited[0].mark == "[R]"
+    assert BY_NUMBER[16].quality == BY_NUMBER[16].sources[0].mark == "[P]"
+    assert BY_NUMBER[7].source_urls == ("https://piwik.pro/cnil-exemption",)
 
 
 def test_the_compliant_site_s_details_name_what_was_read() -> None:
@@ -263,18 +315,22 @@ def test_the_compliant_site_s_details_name_what_was_read() -> None:
     assert rows[1].rules == ("cnil-ip-masking",) and rows[1].key == "ip-masking"
     assert rows[1].seed_section == BY_NUMBER[1].seed_section and rows[1].requirement == BY_NUMBER[1].title
     assert rows[4].detail == (
-        "SitePrivacy.gdpr_data_anonymization = True; SitePrivacy.gdpr_data_anonymization_mode = 'no_device_storage'"
+        "SitePrivacy.gdpr_data_anonymization = True; SitePrivacy.gdpr_data_anonymization_mode = 'no_device_storage'; "
+        "SiteTags.triggers = 1 read ('All page views')"
     )
     assert rows[12].detail == (
         "2 active CustomDimension of the app read and judged ('Consentement (session)' (d-1), "
-        "'Consentement (évènement)' (d-2)); the Piwik PRO tag's user id is not read"
+        "'Consentement (évènement)' (d-2)); TagConsentType.user_id = ''; TagConsentType.piwik_custom_dimensions = "
+        "[{'id': 1.0, 'value': '{{ Consent state }}'}, {'id': 2.0, 'value': '{{ Consent state }}'}]; "
+        "TagConsentType.piwik_custom_variables = []"
     )
     assert rows[22].detail.startswith("SiteTags.tags = 3 read ('Piwik PRO', 'Ads', 'Ads'); every tag")
     assert rows[7].detail == (
         "consent form templates live for en, fr (API not published by Piwik PRO: the emulator's paths)"
     )
     assert rows[14].detail == (
-        "live and active: session 'Consentement (session)' (d-1), event 'Consentement (évènement)' (d-2)"
+        "live and active: session 'Consentement (session)' (d-1), event 'Consentement (évènement)' (d-2); filled by "
+        "the Piwik PRO tag with {{ Consent state }}"
     )
     assert rows[18].detail == "TrackerSettings.geolocation_level = 'City'"
 
@@ -282,9 +338,11 @@ def test_the_compliant_site_s_details_name_what_was_read() -> None:
 def test_attested_rows_show_the_requirement_s_text_with_the_value() -> None:
     rows = report(compliant_live())
     assert rows[19].detail == "data kept 25 months (attested; plan-bound)"
-    assert rows[20].detail == "hosted in FR (attested)"
+    assert rows[20].detail == "hosted in FR (attested; an EU/EEA region)"
+    assert rows[32].detail == f"lifetimes and retention last reviewed on {date.today().isoformat()} (attested)"
+    assert rows[34].detail == "the DPA names the processor's contact: legal+dpa@piwik.pro (attested)"
     for r in REQUIREMENTS:
-        if r.attestation and r.key not in ("retention", "hosting"):
+        if r.attestation and r.key not in ("retention", "hosting", "durations-reviewed", "processor-contact"):
             assert rows[r.number].detail == r.done, r.key
             assert rows[r.number].status == Status.ATTESTED and rows[r.number].rules == ()
     pending = report(compliant_live(), Declared(site_name="Shop", attestations=Attestations(hosting_region="")))
@@ -304,7 +362,10 @@ def test_a_false_attestation_breaks_only_a_refuse_false_requirement() -> None:
         "false, but the exemption needs: Data Processing Agreement signed with Piwik PRO"
     )
     assert attestation_problem(BY_KEY["dpa"], None) is None
-    assert attestation_problem(BY_KEY["privacy-policy"], False) is None
+    assert attestation_problem(BY_KEY["hosting"], "") is None  # not attested yet
+    # A privacy policy or an opt-out form stated unpublished breaks the exemption (issue 19): broken, not pending.
+    for key in ("privacy-policy", "opt-out"):
+        assert attestation_problem(BY_KEY[key], False) == f"false, but the exemption needs: {BY_KEY[key].title}"
     rows = report(compliant_live(), Declared(site_name="Shop", attestations=Attestations(dpa_signed=False)))
     (found,) = rows[10].violations
     assert (found.rule, found.resource_type, found.property, found.value) == (
@@ -315,6 +376,42 @@ def test_a_false_attestation_breaks_only_a_refuse_false_requirement() -> None:
     )
     assert rows[10].detail == found.text() and rows[10].rules == ()
     assert rows[8].status == Status.PENDING and rows[8].detail == BY_KEY["privacy-policy"].todo
+    unpublished = Attestations(privacy_policy_published=False, opt_out_form_published=False)
+    rows = report(compliant_live(), Declared(site_name="Shop", attestations=unpublished))
+    assert (rows[8].status, rows[9].status) == (Status.BROKEN, Status.BROKEN)
+    assert rows[8].detail.startswith("attestations.privacy_policy_published: false, but the exemption needs: ")
+
+
+@pytest.mark.parametrize(
+    ("region", "broken"),
+    [("FR", False), ("eu", False), ("EEA", False), ("NO", False), (" DE ", False), ("US", True), ("CH", True)],
+)
+def test_hosting_is_held_to_eu_eea_regions(region: str, broken: bool) -> None:
+    problem = attestation_problem(BY_KEY["hosting"], region)
+    assert (problem is not None) is broken
+    if broken:
+        assert problem is not None and problem.startswith(f"{region!r} is outside the EU/EEA; allowed: EU, EEA or")
+        assert "FR" in problem and "NO" in problem
+    rows = report(compliant_live(), Declared(site_name="Shop", attestations=Attestations(hosting_region=region)))
+    assert rows[20].status == (Status.BROKEN if broken else Status.ATTESTED)
+
+
+def test_a_review_older_than_13_months_is_not_periodic() -> None:
+    today = date(2026, 6, 1)
+    # 13 months of the exemption: 13 x 30 days = 390 days.
+    assert attestation_problem(BY_KEY["durations-reviewed"], "2025-05-07", today) is None  # exactly 390 days
+    assert attestation_problem(BY_KEY["durations-reviewed"], "2025-05-06", today) == (
+        "last reviewed on 2025-05-06, more than 13 months ago; review the durations again"
+    )
+
+
+def test_31_is_not_read_until_attested_and_broken_when_stated_false() -> None:
+    rows = report(compliant_live(), Declared(site_name="Shop"))
+    assert (rows[31].status, rows[31].detail) == (Status.NOT_READ, BY_KEY["cookie-not-extended"].todo)
+    assert "« Extends: No »" in rows[31].detail  # the vendor's statement, shown as such, not as a live read
+    stated_false = Attestations(cookie_lifetime_not_extended=False)
+    stated = report(compliant_live(), Declared(site_name="Shop", attestations=stated_false))
+    assert stated[31].status == Status.BROKEN
 
 
 def test_an_unread_row_names_each_missing_value_once() -> None:
@@ -324,7 +421,11 @@ def test_an_unread_row_names_each_missing_value_once() -> None:
     assert rows[4].detail == (
         "no live value read for SitePrivacy.gdpr_data_anonymization, SitePrivacy.gdpr_data_anonymization_mode"
     )
-    assert rows[4].rules == ("cnil-collect-without-consent", "cnil-cookieless-without-consent")
+    assert rows[4].rules == (
+        "cnil-collect-without-consent",
+        "cnil-cookieless-without-consent",
+        "cnil-no-cookie-setting-trigger",
+    )
     live = compliant_live()
     live["TrackerSettings"]["ip_masking_level"] = UNKNOWN
     assert report(live)[1].detail == "no live value read for TrackerSettings.ip_masking_level"
@@ -350,7 +451,13 @@ def test_broken_dimensions_are_named_by_name_and_id() -> None:
     assert [v.resource for v in broken.violations] == ["'User ID' (d-7)", "'E-mail'"]
     assert broken.detail.startswith("CustomDimension 'User ID' (d-7) name = 'User ID': 'User ID' looks like")
     assert "CustomDimension 'E-mail' name = 'E-mail'" in broken.detail
-    assert broken.rules == ("cnil-dimension-name-identifier", "cnil-dimension-extraction-identifier")
+    assert broken.rules == (
+        "cnil-dimension-name-identifier",
+        "cnil-dimension-extraction-identifier",
+        "cnil-tag-no-user-id",
+        "cnil-tag-dimension-identifier",
+        "cnil-tag-variable-identifier",
+    )
 
 
 def test_a_dimension_is_labelled_by_what_it_has_and_inactive_ones_are_skipped() -> None:
@@ -385,9 +492,10 @@ def test_configured_patterns_judge_extractions_too() -> None:
 
 
 def test_a_source_with_a_pipe_does_not_break_the_table(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(BY_NUMBER, 1, dataclasses.replace(BY_NUMBER[1], source="A | B", quality="[P]"))
+    piped = dataclasses.replace(BY_NUMBER[1], sources=(Source("[P]", "A | B"),), field="")
+    monkeypatch.setitem(BY_NUMBER, 1, piped)
     md = render_markdown("Site", [row("ip-masking", Status.ENFORCED, "d").as_dict()])
-    assert md.splitlines()[-1] == f"| 1 | {BY_NUMBER[1].title} | enforced by API | [P] A \\| B | d |"
+    assert md.splitlines()[-1] == f"| 1 | {BY_NUMBER[1].title} | enforced by API | [P] — [P] A \\| B | d |"
 
 
 def test_no_active_dimension_is_checked_and_says_none() -> None:
@@ -403,8 +511,8 @@ def test_values_shown_but_not_judged() -> None:
     live["TrackerSettings"] |= {"use_session_hash": True, "use_anonymous_session_hash": UNKNOWN}
     detail = report(live)[17].detail
     assert detail.startswith(
-        "TrackerSettings.fingerprinting_across_websites = False; "
-        "TrackerSettings.use_session_hash = True (shown, not judged); 2025 criterion"
+        "TrackerSettings.fingerprinting_across_websites = False; SitePrivacy.privacy_use_fingerprinting = False; "
+        "TrackerSettings.use_session_hash = True (shown, not judged); open question (2025 criterion"
     )
     assert "use_anonymous_session_hash =" not in detail
     live["TrackerSettings"]["fingerprinting_across_websites"] = True
@@ -469,10 +577,31 @@ def test_export_dimensions_missing_inactive_or_of_another_scope_are_each_named()
     live["CustomDimension"].append(dimension("d-3", "Consent event", "event"))
     live["CustomDimension"].append(dimension("d-4", "Consent", "session"))
     fixed = report(live, declared)[14]
-    assert (fixed.status, fixed.detail) == (
-        Status.ENFORCED,
-        "live and active: session 'Consent' (d-4), event 'Consent event' (d-3)",
+    assert fixed.status == Status.PENDING  # created, but nothing fills them: never "enforced"
+    assert fixed.detail.startswith(
+        "live and active: session 'Consent' (d-4), event 'Consent event' (d-3); created but not filled: nothing "
+        "sends the consent state into them"
     )
+    filled = dataclasses.replace(declared, consent_state_variable="Consent")
+    live["TagConsentType"]["piwik_custom_dimensions"] = [{"id": 4, "value": "{{ Consent }}"}]
+    live["CustomDimension"][-2:] = [
+        dimension("d-3", "Consent event", "event", tracking_id=3),
+        dimension("d-4", "Consent", "session", tracking_id=4),
+    ]
+    half = report(live, filled)[14]
+    assert half.status == Status.BROKEN and [v.resource for v in half.violations] == ["'Consent event'"]
+    assert half.detail == (
+        "TagConsentType 'Consent event' piwik_custom_dimensions = None: the Piwik PRO tag does not fill dimension 3 "
+        "with {{ Consent }} [rule cnil-export-dimensions-filled]"
+    )
+    live["TagConsentType"]["piwik_custom_dimensions"].append({"id": 3.0, "value": "{{ Consent }}"})
+    assert (report(live, filled)[14].status, report(live, filled)[14].detail) == (
+        Status.ENFORCED,
+        "live and active: session 'Consent' (d-4), event 'Consent event' (d-3); filled by the Piwik PRO tag with "
+        "{{ Consent }}",
+    )
+    del live["TagConsentType"]["piwik_custom_dimensions"]
+    assert report(live, filled)[14].status == Status.NOT_READ
     del live["CustomDimension"]
     assert (report(live, declared)[14].status, report(live, declared)[14].detail) == (
         Status.NOT_READ,
@@ -530,7 +659,7 @@ def test_the_markdown_report_word_for_word() -> None:
         row("cookie-lifetime", Status.BROKEN, "x").as_dict(),
     ]
     md = render_markdown("Site", rows, ["Why?", "How?"], "cnil-2025")
-    escaped_source = BY_NUMBER[16].source.replace("|", "\\|")
+    escaped_source = f"{BY_NUMBER[16].quality} — {BY_NUMBER[16].cited_source}".replace("|", "\\|")
     assert (
         md
         == "\n".join(
@@ -539,13 +668,12 @@ def test_the_markdown_report_word_for_word() -> None:
                 "",
                 f"Criteria profile `cnil-2025`: {PROFILE_NOTES['cnil-2025']}.",
                 "",
-                f"Source quality: {SOURCE_QUALITY}.",
+                f"Source marks: {SOURCE_QUALITY}.",
                 "",
                 "| # | Requirement | Status | Source | Detail |",
                 "|---|---|---|---|---|",
-                f"| 16 | {BY_NUMBER[16].title} | broken | [P] {escaped_source} | x |",
-                f"| 1 | {BY_NUMBER[1].title} | enforced by API | [S] {SEED_GUIDE}: {BY_NUMBER[1].seed_section} "
-                "| a\\|b c |",
+                f"| 16 | {BY_NUMBER[16].title} | broken | {escaped_source} | x |",
+                f"| 1 | {BY_NUMBER[1].title} | enforced by API | [S] — {BY_NUMBER[1].cited_source} | a\\|b c |",
                 "",
                 "Open questions (not published by Piwik PRO):",
                 "- Why?",
@@ -556,7 +684,13 @@ def test_the_markdown_report_word_for_word() -> None:
     )
     plain = render_markdown("Site", [], (), None)
     header = "| # | Requirement | Status | Source | Detail |\n|---|---|---|---|---|\n"
-    assert plain == f"### Site\n\nSource quality: {SOURCE_QUALITY}.\n\n{header}"
+    assert plain == f"### Site\n\nSource marks: {SOURCE_QUALITY}.\n\n{header}"
+    account = [row("ip-masking", Status.NOT_READ, "no account").as_dict()]
+    with_account = render_markdown("Site", [], (), None, account)
+    assert with_account.endswith(
+        "\n\n#### Account-wide settings (CnilAccount: the account's global tracker settings)\n\n"
+        f"{header}| 1 | {BY_NUMBER[1].title} | not read | [S] — {BY_NUMBER[1].cited_source} | no account |\n"
+    )
     assert "Criteria profile `x`: unknown profile." in render_markdown("Site", [], profile="x")
     assert len(OPEN_QUESTIONS) >= 1
 
@@ -565,12 +699,15 @@ def test_type_tokens_and_the_properties_a_program_must_read() -> None:
     assert short_type("pulumi-python:dynamic/piwik:Site") == "Site"
     assert short_type("aws:s3/bucket:Bucket") == "aws:s3/bucket:Bucket"
     assert properties_judged("SitePrivacy") == (
+        "privacy_use_fingerprinting",
         "gdpr",
         "gdpr_data_anonymization",
         "gdpr_data_anonymization_mode",
         "privacy_cookie_expiration_period",
+        "privacy_cookie_domains_enabled",
     )
-    assert properties_judged("SiteTags") == ("tags",)  # two rules, one property
+    assert properties_judged("SiteTags") == ("triggers", "tags")  # three rules, two properties
+    assert properties_judged("Site") == ("urls",)
     assert rules_for("ask-consent") == (RULES_BY_NAME["cnil-ask-consent"],)
     assert rules_for("ask-consent", []) == ()
 
@@ -634,3 +771,117 @@ def test_an_output_nobody_filled_in_is_a_type_not_read() -> None:
     """A listing whose output is None (the bench's no-op provider gives none) is not read, not an error."""
     live = LiveSite.from_types({"CustomDimension": None, "ConsentTemplate": None, "TrackerSettings": None})
     assert (live.custom_dimensions, live.consent_templates, live.tracker_settings) == (None, None, None)
+
+
+# --- Issue 19: the new rules' words -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "props", "expected"),
+    [
+        (
+            "TagConsentType",
+            {"template": "piwik", "user_id": "{{ Customer }}"},
+            "'{{ Customer }}' sets a user id, which the API describes as connecting « a given user's data collected "
+            "from multiple sources »; the tag of an exempt site sets none (allowed: empty)",
+        ),
+        (
+            "TagConsentType",
+            {"cookie_domain": "*.example.fr"},
+            "'*.example.fr' shares the tracking cookie beyond the site's own host; allowed: unset (the site's host)",
+        ),
+        (
+            "TagConsentType",
+            {"content_tracking": "trackAllContentImpressions"},
+            "'trackAllContentImpressions' tracks content impressions, an event type beyond the few allowed without "
+            "consent (page views, interactions, load / scroll / reading time); allowed: unset",
+        ),
+        (
+            "TagConsentType",
+            {"piwik_custom_dimensions": ["not an entry", {"id": 4, "value": 7}, {"id": 5, "value": "{{ Phone }}"}]},
+            "entry 5 sets value '{{ Phone }}', which looks like an identifier ('Phone'); the tag must not attach "
+            "identifiers to visitors who did not consent",
+        ),
+        (
+            "TagConsentType",
+            {"piwik_custom_variables": [{"id": 2, "name": "plan", "value": "E-mail"}]},
+            "entry 2 sets value 'E-mail', which looks like an identifier ('E-mail'); the tag must not attach "
+            "identifiers to visitors who did not consent",
+        ),
+        (
+            "Site",
+            {"urls": ["https://shop.example.fr/", "https://blog.example.fr", "https://a.example.fr"]},
+            "'https://blog.example.fr', 'https://a.example.fr' end(s) the host without a path separator: "
+            "exclude_unknown_urls keeps requests whose URL starts with one of the app's urls, so "
+            "'https://blog.example.fr.evil.example' is kept too; write 'https://blog.example.fr/'",
+        ),
+        (
+            "SitePrivacy",
+            {"privacy_use_fingerprinting": True},
+            "True is not allowed: fingerprinting recognises returning visitors with an identifier the API does not "
+            "say is specific to the site and limited in time (required: False)",
+        ),
+        (
+            "SitePrivacy",
+            {"privacy_cookie_domains_enabled": True},
+            "True is not allowed: the privacy cookie would be set for the domains of privacy_cookie_domains "
+            "(required: False)",
+        ),
+    ],
+)
+def test_each_new_rule_s_message_names_the_value_and_what_is_allowed(
+    kind: str, props: dict[str, Any], expected: str
+) -> None:
+    assert message(kind, props) == expected
+
+
+@pytest.mark.parametrize(
+    ("kind", "props"),
+    [
+        ("TagConsentType", {"template": "piwik", "user_id": "  "}),  # blank is no user id
+        ("TagConsentType", {"user_id": 3, "cookie_domain": "", "content_tracking": ""}),
+        ("TagConsentType", {"cookie_domain": 7, "content_tracking": False}),
+        ("TagConsentType", {"template": "custom_tag", "user_id": "x", "cookie_domain": "x", "content_tracking": "x"}),
+        ("TagConsentType", {"piwik_custom_dimensions": "x", "piwik_custom_variables": [{"id": 1, "name": 5}]}),
+        ("Site", {"urls": "https://x.fr"}),
+        ("Site", {"urls": ["https://x.fr/path", "http://x.fr:8080/"]}),
+        ("SiteTags", {"triggers": [{"tag_name": "t", "conditions": None}, {"tag_name": "u"}]}),
+    ],
+)
+def test_values_the_new_rules_let_pass(kind: str, props: dict[str, Any]) -> None:
+    assert violations(kind, props) == []
+
+
+def test_configured_patterns_judge_the_tag_s_dimension_values_too() -> None:
+    plan = {"piwik_custom_variables": [{"id": 1, "name": "plan", "value": "gold"}]}
+    assert violations("TagConsentType", plan) == []
+    assert "('plan')" in message("TagConsentType", plan, Options(identifier_patterns=(r"plan",)))
+
+
+def test_a_condition_sets_a_cookie_by_its_variable_s_name_or_its_type() -> None:
+    assert cookie_condition({"condition_type": "equals", "variable": "RETURNING VISITOR"}) == (
+        "a condition on 'RETURNING VISITOR'"
+    )
+    assert cookie_condition({"condition_type": "once_per_page_view", "variable": "Page URL"}) == (
+        "the condition 'once_per_page_view'"
+    )
+    assert cookie_condition({"condition_type": "each_time", "variable": None}) is None
+    assert cookie_condition({}) is None
+
+
+def test_which_tags_fire_without_consent() -> None:
+    assert fires_without_consent({"consent_type": "not_require_consent"})
+    assert fires_without_consent({"consent_type": "not_require_consent", "is_active": True})
+    assert not fires_without_consent({"consent_type": "not_require_consent", "is_active": False})
+    assert not fires_without_consent({"consent_type": "analytics"})
+
+
+def test_as_published_names_only_the_values_the_draft_has_differently() -> None:
+    props = {
+        "consent_type": "analytics",
+        "user_id": "",
+        "published": {"version": "4.0", "values": {"consent_type": "analytics", "user_id": "", "cookie_domain": "x"}},
+    }
+    got = as_published(props)
+    assert got["draft_differs"] == [] and got["cookie_domain"] == "x" and got["version"] == "published version 4.0"
+    assert as_published({"published": None})["version"] == "draft"

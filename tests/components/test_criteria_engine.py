@@ -102,6 +102,9 @@ def test_the_new_requirements_hold_a_hand_made_pixel_breaks_22_and_the_dossier_r
         assert {rows[n]["status"] for n in (22, 24)} == {"checked"}
         assert "visitor_cookie_timeout = 31536000" in rows[16]["detail"]
         assert "privacy_cookie_expiration_period" in rows[21]["detail"]
+        # The account section: the stack's CnilAccount's live global settings, judged by the same rules.
+        account = out["account_report"]
+        assert [(r["number"], r["status"]) for r in account] == [(n, "enforced by API") for n in (1, 2, 17, 18)]
 
     # The first dossier: nothing broken (exit 0), GET requests only, the state untouched byte for byte.
     out_dir = tmp_path / "dossiers"
@@ -149,7 +152,7 @@ def test_the_new_requirements_hold_a_hand_made_pixel_breaks_22_and_the_dossier_r
     blog_site = next(s for s in content["sites"] if s["component"] == "blog")
     assert blog_site["broken"] == [22]
     row22 = next(r for r in blog_site["requirements"] if r["number"] == 22)
-    assert row22["source_quality"] == "[S]" and any(t["tag_id"] == pixel for t in row22["live_value"]["SiteTags.tags"])
+    assert row22["source_quality"] == "[P]" and any(t["tag_id"] == pixel for t in row22["live_value"]["SiteTags.tags"])
     types = [e["type"] for e in blog_site["changes"]["entries"]]
     assert "app.changed.urls" in types and "app.added" not in types, types
 

@@ -8,6 +8,7 @@ For every requirement, a live value that breaks it (while the declared value is 
 from __future__ import annotations
 
 import copy
+from datetime import date
 from typing import Any
 
 import pytest
@@ -42,15 +43,21 @@ ALL_ATTESTED = Attestations(
     reports_aggregated=True,
     no_vendor_reuse=True,
     audience_only_purpose=True,
+    cookie_lifetime_not_extended=True,
+    durations_reviewed_on=date.today().isoformat(),
+    headers_minimised=True,
+    dpa_processor_contact="legal+dpa@piwik.pro",
+    tags_without_consent={"tag-attested": "order confirmation counted for stock, no identifier"},
     attested_by="DPO",
     attested_on="2026-01-05",
 )
-ATTESTED_ROWS = (8, 9, 10, 11, 13, 15, 19, 20, 25, 26, 29, 30)
+ATTESTED_ROWS = (8, 9, 10, 11, 13, 15, 19, 20, 25, 26, 29, 30, 31, 32, 33, 34)
 ARGS = CnilExemptSiteArgs(
     site_name="Shop",
     urls=["https://shop.example.fr"],
     consent_template_mode="api",
     exports_needed=True,
+    consent_state_variable="Consent state",
     attestations=ALL_ATTESTED,
 )
 DECLARED = declared_of(ARGS)
@@ -78,6 +85,17 @@ def dimension(dim_id: str, name: str, scope: str = "event", active: bool = True,
     return {"dimension_id": dim_id, "name": name, "scope": scope, "active": active, "extractions": [], **extra}
 
 
+#: The Piwik PRO tag's trigger as a new app's container has it: all page views, no condition.
+ALL_PAGE_VIEWS = {
+    "tag_id": "tag-1",
+    "tag_name": "Piwik PRO",
+    "trigger_id": "trigger-1",
+    "trigger_name": "All page views",
+    "trigger_type": "page_view",
+    "conditions": [],
+}
+
+
 def compliant_live() -> dict[str, Any]:
     """What the emulator answers for a site made by CnilExemptSite with ARGS."""
     return {
@@ -96,6 +114,8 @@ def compliant_live() -> dict[str, Any]:
             "gdpr_data_anonymization": True,
             "gdpr_data_anonymization_mode": "no_device_storage",
             "privacy_cookie_expiration_period": 31_536_000,
+            "privacy_use_fingerprinting": False,
+            "privacy_cookie_domains_enabled": False,
         },
         "TagConsentType": {
             "consent_type": "analytics",
@@ -104,11 +124,22 @@ def compliant_live() -> dict[str, Any]:
             "visitor_cookie_timeout": 31_536_000.0,
             "cross_domain_tracking": False,
             "respect_visitors_privacy": True,
+            "user_id": "",
+            "cookie_domain": "",
+            "content_tracking": "",
+            "link_tracking": True,
+            "js_error_tracking": True,
+            "piwik_custom_dimensions": [
+                {"id": 1.0, "value": "{{ Consent state }}"},
+                {"id": 2.0, "value": "{{ Consent state }}"},
+            ],
+            "piwik_custom_variables": [],
         },
-        "SiteTags": {"tags": [PIWIK_TAG, CONSENTED_PIXEL, INACTIVE_PIXEL]},
+        "SiteTags": {"tags": [PIWIK_TAG, CONSENTED_PIXEL, INACTIVE_PIXEL], "triggers": [ALL_PAGE_VIEWS]},
+        "Site": {"urls": ["https://shop.example.fr/"]},
         "CustomDimension": [
-            dimension("d-1", EXPORT_DIMENSIONS["session"], "session"),
-            dimension("d-2", EXPORT_DIMENSIONS["event"], "event"),
+            dimension("d-1", EXPORT_DIMENSIONS["session"], "session", tracking_id=1.0),
+            dimension("d-2", EXPORT_DIMENSIONS["event"], "event", tracking_id=2.0),
         ],
         "ConsentTemplate": [
             {"language": lang, "message": "Nous collecterons…", "mode": "api", "pending_manual_step": False}
@@ -117,12 +148,25 @@ def compliant_live() -> dict[str, Any]:
     }
 
 
-def _add_tag(template: str, consent_type: str = "not_require_consent") -> Any:
+def _add_tag(template: str, consent_type: str = "not_require_consent", tag_id: str = "tag-hand") -> Any:
     def change(live: dict[str, Any]) -> None:
-        tag = {**CONSENTED_PIXEL, "tag_id": "tag-hand", "name": "By hand", "template": template}
+        tag = {**CONSENTED_PIXEL, "tag_id": tag_id, "name": "By hand", "template": template}
         live["SiteTags"]["tags"].append({**tag, "consent_type": consent_type})
 
     return change
+
+
+def _trigger_condition(condition_type: str, variable: str | None) -> Any:
+    def change(live: dict[str, Any]) -> None:
+        trigger = {**ALL_PAGE_VIEWS, "trigger_name": "Campaign visitors"}
+        trigger["conditions"] = [{"condition_type": condition_type, "variable": variable}]
+        live["SiteTags"]["triggers"].append(trigger)
+
+    return change
+
+
+def _unfill_event_dimension(live: dict[str, Any]) -> None:
+    live["TagConsentType"]["piwik_custom_dimensions"] = live["TagConsentType"]["piwik_custom_dimensions"][:1]
 
 
 def statuses(live: dict[str, Any], declared: Declared = DECLARED) -> dict[int, Status]:
@@ -134,7 +178,7 @@ def test_a_compliant_live_site_is_enforced_checked_and_attested() -> None:
     assert {got[n] for n in (1, 2, 3, 4, 5, 6, 7, 14, 16, 17, 18, 21, 23, 27, 28)} == {Status.ENFORCED}
     assert {got[n] for n in (12, 22, 24)} == {Status.CHECKED}
     assert {got[n] for n in ATTESTED_ROWS} == {Status.ATTESTED}
-    assert sorted(got) == list(range(1, 31))
+    assert sorted(got) == list(range(1, 35))
 
 
 def _set(path: str, value: Any) -> Any:
@@ -172,7 +216,20 @@ LIVE_BREAKS: list[tuple[int, Any, str, str]] = [
         "cnil-cookieless-without-consent",
         "'session_cookie_id'",
     ),
+    (
+        4,
+        _trigger_condition("equals", "Traffic source"),
+        "cnil-no-cookie-setting-trigger",
+        "'Campaign visitors' (trigger-1) with a condition on 'Traffic source'",
+    ),
+    (4, _trigger_condition("once_per_session", None), "cnil-no-cookie-setting-trigger", "'once_per_session'"),
     (5, _set("TrackerSettings.exclude_unknown_urls", False), "cnil-exact-url-matching", "exclude_unknown_urls"),
+    (
+        5,
+        _set("Site.urls", ["https://shop.example.fr"]),
+        "cnil-site-urls-end-their-host",
+        "'https://shop.example.fr.evil.example' is kept too; write 'https://shop.example.fr/'",
+    ),
     (6, _set("TagConsentType.consent_type", "not_require_consent"), "cnil-piwik-tag-consent-type", "consent_type"),
     (7, _drop_template, "cnil-consent-message-live", "'fr'"),
     (12, _add_dimension(name="Customer e-mail"), "cnil-dimension-name-identifier", "'Customer e-mail' (d-hand)"),
@@ -182,7 +239,24 @@ LIVE_BREAKS: list[tuple[int, Any, str, str]] = [
         "cnil-dimension-extraction-identifier",
         "'Page' (d-hand)",
     ),
+    (12, _set("TagConsentType.user_id", "{{ Customer id }}"), "cnil-tag-no-user-id", "sets a user id"),
+    (
+        12,
+        _set(
+            "TagConsentType.piwik_custom_dimensions",
+            [*compliant_live()["TagConsentType"]["piwik_custom_dimensions"], {"id": 7, "value": "{{ E-mail }}"}],
+        ),
+        "cnil-tag-dimension-identifier",
+        "entry 7 sets value '{{ E-mail }}'",
+    ),
+    (
+        12,
+        _set("TagConsentType.piwik_custom_variables", [{"id": 1, "name": "login", "value": "x", "scope": "visit"}]),
+        "cnil-tag-variable-identifier",
+        "sets name 'login'",
+    ),
     (14, _deactivate_export_dimension, "cnil-export-dimensions-live", EXPORT_DIMENSIONS["event"]),
+    (14, _unfill_event_dimension, "cnil-export-dimensions-filled", "does not fill dimension 2"),
     (21, _set("SitePrivacy.privacy_cookie_expiration_period", 40_000_000.0), "cnil-cookie-lifetime", "40000000"),
     (
         16,
@@ -193,7 +267,17 @@ LIVE_BREAKS: list[tuple[int, Any, str, str]] = [
     (22, _add_tag("facebook_retargeting_pixel"), "cnil-no-marketing-without-consent", "'By hand'"),
     (22, _add_tag("hot_jar"), "cnil-no-marketing-without-consent", "heatmap"),
     (22, _add_tag("optimizely"), "cnil-no-marketing-without-consent", "A/B testing"),
-    (24, _add_tag("ecommerce_order"), "cnil-few-event-types", "e-commerce"),
+    (22, _add_tag("custom_tag"), "cnil-no-marketing-without-consent", "'By hand' (custom_tag, pasted code"),
+    (22, _add_tag("google_analytics"), "cnil-no-marketing-without-consent", "another analytics tool"),
+    (22, _add_tag("qualaroo"), "cnil-no-marketing-without-consent", "not audience measurement, tag tag-hand"),
+    (24, _add_tag("ecommerce_order", tag_id="tag-attested"), "cnil-few-event-types", "e-commerce"),
+    (24, _add_tag("abandoned", tag_id="tag-attested"), "cnil-few-event-types", "discontinued template"),
+    (
+        24,
+        _set("TagConsentType.content_tracking", "trackVisibleContentImpressions"),
+        "cnil-no-content-tracking",
+        "content impressions",
+    ),
     *(
         (
             23,
@@ -210,6 +294,13 @@ LIVE_BREAKS: list[tuple[int, Any, str, str]] = [
         "utm_campaign",
     ),
     (27, _set("TagConsentType.cross_domain_tracking", True), "cnil-no-cross-domain-tracking", "cross_domain"),
+    (27, _set("TagConsentType.cookie_domain", "*.example.fr"), "cnil-no-tracking-cookie-domain", "'*.example.fr'"),
+    (
+        27,
+        _set("SitePrivacy.privacy_cookie_domains_enabled", True),
+        "cnil-no-privacy-cookie-domains",
+        "privacy_cookie_domains",
+    ),
     (28, _set("TagConsentType.respect_visitors_privacy", False), "cnil-tag-respects-privacy", "respect_visitors"),
     (
         17,
@@ -217,6 +308,7 @@ LIVE_BREAKS: list[tuple[int, Any, str, str]] = [
         "cnil-no-cross-site-fingerprinting",
         "fingerprinting",
     ),
+    (17, _set("SitePrivacy.privacy_use_fingerprinting", True), "cnil-no-fingerprinting", "limited in time"),
     (18, _set("TrackerSettings.geolocation_level", "none"), "cnil-geolocation-city", "geolocation_level"),
 ]
 
@@ -301,7 +393,9 @@ def test_declared_but_unread_rows_stay_pending_or_not_applicable() -> None:
     got = statuses(copy.deepcopy(compliant_live()), manual)
     assert got[7] == Status.PENDING  # manual consent template: a pending step, whatever is live
     assert got[14] == Status.NOT_APPLICABLE
-    assert {got[n] for n in ATTESTED_ROWS} == {Status.PENDING}
+    assert {got[n] for n in ATTESTED_ROWS if n != 31} == {Status.PENDING}
+    # No API publishes whether the visitor cookie's lifetime is extended: unattested, it is not read, not pending.
+    assert got[31] == Status.NOT_READ
 
 
 def test_markdown_shows_broken_rows_first() -> None:

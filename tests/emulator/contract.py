@@ -95,6 +95,37 @@ CONSENT_TEMPLATE_SCHEMA: dict[str, Any] = {
         }
     },
 }
+#: The archived reference's trigger and variable documents (piwik_emulator/tag_triggers.py): the fields it serves.
+ARCHIVED_PATH = re.compile(r"^/api/tag/v1/[^/]+/(triggers|variables)(/[^/]+)?$")
+_ARCHIVED_ITEM: dict[str, Any] = {
+    "type": "object",
+    "required": ["id", "type", "attributes"],
+    "properties": {
+        "id": {"type": "string", "format": "uuid"},
+        "type": {"enum": ["trigger", "variable"]},
+        "attributes": {
+            "type": "object",
+            "required": ["name"],
+            "properties": {
+                "name": {"type": "string", "minLength": 1},
+                "trigger_type": {"type": "string"},
+                "variable_type": {"type": "string"},
+                "conditions": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["condition_id", "variable_id", "condition_type", "value", "options"],
+                    },
+                },
+            },
+        },
+    },
+}
+ARCHIVED_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["data"],
+    "properties": {"data": {"anyOf": [_ARCHIVED_ITEM, {"type": "array", "items": _ARCHIVED_ITEM}]}},
+}
 CONSENT_LIST_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["meta", "data"],
@@ -297,6 +328,13 @@ class ContractRecorder:
     ) -> None:
         content_type = response.headers.get("content-type", "")
         status = response.status_code
+        if ARCHIVED_PATH.match(path):  # not in the published files: the archived reference's shapes
+            if status < 400:
+                _validate_json(ARCHIVED_SCHEMA, body, label)
+            else:
+                _validate_json(_family_schema(path, status, content_type), body, label)
+            self.validated.append(label)
+            return
         if path.startswith("/api/consent-manager/"):
             if status < 400 and status != 204:
                 schema = CONSENT_LIST_SCHEMA if path.endswith("/consent-form-templates") else CONSENT_TEMPLATE_SCHEMA

@@ -321,8 +321,8 @@ def test_every_served_path_is_validated(emulator: Emulator, contract: ContractRe
     assert all(int(label.rsplit(" ", 1)[1]) < 300 for label in seen), seen
     missing = []
     for method, template, _ in ROUTES:
-        if template.startswith("/api/consent-manager"):
-            continue  # the emulator's own paths: covered by test_container_and_consent.py
+        if template.startswith("/api/consent-manager") or "/triggers" in template or "/variables" in template:
+            continue  # the emulator's own and the archived reference's paths: tested by their own tests
         regex = re.compile("^" + re.sub(r"\\\{\w+\\\}", "[^/]+", re.escape(template)) + "$")
         if not any(label.split(" ")[0] == method and regex.match(label.split(" ")[1]) for label in seen):
             missing.append(f"{method} {template}")

@@ -99,7 +99,7 @@ def test_the_yaml_example_makes_the_site_exempt_and_a_second_up_sends_nothing(
     app = attributes(emulator, f"/api/apps/v2/{app_id}")
     assert (app["name"], app["urls"], app["timezone"], app["currency"]) == (
         "Boutique YAML",
-        ["https://boutique-yaml.example.fr"],
+        ["https://boutique-yaml.example.fr/"],  # the component ends each host with "/" (requirement #5)
         "Europe/Paris",
         "EUR",
     )

@@ -46,10 +46,23 @@ BROKEN_BY = {
         for part in ("name", "keyword", "source", "medium", "content", "id")
     },
     "cnil-campaign-keys-excluded-from-urls": "shop-tracker",
+    "cnil-site-urls-end-their-host": "shop",
+    "cnil-no-fingerprinting": "shop-privacy",
+    "cnil-no-privacy-cookie-domains": "shop-privacy",
 }
-#: Rules on a read-only listing's outputs (SiteTags.tags): a preview has no live list to judge, so the pack
-#: cannot be shown stopping them here; tests/policy/test_policies.py runs their policies on listed tags.
-LIVE_ONLY = {"cnil-no-marketing-without-consent", "cnil-few-event-types"}
+#: Rules on a read-only listing's outputs (SiteTags.tags, .triggers) or on output-only properties (the Piwik PRO
+#: tag's options TagConsentType reads): a preview has no live value to judge, so the pack cannot be shown stopping
+#: them here; tests/policy/test_policies.py runs their policies on such values.
+LIVE_ONLY = {
+    "cnil-no-marketing-without-consent",
+    "cnil-few-event-types",
+    "cnil-no-cookie-setting-trigger",
+    "cnil-no-tracking-cookie-domain",
+    "cnil-no-content-tracking",
+    "cnil-tag-no-user-id",
+    "cnil-tag-dimension-identifier",
+    "cnil-tag-variable-identifier",
+}
 ADVISORY = {r.name for r in compliance.RULES if r.advisory}
 
 

@@ -373,6 +373,6 @@ def test_the_2025_rules_are_in_the_compliance_delta() -> None:
         step("update", TRACKER, old={"campaign_id_params": []}, new={"campaign_id_params": ["utm_id"]}),
     )
     md = render(data, stack="prod")
-    assert "#16 The analytics visitor cookie lives at most 13 months**: compliant → **broken**" in md
+    assert "#16 The analytics visitor cookie's lifetime is at most 13 months**: compliant → **broken**" in md
     assert "#27 First-party trackers only" in md and "cnil-no-cross-domain-tracking" in md
-    assert "#23 No campaign or CRM identifiers taken from URLs" in md and "cnil-no-campaign-id-params" in md
+    assert "#23 No campaign identifiers taken from URLs" in md and "cnil-no-campaign-id-params" in md

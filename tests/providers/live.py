@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import pytest
 from pulumi.dynamic import Config, ConfigureRequest, ReadResult
 
@@ -115,3 +116,26 @@ def live(emulator: Emulator) -> Iterator[Live]:
     finally:
         _connection.clear_clients()
         _connection.set_client_factory(None)
+
+
+def serve_without(path_part: str, body: dict[str, Any]) -> None:
+    """Make the providers' client talk to a host that answers 404 (``body``) on every path containing
+    ``path_part``: what a real account does on paths it does not serve (the emulator answers the rest)."""
+    upstream = httpx.HTTPTransport()
+
+    class Without(httpx.BaseTransport):
+        def handle_request(self, request: httpx.Request) -> httpx.Response:
+            if path_part in request.url.path:
+                return httpx.Response(404, json=body)
+            return upstream.handle_request(request)
+
+    _connection.set_client_factory(
+        lambda conn: PiwikClient(
+            conn.base_url,
+            conn.client_id,
+            conn.client_secret.get_secret_value(),
+            transport=Without(),
+            pacing=Pacing.unlimited(),
+            retry=RetryPolicy.none(),
+        )
+    )

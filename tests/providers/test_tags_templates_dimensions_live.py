@@ -4,20 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
 import pytest
 
-from piwik_resources.api import Pacing, PiwikClient, RetryPolicy
 from piwik_resources.providers import (
     ConsentTemplateProvider,
     CustomDimensionProvider,
     ProviderError,
     TagConsentTypeProvider,
-    _connection,
 )
 from piwik_resources.providers.consent_template import UI_PATH
 
-from .live import Live
+from .live import Live, serve_without
 
 # --- TagConsentType -----------------------------------------------------------------------------------
 
@@ -47,14 +44,16 @@ def test_tag_consent_type_finds_the_piwik_tag_sets_publishes_and_restores(live: 
 
     id_, outs = live.create(TagConsentTypeProvider, site_id=app_id, consent_type="not_require_consent")
     assert id_ == tag_id
-    assert outs == {
+    assert {k: outs[k] for k in ("site_id", "tag_id", "consent_type", "template", "tag_name")} == {
         "site_id": app_id,
         "tag_id": tag_id,
         "consent_type": "not_require_consent",
         "template": "piwik",
         "tag_name": "Piwik PRO",
-        "previous_consent_type": "analytics",
     }
+    assert outs["previous_consent_type"] == "analytics" and outs["published"]["values"]["consent_type"] == (
+        "not_require_consent"
+    )
     counts = live.counts()
     assert counts["PATCH /api/tag/v1/{app_id}/tags/{tag_id}"] == 1
     assert counts["POST /api/tag/v1/{app_id}/versions/draft/publish"] == 1
@@ -76,7 +75,10 @@ def test_tag_consent_type_finds_the_piwik_tag_sets_publishes_and_restores(live: 
     assert drifted is not None and drifted["consent_type"] == "remarketing"
     live.emulator.clear_requests()
     repaired = live.update(TagConsentTypeProvider, id_, drifted, site_id=app_id, consent_type="custom_consent")
-    assert repaired == outs2
+    assert {k: v for k, v in repaired.items() if k != "published"} == {
+        k: v for k, v in outs2.items() if k != "published"
+    }
+    assert repaired["published"]["version"] != outs2["published"]["version"]  # published again
     assert live.counts()["POST /api/tag/v1/{app_id}/versions/draft/publish"] == 1
     assert _tag(live, app_id, tag_id)["is_published"] is True
 
@@ -211,24 +213,7 @@ def test_consent_template_manual_mode_sends_nothing(live: Live) -> None:
 
 def test_consent_template_host_without_the_api_fails_clearly(live: Live) -> None:
     """A host that does not serve the consent template paths (like the real Piwik PRO) answers 404."""
-    upstream = httpx.HTTPTransport()
-
-    class NoConsentApi(httpx.BaseTransport):
-        def handle_request(self, request: httpx.Request) -> httpx.Response:
-            if request.url.path.startswith("/api/consent-manager/"):
-                return httpx.Response(404, json={"errors": [{"status": "404", "title": "Not Found"}]})
-            return upstream.handle_request(request)
-
-    _connection.set_client_factory(
-        lambda conn: PiwikClient(
-            conn.base_url,
-            conn.client_id,
-            conn.client_secret.get_secret_value(),
-            transport=NoConsentApi(),
-            pacing=Pacing.unlimited(),
-            retry=RetryPolicy.none(),
-        )
-    )
+    serve_without("/api/consent-manager/", {"errors": [{"status": "404", "title": "Not Found"}]})
     app_id = live.make_app("No consent API")
     with pytest.raises(ProviderError) as info:
         live.create(ConsentTemplateProvider, site_id=app_id, language="fr", **TEXTS)

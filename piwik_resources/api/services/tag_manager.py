@@ -15,10 +15,17 @@ from typing import Any
 
 from ..errors import OperationFailedError, OperationTimeoutError, PiwikError
 from ..jsonapi import MalformedResponse, document, single_resource
-from ..models import Operation, Tag, TagAttributes, Version
+from ..models import Operation, Tag, TagAttributes, Trigger, Variable, Version
 from ._base import Service, paginate, to_wire
 
-__all__ = ["CREATE_ONLY_TAG_ATTRIBUTES", "TAG_WAIT_SECONDS", "TagWaitTimeoutError", "TagsService", "VersionsService"]
+__all__ = [
+    "CREATE_ONLY_TAG_ATTRIBUTES",
+    "TAG_WAIT_SECONDS",
+    "TagWaitTimeoutError",
+    "TagsService",
+    "TriggersService",
+    "VersionsService",
+]
 
 TAGS = "/api/tag/v1/{app_id}/tags"
 TAG = "/api/tag/v1/{app_id}/tags/{tag_id}"
@@ -26,6 +33,10 @@ DRAFT = "/api/tag/v1/{app_id}/versions/draft"
 PUBLISHED = "/api/tag/v1/{app_id}/versions/published"
 PUBLISH_DRAFT = "/api/tag/v1/{app_id}/versions/draft/publish"
 OPERATION = "/api/tag/v1/{app_id}/operations/{operation_id}"
+#: Not in the published 2025 OpenAPI files: the paths of Piwik PRO's archived API reference (PPMS-PublicDocs,
+#: ``tag_manager/authorized_api/src/triggers.yaml`` and ``variables.yaml``); docs/client.md says what follows.
+TRIGGER = "/api/tag/v1/{app_id}/triggers/{trigger_id}"
+VARIABLE = "/api/tag/v1/{app_id}/variables/{variable_id}"
 
 CREATE_ONLY_TAG_ATTRIBUTES = frozenset({"template", "tag_type"})
 #: How long to wait for the tag a new app's container gets (the ``tag_delay`` variant of docs/emulator.md).
@@ -107,6 +118,16 @@ class TagsService(Service):
 
     def delete(self, app_id: str, tag_id: str) -> None:
         self._call("DELETE", TAG, path_params={"app_id": app_id, "tag_id": tag_id})
+
+
+class TriggersService(Service):
+    """A tag's triggers and the variables their conditions test (the archived reference's paths, see TRIGGER)."""
+
+    def get(self, app_id: str, trigger_id: str) -> Trigger:
+        return self._one(Trigger, "GET", TRIGGER, path_params={"app_id": app_id, "trigger_id": trigger_id})
+
+    def variable(self, app_id: str, variable_id: str) -> Variable:
+        return self._one(Variable, "GET", VARIABLE, path_params={"app_id": app_id, "variable_id": variable_id})
 
 
 class VersionsService(Service):

@@ -22,11 +22,16 @@ class SiteTagsOutputs:
     """The typed outputs of :class:`SiteTags`."""
 
     #: Output-only properties (the resource passes them to the engine as None).
-    OUTPUT_ONLY: ClassVar[tuple[str, ...]] = ("tags",)
+    OUTPUT_ONLY: ClassVar[tuple[str, ...]] = ("tags", "triggers")
 
     site_id: pulumi.Output[str]
     """The app whose container's tags are listed."""
     tags: pulumi.Output[list[dict[str, Any]]]
     """One entry per tag of the app's container (tag_id, name, template, consent_type, is_active, is_published), made
     by this program or by hand.
+    """
+    triggers: pulumi.Output[list[dict[str, Any]]]
+    """The triggers of each tag that fires without consent (tag_id, tag_name, trigger_id, trigger_name, trigger_type,
+    conditions: condition_type and variable name); null when the host does not serve the triggers or variables of
+    the archived API reference.
     """

@@ -4,6 +4,7 @@ edit (tests/providers/test_declarations.py fails when this file is stale)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -51,13 +52,30 @@ class TagConsentTypeArgs:
     """The ``piwik`` template's cross-domain tracking (``template_options.cross_domain_tracking``); delete writes
     back the value found.
     """
+    dimension_values: pulumi.Input[Mapping[str, str]] | None = None
+    """Entries of the ``piwik`` template's ``piwik_custom_dimensions``: dimension id (its tracking id) -> the value
+    the tag sends, such as a Tag Manager variable reference ``{{ Name }}``; other entries are kept, and delete
+    writes back the entries found. (allowed: dimension ids 1 to 400 (as text) and values of 1 to 255 characters)
+    """
 
 
 class TagConsentTypeOutputs:
     """The typed outputs of :class:`TagConsentType`."""
 
     #: Output-only properties (the resource passes them to the engine as None).
-    OUTPUT_ONLY: ClassVar[tuple[str, ...]] = ("tag_name", "previous_consent_type", "previous_settings")
+    OUTPUT_ONLY: ClassVar[tuple[str, ...]] = (
+        "tag_name",
+        "previous_consent_type",
+        "previous_settings",
+        "user_id",
+        "cookie_domain",
+        "content_tracking",
+        "link_tracking",
+        "js_error_tracking",
+        "piwik_custom_dimensions",
+        "piwik_custom_variables",
+        "published",
+    )
 
     site_id: pulumi.Output[str]
     """The app whose tag this is."""
@@ -79,9 +97,32 @@ class TagConsentTypeOutputs:
     """The ``piwik`` template's cross-domain tracking (``template_options.cross_domain_tracking``); delete writes
     back the value found.
     """
+    dimension_values: pulumi.Output[dict[str, str] | None]
+    """Entries of the ``piwik`` template's ``piwik_custom_dimensions``: dimension id (its tracking id) -> the value
+    the tag sends, such as a Tag Manager variable reference ``{{ Name }}``; other entries are kept, and delete
+    writes back the entries found.
+    """
     tag_name: pulumi.Output[str]
     """The tag's name."""
     previous_consent_type: pulumi.Output[str]
     """The consent type found at create (written back on delete)."""
     previous_settings: pulumi.Output[dict[str, Any]]
     """The managed privacy settings found at create (``values``; ``absent`` options), written back on delete."""
+    user_id: pulumi.Output[str]
+    """The ``piwik`` template's user id option, as the draft holds it (empty: none)."""
+    cookie_domain: pulumi.Output[str]
+    """The ``piwik`` template's tracking cookie domain (empty: the site's host)."""
+    content_tracking: pulumi.Output[str]
+    """The ``piwik`` template's content impression tracking (empty: off)."""
+    link_tracking: pulumi.Output[bool]
+    """The ``piwik`` template's download and outlink tracking."""
+    js_error_tracking: pulumi.Output[bool]
+    """The ``piwik`` template's JavaScript error tracking."""
+    piwik_custom_dimensions: pulumi.Output[list[dict[str, Any]]]
+    """The custom dimensions (id, value) the ``piwik`` template fills."""
+    piwik_custom_variables: pulumi.Output[list[dict[str, Any]]]
+    """The custom variables (id, name, value, scope) the ``piwik`` template sets."""
+    published: pulumi.Output[dict[str, Any]]
+    """The judged values of the published version (``version_id``, ``version``, ``values``); ``values`` is false when
+    they cannot be read (unpublished changes since a version this resource did not see).
+    """

@@ -18,7 +18,8 @@ from piwik_resources.resources import (
 config = pulumi.Config()
 violate = config.get_bool("violate") or False
 
-site = Site("shop", SiteArgs(name="Shop", urls=["https://shop.example.fr"], deletion_protection=False))
+url = "https://shop.example.fr" if violate else "https://shop.example.fr/"
+site = Site("shop", SiteArgs(name="Shop", urls=[url], deletion_protection=False))
 # The app UUID is also the Site's id, which stays known while the Site is updated (site_id would not).
 site_id = site.id
 TrackerSettings(
@@ -54,6 +55,8 @@ SitePrivacy(
         gdpr_data_anonymization=not violate,
         gdpr_data_anonymization_mode="session_cookie_id" if violate else "no_device_storage",
         privacy_cookie_expiration_period=40_000_000 if violate else 31_536_000,
+        privacy_use_fingerprinting=violate,
+        privacy_cookie_domains_enabled=violate,
     ),
 )
 TagConsentType(
