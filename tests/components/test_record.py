@@ -38,6 +38,7 @@ def test_the_record_reads_back_as_what_the_component_judged_with() -> None:
         "retention_months": 25,
         "attested_by": "DPO",
         "attested_on": "2026-01-05",
+        "tags_without_consent": {},  # a mapping, empty rather than unset
     }
     # Numbers come back from the plugin's construct as floats.
     record["attestations"]["retention_months"] = 25.0
