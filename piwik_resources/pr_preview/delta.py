@@ -1,7 +1,8 @@
 """The compliance delta of a preview: which requirement of the CNIL exemption changes status, and why.
 
 The rules are those of ``piwik_resources.compliance`` (the policy pack uses the same ones). A
-requirement is *compliant* in a state when no resource of the stack breaks one of its rules, *broken* otherwise.
+requirement is *compliant* in a state when no resource of the stack breaks one of its mandatory rules, *broken*
+otherwise; an advisory rule's finding is listed as advice, as the pack warns without stopping the update.
 """
 
 from __future__ import annotations
@@ -50,8 +51,13 @@ class Unjudged:
 
 @dataclass(frozen=True)
 class ComplianceDelta:
+    """Per requirement, the findings of its mandatory rules before and after; ``advice``: the advisory rules'
+    findings in the new state, which the policy pack reports without stopping the update (so they break nothing
+    here either)."""
+
     requirements: tuple[RequirementDelta, ...]
     unjudged: tuple[Unjudged, ...] = ()
+    advice: tuple[Finding, ...] = ()
 
     @property
     def broken_before(self) -> bool:
@@ -87,6 +93,10 @@ def findings(resource: ResourceChange, props: Mapping[str, Any] | None) -> list[
     return compliance.violations(resource.type, judgeable(props), resource=resource.name)
 
 
+def is_advisory(finding: Finding) -> bool:
+    return compliance.RULES_BY_NAME[finding.rule].advisory
+
+
 def unjudged(resource: ResourceChange) -> list[Unjudged]:
     props = resource.new_inputs
     if props is None:
@@ -110,17 +120,22 @@ def compliance_delta(resources: Iterable[ResourceChange] | Preview) -> Complianc
     before: dict[str, list[Finding]] = {}
     after: dict[str, list[Finding]] = {}
     gaps: list[Unjudged] = []
+    advice: list[Finding] = []
     for resource in items:
         old = resource.old_inputs if resource.op != "create" else None
         new = resource.new_inputs if resource.op != "delete" else None
         for finding in findings(resource, old):
-            before.setdefault(finding.requirement.key, []).append(finding)
+            if not is_advisory(finding):
+                before.setdefault(finding.requirement.key, []).append(finding)
         for finding in findings(resource, new):
-            after.setdefault(finding.requirement.key, []).append(finding)
+            if is_advisory(finding):
+                advice.append(finding)
+            else:
+                after.setdefault(finding.requirement.key, []).append(finding)
         if resource.op != "delete":
             gaps.extend(unjudged(resource))
     keys = sorted(set(before) | set(after), key=lambda k: compliance.BY_KEY[k].number)
     deltas = tuple(
         RequirementDelta(compliance.BY_KEY[k], tuple(before.get(k, ())), tuple(after.get(k, ()))) for k in keys
     )
-    return ComplianceDelta(deltas, tuple(gaps))
+    return ComplianceDelta(deltas, tuple(gaps), tuple(advice))

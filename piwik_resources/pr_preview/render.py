@@ -126,6 +126,9 @@ def delta_lines(delta: ComplianceDelta) -> list[str]:
         lines.append("Still broken (unchanged by this pull request):")
         for r in delta.still_broken:
             lines.append(f"- ❌ {_requirement(r)}: " + "; ".join(_finding(f) for f in r.after))
+    if delta.advice:
+        lines += ["", "Advisory (the policy pack warns; it does not stop the update):"]
+        lines += [f"- ⚠️ #{f.requirement.number} {f.requirement.title}: {_finding(f)}" for f in delta.advice]
     if delta.unjudged:
         lines += ["", "Not judged in this preview:"]
         for u in delta.unjudged:

@@ -231,6 +231,20 @@ def test_compliant_change_keeps_the_site_exempt() -> None:
     assert "**Site stays exempt ✅**" in md and "No requirement changes status" in md
 
 
+def test_an_advisory_finding_is_listed_as_advice_and_breaks_nothing() -> None:
+    """As the policy pack warns without stopping the update, an advisory rule's finding is advice, not a break."""
+    data = preview(step("create", SITE, new={"name": "Shop", "urls": ["https://shop.example.fr"]}))
+    delta = compliance_delta(parse(data))
+    assert not delta.broken_after and delta.requirements == ()
+    assert [f.rule for f in delta.advice] == ["cnil-site-urls-end-their-host"]
+    md = render(data, stack="s")
+    assert "**Site stays exempt ✅**" in md
+    assert "Advisory (the policy pack warns; it does not stop the update):" in md
+    assert "- ⚠️ #5 " in md and "rule `cnil-site-urls-end-their-host`" in md
+    safe = preview(step("create", SITE, new={"name": "Shop", "urls": ["https://shop.example.fr/"]}))
+    assert "Advisory" not in render(safe, stack="s")
+
+
 def test_hidden_and_unknown_rule_properties_are_not_judged_but_listed() -> None:
     data = preview(
         step("create", TRACKER, new={"ip_masking_level": MASK}),
