@@ -147,6 +147,15 @@ def account_section(snap: _live.StackSnapshot, client: PiwikClient) -> dict[str,
     }
 
 
+def account_broken(section: Mapping[str, Any] | None) -> list[int]:
+    """The broken account-wide requirements that fail the dossier: only when this stack's CnilAccount manages the
+    account. Otherwise the section informs (each site's values are its own, pinned: docs/resources.md), as the
+    values of an account nobody in this stack declared are not this stack's to keep."""
+    if not section or not section.get("managed_by_stack"):
+        return []
+    return [int(r["number"]) for r in section.get("requirements", []) if r["status"] == compliance.Status.BROKEN]
+
+
 def attestation_rows(att: compliance.Attestations) -> list[dict[str, Any]]:
     return [
         {
@@ -358,12 +367,7 @@ def evidence(
             click.echo(f"  signed: {paths['sig']} ({signer['algorithm']}, key {signer['public_key_fingerprint']})")
         for s in sites:
             click.echo(f"  {s['component']}: {s['verdict']}")
-    account_broken = [
-        r["number"]
-        for r in (document["content"].get("account_settings") or {}).get("requirements", [])
-        if r["status"] == compliance.Status.BROKEN
-    ]
-    if any(s["broken"] for s in sites) or account_broken:
+    if any(s["broken"] for s in sites) or account_broken(document["content"].get("account_settings")):
         raise SystemExit(_common.EXIT_FOUND)
 
 

@@ -217,3 +217,12 @@ def test_the_committed_local_dossier_is_sealed_and_complete() -> None:
         expected = 3 if requirement.account else 2  # both sites, and the account section
         assert md.count(f"| {requirement.number} | {requirement.title} |") == expected, requirement.number
     assert committed["content"]["account_settings"]["managed_by_stack"] is True
+
+
+def test_a_broken_account_row_fails_the_dossier_only_when_the_stack_manages_the_account() -> None:
+    from piwik_resources.cli.evidence import account_broken
+
+    rows = [{"number": 1, "status": "broken"}, {"number": 2, "status": "enforced by API"}]
+    assert account_broken({"managed_by_stack": True, "requirements": rows}) == [1]
+    assert account_broken({"managed_by_stack": False, "requirements": rows}) == []
+    assert account_broken(None) == []
