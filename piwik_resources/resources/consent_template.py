@@ -10,11 +10,11 @@ import pulumi.dynamic
 
 from piwik_resources.providers.consent_template import ConsentTemplateProvider
 
-from ._base import props_of
+from ._base import DynamicResource, props_of
 from ._gen.consent_template import ConsentTemplateArgs, ConsentTemplateOutputs
 
 
-class ConsentTemplate(ConsentTemplateOutputs, pulumi.dynamic.Resource, module="piwik", name="ConsentTemplate"):
+class ConsentTemplate(ConsentTemplateOutputs, DynamicResource, module="piwik", name="ConsentTemplate"):
     """Type token ``pulumi-python:dynamic/piwik:ConsentTemplate``; id = ``<site_id>/<language>``."""
 
     def __init__(

@@ -11,11 +11,11 @@ import pulumi.dynamic
 
 from piwik_resources.providers.custom_dimension import CustomDimensionProvider
 
-from ._base import props_of
+from ._base import DynamicResource, props_of
 from ._gen.custom_dimension import CustomDimensionArgs, CustomDimensionOutputs, Extraction
 
 
-class CustomDimension(CustomDimensionOutputs, pulumi.dynamic.Resource, module="piwik", name="CustomDimension"):
+class CustomDimension(CustomDimensionOutputs, DynamicResource, module="piwik", name="CustomDimension"):
     """Type token ``pulumi-python:dynamic/piwik:CustomDimension``; id = the dimension id."""
 
     def __init__(

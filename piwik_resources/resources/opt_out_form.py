@@ -13,11 +13,11 @@ import pulumi.dynamic
 
 from piwik_resources.providers.opt_out_form import InstallationCodeProvider, OptOutFormProvider
 
-from ._base import props_of
+from ._base import DynamicResource, props_of
 from ._gen.opt_out_form import InstallationCodeArgs, InstallationCodeOutputs, OptOutFormArgs, OptOutFormOutputs
 
 
-class OptOutForm(OptOutFormOutputs, pulumi.dynamic.Resource, module="piwik", name="OptOutForm"):
+class OptOutForm(OptOutFormOutputs, DynamicResource, module="piwik", name="OptOutForm"):
     """Type token ``pulumi-python:dynamic/piwik:OptOutForm``; id = the organization name."""
 
     def __init__(
@@ -27,7 +27,7 @@ class OptOutForm(OptOutFormOutputs, pulumi.dynamic.Resource, module="piwik", nam
         super().__init__(OptOutFormProvider(), resource_name, props, opts)
 
 
-class InstallationCode(InstallationCodeOutputs, pulumi.dynamic.Resource, module="piwik", name="InstallationCode"):
+class InstallationCode(InstallationCodeOutputs, DynamicResource, module="piwik", name="InstallationCode"):
     """Type token ``pulumi-python:dynamic/piwik:InstallationCode``; id = the app id."""
 
     def __init__(

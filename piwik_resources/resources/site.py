@@ -10,11 +10,11 @@ import pulumi.dynamic
 
 from piwik_resources.providers.site import SiteProvider
 
-from ._base import props_of
+from ._base import DynamicResource, props_of
 from ._gen.site import SiteArgs, SiteOutputs
 
 
-class Site(SiteOutputs, pulumi.dynamic.Resource, module="piwik", name="Site"):
+class Site(SiteOutputs, DynamicResource, module="piwik", name="Site"):
     """A Piwik PRO app; type token ``pulumi-python:dynamic/piwik:Site``; id = the app UUID."""
 
     def __init__(self, resource_name: str, args: SiteArgs, opts: pulumi.ResourceOptions | None = None) -> None:

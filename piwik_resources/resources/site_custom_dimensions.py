@@ -10,13 +10,11 @@ import pulumi.dynamic
 
 from piwik_resources.providers.site_custom_dimensions import SiteCustomDimensionsProvider
 
-from ._base import props_of
+from ._base import DynamicResource, props_of
 from ._gen.site_custom_dimensions import SiteCustomDimensionsArgs, SiteCustomDimensionsOutputs
 
 
-class SiteCustomDimensions(
-    SiteCustomDimensionsOutputs, pulumi.dynamic.Resource, module="piwik", name="SiteCustomDimensions"
-):
+class SiteCustomDimensions(SiteCustomDimensionsOutputs, DynamicResource, module="piwik", name="SiteCustomDimensions"):
     """Type token ``pulumi-python:dynamic/piwik:SiteCustomDimensions``; id = the app UUID."""
 
     def __init__(

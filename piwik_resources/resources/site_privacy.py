@@ -10,11 +10,11 @@ import pulumi.dynamic
 
 from piwik_resources.providers.site_privacy import SitePrivacyProvider
 
-from ._base import props_of
+from ._base import DynamicResource, props_of
 from ._gen.site_privacy import SitePrivacyArgs, SitePrivacyOutputs
 
 
-class SitePrivacy(SitePrivacyOutputs, pulumi.dynamic.Resource, module="piwik", name="SitePrivacy"):
+class SitePrivacy(SitePrivacyOutputs, DynamicResource, module="piwik", name="SitePrivacy"):
     """Type token ``pulumi-python:dynamic/piwik:SitePrivacy``; id = the app UUID."""
 
     def __init__(self, resource_name: str, args: SitePrivacyArgs, opts: pulumi.ResourceOptions | None = None) -> None:

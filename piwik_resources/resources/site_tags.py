@@ -10,11 +10,11 @@ import pulumi.dynamic
 
 from piwik_resources.providers.site_tags import SiteTagsProvider
 
-from ._base import props_of
+from ._base import DynamicResource, props_of
 from ._gen.site_tags import SiteTagsArgs, SiteTagsOutputs
 
 
-class SiteTags(SiteTagsOutputs, pulumi.dynamic.Resource, module="piwik", name="SiteTags"):
+class SiteTags(SiteTagsOutputs, DynamicResource, module="piwik", name="SiteTags"):
     """Type token ``pulumi-python:dynamic/piwik:SiteTags``; id = the app UUID."""
 
     def __init__(self, resource_name: str, args: SiteTagsArgs, opts: pulumi.ResourceOptions | None = None) -> None:

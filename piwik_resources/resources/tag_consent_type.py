@@ -10,11 +10,11 @@ import pulumi.dynamic
 
 from piwik_resources.providers.tag_consent_type import TagConsentTypeProvider
 
-from ._base import props_of
+from ._base import DynamicResource, props_of
 from ._gen.tag_consent_type import TagConsentTypeArgs, TagConsentTypeOutputs
 
 
-class TagConsentType(TagConsentTypeOutputs, pulumi.dynamic.Resource, module="piwik", name="TagConsentType"):
+class TagConsentType(TagConsentTypeOutputs, DynamicResource, module="piwik", name="TagConsentType"):
     """Type token ``pulumi-python:dynamic/piwik:TagConsentType``; id = the tag id."""
 
     def __init__(

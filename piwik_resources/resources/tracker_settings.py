@@ -10,7 +10,7 @@ import pulumi.dynamic
 
 from piwik_resources.providers.tracker_settings import GlobalTrackerSettingsProvider, TrackerSettingsProvider
 
-from ._base import props_of
+from ._base import DynamicResource, props_of
 from ._gen.tracker_settings import (
     GlobalTrackerSettingsArgs,
     GlobalTrackerSettingsOutputs,
@@ -19,7 +19,7 @@ from ._gen.tracker_settings import (
 )
 
 
-class TrackerSettings(TrackerSettingsOutputs, pulumi.dynamic.Resource, module="piwik", name="TrackerSettings"):
+class TrackerSettings(TrackerSettingsOutputs, DynamicResource, module="piwik", name="TrackerSettings"):
     """Type token ``pulumi-python:dynamic/piwik:TrackerSettings``; id = the app UUID."""
 
     def __init__(
@@ -30,7 +30,7 @@ class TrackerSettings(TrackerSettingsOutputs, pulumi.dynamic.Resource, module="p
 
 
 class GlobalTrackerSettings(
-    GlobalTrackerSettingsOutputs, pulumi.dynamic.Resource, module="piwik", name="GlobalTrackerSettings"
+    GlobalTrackerSettingsOutputs, DynamicResource, module="piwik", name="GlobalTrackerSettings"
 ):
     """Type token ``pulumi-python:dynamic/piwik:GlobalTrackerSettings``; id = ``global``."""
 
