@@ -12,7 +12,7 @@ import pytest
 from pulumi import automation as auto
 
 from piwik_resources.compliance import MAX_COOKIE_LIFETIME_SECONDS
-from tests.fixtures.emulator import VARIANTS, Emulator
+from tests.fixtures.emulator import VARIANTS, Emulator, variant_matrix
 from tests.fixtures.engine import StackFactory
 
 pytestmark = pytest.mark.engine
@@ -39,7 +39,7 @@ def writes(log: dict[str, Any]) -> dict[str, int]:
     }
 
 
-@pytest.mark.parametrize("variant_emulator", list(VARIANTS), indirect=True)
+@variant_matrix(*VARIANTS)  # make test: default and all at once; each variant alone: make test-variants
 def test_local_stack_makes_every_site_exempt_and_is_idempotent(project_stack: StackFactory, emulator: Emulator) -> None:
     st = project_stack(emulator=emulator)
     up = st.up()
