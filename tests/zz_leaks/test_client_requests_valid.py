@@ -19,12 +19,13 @@ from tests.fixtures.request_contract import EXPECTED_REFUSALS, validate_captures
 
 pytestmark = pytest.mark.engine
 
-#: What the whole suite (`make test`) leaves at least: capture files (one per emulator process a module or a
-#: test started), distinct published operations the client used, and client requests validated. A run of one
-#: directory stays below each (tests/api alone: about 12 files, 25 operations).
+#: What the whole suite (`make test`) leaves at least: capture files (one per emulator process: about 46 module
+#: pools and 35 started by tests), distinct published operations the client used, and client requests validated.
+#: Every test but the engine tests (`-m "not engine"`) leaves 48 files, 29 operations and about 520 requests;
+#: the acceptance cycles and the local stack alone 4 files and about 420 requests.
 MIN_CAPTURE_FILES = 60
-MIN_OPERATIONS = 32
-MIN_REQUESTS = 3000
+MIN_OPERATIONS = 28
+MIN_REQUESTS = 1500
 
 
 def test_every_request_the_client_sent_matches_its_openapi_operation(
