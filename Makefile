@@ -83,6 +83,7 @@ bench: install toolchain
 mutation: install
 	rm -rf mutants
 	$(VENV)/bin/mutmut run --max-children $$(nproc) > mutants.log 2>&1 || { tail -c 3000 mutants.log; exit 1; }
+	$(PY) -m tools.table_mutation --workers $$(nproc)
 	@$(PY) tools/mutation_score.py
 
 # Opt-in run against a sandbox account (README, "Acceptance run on a real account"): every app it makes carries

@@ -179,9 +179,11 @@ def test_the_written_exclusions_cover_every_campaign_key_and_keep_the_accounts_o
 
 @pytest.mark.parametrize("key", expected.CAMPAIGN_KEYS)
 def test_a_campaign_key_left_in_the_urls_breaks_23(key: str) -> None:
-    others = [k for k in expected.CAMPAIGN_KEYS if k != key]
+    others = [k for k in expected.CAMPAIGN_KEYS if k != key]  # each excluded by name, none by a pattern
     message = RULES_BY_NAME[CAMPAIGN_RULE].check(others, {}, checks.DEFAULT_OPTIONS)
-    assert message is not None and key in message.split(" stay ")[0], message
+    assert message is not None and message.startswith("campaign keys "), message
+    # Exactly that key is missing: the rule checks the sources' keys, no more (or a key of its own would show).
+    assert message.removeprefix("campaign keys ").split(" stay ")[0].split(", ") == [key], message
 
 
 @pytest.mark.parametrize("setting", expected.CAMPAIGN_SETTINGS)
@@ -190,6 +192,15 @@ def test_each_campaign_setting_has_its_rule(setting: str) -> None:
     assert (
         rule.check(["utm_campaign"], {}, checks.DEFAULT_OPTIONS) and rule.check([], {}, checks.DEFAULT_OPTIONS) is None
     )
+
+
+@pytest.mark.parametrize("name", expected.PIWIK_TAG_ONLY)
+def test_a_piwik_tag_rule_leaves_tags_of_other_templates_alone(name: str) -> None:
+    rule = RULES_BY_NAME[name]
+    wrong = expected.MAX_TRACKER_LIFETIME_S + 1 if name == "cnil-visitor-cookie-lifetime" else not rule.compliant
+    assert rule.check(wrong, {"template": "piwik"}, checks.DEFAULT_OPTIONS)
+    assert rule.check(wrong, {}, checks.DEFAULT_OPTIONS)  # the Piwik PRO tag found by template, not named
+    assert rule.check(wrong, {"template": "custom_tag"}, checks.DEFAULT_OPTIONS) is None
 
 
 # --- Limits -----------------------------------------------------------------------------------------------------------
@@ -241,3 +252,32 @@ def test_a_requirement_is_what_the_criteria_table_says(number: int) -> None:
     rules = [r for r in compliance.RULES if r.requirement == requirement.key]
     if "advisory" in quality_cell:
         assert rules and all(r.advisory for r in rules)
+
+
+# --- How each requirement is made to hold (docs/cnil-exemption.md §2 and docs/cnil-criteria.md, "How") ------------
+
+HOW_WORDS = {"api": compliance.How.API, "check": compliance.How.CHECK, "attest": compliance.How.ATTEST}
+HOW_WORDS["text"] = compliance.How.TEXT
+
+
+def documented_how() -> dict[int, set[compliance.How]]:
+    """number -> the How words of its row, from both docs' tables (a row of docs/cnil-criteria.md wins)."""
+    found: dict[int, set[compliance.How]] = {}
+    for doc in (EXEMPTION_DOC, CRITERIA_DOC):
+        for line in doc.splitlines():
+            cells = [c.strip() for c in line.split("|")[1:-1]]
+            if len(cells) < 3 or not cells[0].isdigit():
+                continue
+            words = re.sub(r"\([^)]*\)", "", cells[2]).replace("+", ",").split(",")
+            found[int(cells[0])] = {HOW_WORDS[w.strip().lower()] for w in words if w.strip()}
+    return found
+
+
+@pytest.mark.parametrize("number", sorted(documented_how()))
+def test_a_requirement_is_made_to_hold_as_the_docs_say(number: int) -> None:
+    assert set(compliance.BY_NUMBER[number].how) == documented_how()[number]
+
+
+@pytest.mark.parametrize("number", sorted(expected.READ_NOT_JUDGED))
+def test_a_requirement_shows_what_the_sources_say_it_reads(number: int) -> None:
+    assert set(compliance.BY_NUMBER[number].reads) == set(expected.READ_NOT_JUDGED[number])
