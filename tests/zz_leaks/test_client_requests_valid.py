@@ -23,7 +23,7 @@ pytestmark = pytest.mark.engine
 #: pools and 35 started by tests), distinct published operations the client used, and client requests validated.
 #: Every test but the engine tests (`-m "not engine"`) leaves 48 files, 29 operations and about 520 requests;
 #: the acceptance cycles and the local stack alone 4 files and about 420 requests.
-MIN_CAPTURE_FILES = 60
+MIN_CAPTURE_FILES = 55
 MIN_OPERATIONS = 28
 MIN_REQUESTS = 1500
 
