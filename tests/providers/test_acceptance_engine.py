@@ -30,8 +30,9 @@ PROGRAMS = Path(__file__).resolve().parents[1] / "programs"
 
 # Under the variant switches (docs/emulator.md, "Variants"): every cycle runs on the default emulator in `make test`;
 # the TagConsentType cycle (publishing, the delayed Piwik PRO tag, and its Site: what the variants change) also with
-# all variants at once. The rest of the matrix — the tag cycle under each variant alone, the Site cycle under refused
-# client ids, every other cycle under all variants — is marked `variants` and runs in `make test-variants`.
+# all variants at once: the one cycle of `make test` under them. The rest of the matrix — the tag cycle under each
+# variant alone, the Site cycle under refused client ids, every other cycle and the local stack under all variants —
+# is marked `variants` and runs in `make test-variants`.
 # GlobalTrackerSettings touches no app and no tag: no variant changes its path.
 TAG_VARIANTS = list(VARIANTS)
 SITE_VARIANTS = ["default", "refuse-client-app-ids", "all-variants"]
