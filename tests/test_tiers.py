@@ -71,6 +71,11 @@ def test_emulator_tier_reaches_out():
 
 
 @pytest.mark.emulator
+def test_emulator_tier_looks_up_a_name():
+    socket.getaddrinfo("example.com", 443)
+
+
+@pytest.mark.emulator
 def test_emulator_tier_installs():
     subprocess.run([sys.executable, "-m", "pip", "--version"], check=True)
 
@@ -96,11 +101,12 @@ def test_the_guard_fails_each_test_that_does_more_than_its_markers(
 ) -> None:
     pytester.makepyfile(test_guarded=GUARDED)
     result = pytester.runpytest_subprocess("-p", "tests.fixtures.tiers", "-p", "no:cacheprovider", "-rA")
-    result.assert_outcomes(failed=5, passed=2)
+    result.assert_outcomes(failed=6, passed=2)
     text = result.stdout.str()
     for name in ("unmarked_starts_a_process", "unmarked_swallows_the_refusal", "unmarked_opens_a_socket"):
         assert f"test_guarded.py::test_{name} " in text and f"FAILED test_guarded.py::test_{name}" in text
     assert "connected to 192.0.2.1:80 but is marked ['emulator']: it needs one of ['network']" in text
+    assert "looked up example.com but is marked ['emulator']: it needs one of ['network']" in text
     assert "-m pip --version` but is marked ['emulator']: it needs one of ['network']" in text
     assert "PASSED test_guarded.py::test_emulator_tier_starts_a_process" in text
     assert "PASSED test_guarded.py::test_unit_stays_in_process" in text
