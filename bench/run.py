@@ -16,6 +16,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from pulumi import automation as auto
+
 from .harness import TOKEN_PATH, BenchError, Emulator, Engine, Phase, pulumi_bin_dir, run_phase, state_sizes
 
 OPS = (("up", "up"), ("preview", "preview"), ("noop_up", "up"), ("refresh", "refresh"), ("destroy", "destroy"))
@@ -470,6 +472,7 @@ def main(argv: list[str] | None = None) -> int:
         "skip_checkpoints": args.skip_checkpoints,
         "samples": args.samples,
         "results": [],
+        "failed": [],
         "rate_floor": None,
     }
     with tempfile.TemporaryDirectory(prefix="piwik-bench-") as tmp:
@@ -477,9 +480,14 @@ def main(argv: list[str] | None = None) -> int:
         try:
             for sites in args.sites:
                 started = time.perf_counter()
-                result = bench_sites(
-                    sites, args.latency_ms, root / f"sites-{sites}", bin_dir, args.parallel, extra_env, args.samples
-                )
+                try:
+                    result = bench_sites(
+                        sites, args.latency_ms, root / f"sites-{sites}", bin_dir, args.parallel, extra_env, args.samples
+                    )
+                except auto.CommandError as exc:  # a failed operation is a result: the other counts still run
+                    report["failed"].append({"sites": sites, "error": _failure(str(exc))})
+                    print(f"bench: {sites} sites FAILED after {time.perf_counter() - started:.0f} s", flush=True)
+                    continue
                 report["results"].append(result)
                 print(f"bench: {sites} sites done in {time.perf_counter() - started:.0f} s", flush=True)
             if not args.skip_rate_floor:
@@ -502,6 +510,13 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def _failure(text: str) -> str:
+    """The part of a failed operation's output that says why: its diagnostics' last error line and the last line."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    errors = [line for line in lines if "Error" in line or "error:" in line]
+    return " … ".join(dict.fromkeys([*errors[-2:], *lines[-1:]]))[-600:]
+
+
 def render(report: dict[str, Any]) -> str:
     samples = report.get("samples", 1)
     parts = [
@@ -518,6 +533,8 @@ def render(report: dict[str, Any]) -> str:
     ]
     if report["results"]:
         parts += ["", "## Requests per site by kind", "", kinds_table(report["results"][-1])]
+    for failed in report.get("failed", []):
+        parts += ["", f"**{failed['sites']} sites: failed** — {failed['error']}"]
     if report["rate_floor"] is not None:
         title = "## Rate floor (emulator and client at the same scaled limits)"
         parts += ["", title, "", rate_table(report["rate_floor"])]

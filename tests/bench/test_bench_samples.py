@@ -88,3 +88,14 @@ def test_the_rate_floor_reports_the_median_of_its_samples(monkeypatch: pytest.Mo
     out = bench.bench_rate_floor_samples(3, tmp_path)
     assert out["up_s"] == 20.0 and out["up_s_samples"] == [30.0, 10.0, 20.0]
     assert out["write_rate_over_allowed"] == 0.5 and out["status_429_at_server"] == 1
+
+
+def test_a_failed_site_count_is_reported_and_the_others_kept() -> None:
+    output = "stdout: ...\n    error: Program failed with an unhandled exception:\n"
+    output += "    RecursionError: too deep\n\nDuration: 2m\n"
+    reason = bench._failure(output)
+    assert reason == "error: Program failed with an unhandled exception: … RecursionError: too deep … Duration: 2m"
+    text = bench.render(
+        {"latency_ms": 20, "samples": 3, "results": [], "failed": [{"sites": 100, "error": reason}], "rate_floor": None}
+    )
+    assert "**100 sites: failed** — error: Program failed" in text
