@@ -512,7 +512,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _failure(text: str) -> str:
     """The part of a failed operation's output that says why: its diagnostics' last error line and the last line."""
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    lines = [line.strip() for line in text.splitlines() if line.strip() not in ("", "stdout:", "stderr:")]
     errors = [line for line in lines if "Error" in line or "error:" in line]
     return " … ".join(dict.fromkeys([*errors[-2:], *lines[-1:]]))[-600:]
 
