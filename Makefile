@@ -1,4 +1,7 @@
 # The two commands: `make up` (the main job) and `make test` (the whole suite). Each installs what it needs.
+# The suite's tiers (tests/fixtures/tiers.py): `make test-fast` runs the in-process `unit` tier only; `make test`
+# everything but tests/acceptance (collected only by `make acceptance`) and the per-variant engine matrix
+# (`make test-variants`).
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
@@ -14,14 +17,18 @@ export PULUMI_SKIP_UPDATE_CHECK := true
 export PULUMI_CONFIG_PASSPHRASE ?= local-emulator
 
 .PHONY: help install toolchain up down emulator test lint typecheck bench mutation clean acceptance acceptance-sweep
+.PHONY: test-fast test-variants
 
 help:
 	@echo "make up     - install everything, start the emulator, pulumi up of the '$(STACK)' stack, print the report"
-	@echo "make test   - install everything, then ruff, mypy --strict and the whole pytest suite"
+	@echo "make test   - install everything, then ruff, mypy --strict and the whole pytest suite (but acceptance, variants)"
+	@echo "make test-fast     - the in-process unit tier only (no process, no socket; under a minute)"
+	@echo "make test-variants - the engine acceptance cycles under each emulator variant, one at a time"
 	@echo "make bench  - the benchmarks in bench/ (prints figures)"
 	@echo "make acceptance       - provider cycle + local stack on PIWIK_ACCEPTANCE_* (default: the emulator)"
 	@echo "make acceptance-sweep - delete the apps earlier acceptance runs left on PIWIK_ACCEPTANCE_*"
-	@echo "make mutation - mutmut over the compliance rules, the provider engine and the settings adapter; prints the score"
+	@echo "make mutation - mutmut over the compliance rules, the provider engine and the settings adapter, then the"
+	@echo "                literals of the compliance tables (tools/table_mutation.py); prints both scores"
 	@echo "make dist   - the release artifacts: sdist and wheel in dist/ (python -m build)"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
@@ -64,6 +71,12 @@ test: install toolchain
 	$(VENV)/bin/lint-imports
 	$(PY) -m pytest
 
+test-fast: install
+	$(PY) -m pytest -m unit -q -p no:cacheprovider
+
+test-variants: install toolchain
+	$(PY) -m pytest --variants -m variants -p no:cacheprovider
+
 bench: install toolchain
 	$(PY) -m bench
 
@@ -72,12 +85,13 @@ bench: install toolchain
 mutation: install
 	rm -rf mutants
 	$(VENV)/bin/mutmut run --max-children $$(nproc) > mutants.log 2>&1 || { tail -c 3000 mutants.log; exit 1; }
+	$(PY) -m tools.table_mutation --workers $$(nproc)
 	@$(PY) tools/mutation_score.py
 
 # Opt-in run against a sandbox account (README, "Acceptance run on a real account"): every app it makes carries
 # a run prefix and is removed at the end, also after a failure; without PIWIK_ACCEPTANCE_* it uses the emulator.
 acceptance: install toolchain
-	$(PY) -m pytest tests/acceptance -v -s -p no:cacheprovider
+	$(PY) -m pytest tests/acceptance --acceptance -v -s -p no:cacheprovider
 
 acceptance-sweep: install
 	$(PY) -m tests.acceptance.target

@@ -6,7 +6,8 @@ Start time: from spawning the plugin to its port line (the handshake the engine 
 ``--starts`` runs, beside the dynamic providers' plugin (`pulumi-resource-pulumi-python`) measured the same way.
 `up`: the same N CnilExemptSite (consent texts over the API in fr and en, exports needed: 9 resources each) and one
 CnilAccount, once from the Python bench program (bench/program, dynamic providers) and once from a generated YAML
-program (the plugin), each against a fresh emulator with the same latency and no rate limit. Figures only.
+program (the plugin), each against a fresh emulator with the same latency and no rate limit; ``--samples`` ups of
+each, alternating (python, yaml, python, ...), the median printed. Figures only.
 """
 
 from __future__ import annotations
@@ -125,36 +126,51 @@ def timed_up(stack: auto.Stack, emulator: Emulator) -> dict[str, float]:
     return {"up_s": round(elapsed, 1), "requests": sum(counts.values()), "writes": writes}
 
 
-def run(sites: int, latency_ms: int, starts: int, workdir: Path) -> dict[str, Any]:
+def one_up(program: str, root: Path, bin_dir: Path, sites: int, latency_ms: int) -> dict[str, float]:
+    """One `up` of the Python or the YAML program against a fresh emulator."""
+    root.mkdir(parents=True)
+    emulator = Emulator(root / "emulator.sqlite", ["--no-rate-limit", "--latency-ms", str(latency_ms)]).start()
+    try:
+        if program == "python":
+            engine = Engine(
+                root / "run",
+                bin_dir,
+                sites=sites,
+                mode="real",
+                emulator=emulator,
+                reads_per_minute=0,
+                writes_per_minute=0,
+            )
+            stack = engine.stack
+        else:
+            stack = yaml_stack(root, bin_dir, sites, emulator)
+        return timed_up(stack, emulator)
+    finally:
+        emulator.stop()
+
+
+def run(sites: int, latency_ms: int, starts: int, workdir: Path, samples: int = 3) -> dict[str, Any]:
+    """Plugin starts alternate (plugin, dynamic, plugin, ...); the ups alternate (python, yaml, python, ...)."""
     bin_dir = pulumi_bin_dir()
     env = {**os.environ, "PULUMI_PYTHON_CMD": sys.executable}
     plugin = [str(VENV_BIN / "pulumi-resource-piwik"), "127.0.0.1:1"]
     dynamic = [str(bin_dir / "pulumi-resource-pulumi-python"), "127.0.0.1:1"]
+    times: dict[str, list[float]] = {"plugin": [], "dynamic": []}
+    for _ in range(starts):
+        times["plugin"].append(start_time(plugin, env))
+        times["dynamic"].append(start_time(dynamic, env))
     figures: dict[str, Any] = {
-        "plugin_start_s": round(statistics.median(start_time(plugin, env) for _ in range(starts)), 2),
-        "dynamic_start_s": round(statistics.median(start_time(dynamic, env) for _ in range(starts)), 2),
+        "plugin_start_s": round(statistics.median(times["plugin"]), 2),
+        "dynamic_start_s": round(statistics.median(times["dynamic"]), 2),
+        "samples": samples,
     }
-    for program in ("python", "yaml"):
-        root = workdir / program
-        root.mkdir(parents=True)
-        emulator = Emulator(root / "emulator.sqlite", ["--no-rate-limit", "--latency-ms", str(latency_ms)]).start()
-        try:
-            if program == "python":
-                engine = Engine(
-                    root / "run",
-                    bin_dir,
-                    sites=sites,
-                    mode="real",
-                    emulator=emulator,
-                    reads_per_minute=0,
-                    writes_per_minute=0,
-                )
-                stack = engine.stack
-            else:
-                stack = yaml_stack(root, bin_dir, sites, emulator)
-            figures[program] = timed_up(stack, emulator)
-        finally:
-            emulator.stop()
+    ups: dict[str, list[dict[str, float]]] = {"python": [], "yaml": []}
+    for sample in range(samples):
+        for program in ("python", "yaml"):
+            ups[program].append(one_up(program, workdir / f"{program}-{sample}", bin_dir, sites, latency_ms))
+    for program, runs in ups.items():
+        walls = [r["up_s"] for r in runs]
+        figures[program] = {**runs[0], "up_s": round(statistics.median(walls), 1), "up_s_samples": walls}
     return figures
 
 
@@ -163,12 +179,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sites", type=int, default=10, help="sites of the up (10)")
     parser.add_argument("--latency-ms", type=int, default=20, help="latency the emulator adds to every request (20)")
     parser.add_argument("--starts", type=int, default=5, help="plugin starts measured (5)")
+    parser.add_argument("--samples", type=int, default=3, help="ups of each program; the median is printed (3)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="piwik-bench-plugin-") as tmp:
-        figures = run(args.sites, args.latency_ms, args.starts, Path(tmp))
+        figures = run(args.sites, args.latency_ms, args.starts, Path(tmp), args.samples)
     print(f"plugin start (spawn to port line, median of {args.starts}): piwik {figures['plugin_start_s']} s, ", end="")
     print(f"dynamic providers' plugin {figures['dynamic_start_s']} s")
-    print(f"| program ({args.sites} sites, {args.latency_ms} ms latency) | up s | requests | writes |")
+    heading = f"| program ({args.sites} sites, {args.latency_ms} ms latency) | up s (median of {args.samples})"
+    print(f"{heading} | requests | writes |")
     print("|---|---|---|---|")
     for program, label in (("python", "Python (dynamic providers)"), ("yaml", "YAML (provider plugin)")):
         row = figures[program]

@@ -10,18 +10,22 @@ import json
 import math
 import os
 import platform
+import statistics
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from pulumi import automation as auto
 
 from .harness import TOKEN_PATH, BenchError, Emulator, Engine, Phase, pulumi_bin_dir, run_phase, state_sizes
 
 OPS = (("up", "up"), ("preview", "preview"), ("noop_up", "up"), ("refresh", "refresh"), ("destroy", "destroy"))
 #: Targets of the issue.
 FLOOR_FACTOR = 1.3
-STATE_BYTES_PER_SITE_MAX = 20_000
 WRITE_RATE_MIN = 0.90
+#: Samples of every timed run; the tables print their median (the JSON keeps each sample).
+SAMPLES = 3
 TOKEN_LIFETIME_S = 1800
 #: The service's default write limit, for the rate floor of the wall-time runs (writes ÷ allowed writes a minute).
 SERVICE_WRITES_PER_MINUTE = 60
@@ -120,16 +124,45 @@ def _phase_json(phase: Phase, sites: int) -> dict[str, Any]:
     }
 
 
-def bench_sites(
-    sites: int, latency_ms: int, root: Path, bin_dir: Path, parallel: int | None, extra_env: dict[str, str]
-) -> dict[str, Any]:
-    """One site count: the real run (emulator, rate limits off, pacing off) and the engine floor (noop)."""
-    out: dict[str, Any] = {"sites": sites}
+def _median_phases(samples: list[dict[str, Any]]) -> dict[str, Any]:
+    """Per operation: the first sample's figures (request counts do not depend on time), with the wall and CPU
+    seconds replaced by their median over the samples, each sample's wall time kept beside it."""
+    out: dict[str, Any] = {}
+    for name in samples[0]:
+        walls = [sample[name]["wall_s"] for sample in samples]
+        cpu = {
+            role: round(statistics.median(s[name]["cpu_s"][role] for s in samples), 2)
+            for role in samples[0][name]["cpu_s"]
+        }
+        out[name] = {**samples[0][name], "wall_s": round(statistics.median(walls), 3), "wall_s_samples": walls}
+        out[name]["cpu_s"] = cpu
+        failed = [s[name]["result"] for s in samples if s[name]["result"] != "succeeded"]
+        out[name]["result"] = failed[0] if failed else "succeeded"
+        if "requests" in samples[0][name]:
+            out[name]["same_requests_in_every_sample"] = all(
+                s[name]["requests_by_template"] == samples[0][name]["requests_by_template"] for s in samples
+            )
+    return out
 
-    def unpaced(mode: str, emulator: Emulator | None) -> Engine:
+
+def bench_sites(
+    sites: int,
+    latency_ms: int,
+    root: Path,
+    bin_dir: Path,
+    parallel: int | None,
+    extra_env: dict[str, str],
+    samples: int = SAMPLES,
+) -> dict[str, Any]:
+    """One site count: ``samples`` pairs of the real run (emulator, rate limits off, pacing off) and the engine
+    floor (noop), interleaved (real, floor, real, floor, ...) so that a change of the machine's load during the
+    bench touches both alike; medians of the wall times."""
+    out: dict[str, Any] = {"sites": sites, "samples": samples}
+
+    def unpaced(name: str, mode: str, emulator: Emulator | None) -> Engine:
         # Both runs: the same graph, client pacing off (the emulator's limits are off too).
         return Engine(
-            root / mode,
+            root / name,
             bin_dir,
             sites=sites,
             mode=mode,
@@ -143,37 +176,41 @@ def bench_sites(
     emulator = Emulator(root / "emulator.db", ["--latency-ms", str(latency_ms), "--no-rate-limit"])
     root.mkdir(parents=True, exist_ok=True)
     emulator.start()
+    real_samples: list[dict[str, Any]] = []
+    floor_samples: list[dict[str, Any]] = []
     try:
-        engine = unpaced("real", emulator)
-        real: dict[str, Any] = {}
-        for name, op in OPS:
-            phase = run_phase(engine, op, emulator)
-            real[name] = _phase_json(phase, sites)
-            if name == "up":
-                exported, checkpoint, urns = state_sizes(engine)
-                out["state"] = {
-                    "export_bytes": exported,
-                    "checkpoint_bytes": checkpoint,
-                    "export_bytes_per_site": round(exported / sites),
-                    "checkpoint_bytes_per_site": round(checkpoint / sites),
-                    "resources": len(urns),
-                }
-                real_urns = urns
-        out["real"] = real
+        for sample in range(samples):
+            engine = unpaced(f"real-{sample}", "real", emulator)
+            real: dict[str, Any] = {}
+            for name, op in OPS:
+                phase = run_phase(engine, op, emulator)
+                real[name] = _phase_json(phase, sites)
+                if name == "up" and sample == 0:
+                    exported, checkpoint, real_urns = state_sizes(engine)
+                    out["state"] = {
+                        "export_bytes": exported,
+                        "checkpoint_bytes": checkpoint,
+                        "export_bytes_per_site": round(exported / sites),
+                        "checkpoint_bytes_per_site": round(checkpoint / sites),
+                        "resources": len(real_urns),
+                    }
+            real_samples.append(real)
+
+            floor_engine = unpaced(f"noop-{sample}", "noop", None)
+            floor: dict[str, Any] = {}
+            for name, op in OPS:
+                phase = run_phase(floor_engine, op, None)
+                floor[name] = {"wall_s": round(phase.wall_s, 3), "cpu_s": _cpu(phase), **_summary(phase.result)}
+                if name == "up" and sample == 0:
+                    noop_exported, _, noop_urns = state_sizes(floor_engine)
+                    out["noop_resources"] = len(noop_urns)
+                    out["noop_state_export_bytes_per_site"] = round(noop_exported / sites)
+                    out["same_graph"] = noop_urns == real_urns
+            floor_samples.append(floor)
     finally:
         emulator.stop()
-
-    floor_engine = unpaced("noop", None)
-    floor: dict[str, Any] = {}
-    for name, op in OPS:
-        phase = run_phase(floor_engine, op, None)
-        floor[name] = {"wall_s": round(phase.wall_s, 3), "cpu_s": _cpu(phase), **_summary(phase.result)}
-        if name == "up":
-            noop_exported, _, noop_urns = state_sizes(floor_engine)
-            out["noop_resources"] = len(noop_urns)
-            out["noop_state_export_bytes_per_site"] = round(noop_exported / sites)
-            out["same_graph"] = noop_urns == real_urns
-    out["floor"] = floor
+    out["real"] = _median_phases(real_samples)
+    out["floor"] = _median_phases(floor_samples)
 
     cp = critical_path(out["real"]["up"]["requests_by_template"], sites)
     cp["seconds"] = round(cp["requests"] * latency_ms / 1000, 3)
@@ -183,7 +220,7 @@ def bench_sites(
 
 
 def checks(r: dict[str, Any]) -> dict[str, bool]:
-    real, floor, sites = r["real"], r["floor"], r["sites"]
+    real, floor = r["real"], r["floor"]
     up_s = real["up"]["wall_s"]
     with_requests = [p for p in real.values() if p["requests"]]
     tokens_ok = all(
@@ -196,7 +233,6 @@ def checks(r: dict[str, Any]) -> dict[str, bool]:
         "zero_requests_preview_noop_up": real["preview"]["requests"] == 0 and real["noop_up"]["requests"] == 0,
         "one_token_per_process": tokens_ok,
         "up_within_floor": up_s <= FLOOR_FACTOR * floor["up"]["wall_s"] + r["critical_path"]["seconds"],
-        "state_per_site": r["state"]["export_bytes"] / sites <= STATE_BYTES_PER_SITE_MAX,
     }
 
 
@@ -252,6 +288,27 @@ def bench_rate_floor(
         "result": _summary(phase.result)["result"],
         "error": error,
     }
+    return out
+
+
+#: Figures of a rate-floor run that depend on time: the median of the samples is reported.
+RATE_TIMED = ("up_s", "up_over_rate_floor", "write_span_s", "write_rate_over_allowed", "steady_rate_over_allowed")
+
+
+def bench_rate_floor_samples(samples: int, root: Path, **kwargs: Any) -> dict[str, Any]:
+    """``samples`` rate-floor runs, each against a fresh emulator; the medians of the timed figures."""
+    runs = [bench_rate_floor(root=root / f"sample-{i}", **kwargs) for i in range(samples)]
+    failed = [r for r in runs if "writes" not in r]
+    if failed:
+        return failed[0]
+    out = dict(runs[0])
+    for key in RATE_TIMED:
+        values = [r[key] for r in runs if r[key] is not None]
+        out[key] = round(statistics.median(values), 3) if values else None
+        out[f"{key}_samples"] = [r[key] for r in runs]
+    out["samples"] = samples
+    out["status_429_at_server"] = max(r["status_429_at_server"] for r in runs)
+    out["result"] = next((r["result"] for r in runs if r["result"] != "succeeded"), "succeeded")
     out["met"] = bool(
         out["result"] == "succeeded"
         and out["write_rate_over_allowed"] is not None
@@ -277,7 +334,6 @@ MISS_LABELS = {
     "zero_requests_preview_noop_up": "requests in preview/no-op up",
     "one_token_per_process": "tokens",
     "up_within_floor": "up > 1.3×floor + critical path",
-    "state_per_site": "state > 20 KB/site",
 }
 
 
@@ -383,6 +439,9 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="set PULUMI_SKIP_CHECKPOINTS=true for every run (no intermediate state writes; to measure their cost)",
     )
+    p.add_argument(
+        "--samples", type=int, default=SAMPLES, help=f"samples of every timed run; tables print the median ({SAMPLES})"
+    )
     p.add_argument("--skip-rate-floor", action="store_true", help="skip the run under rate limits")
     p.add_argument("--rate-sites", type=int, default=20, help="sites of the rate-floor run (20)")
     p.add_argument("--rate-write-limit", type=int, default=120, help="writes a minute in the rate-floor run (120)")
@@ -411,7 +470,9 @@ def main(argv: list[str] | None = None) -> int:
         "latency_ms": args.latency_ms,
         "parallel": args.parallel,
         "skip_checkpoints": args.skip_checkpoints,
+        "samples": args.samples,
         "results": [],
+        "failed": [],
         "rate_floor": None,
     }
     with tempfile.TemporaryDirectory(prefix="piwik-bench-") as tmp:
@@ -419,17 +480,25 @@ def main(argv: list[str] | None = None) -> int:
         try:
             for sites in args.sites:
                 started = time.perf_counter()
-                result = bench_sites(sites, args.latency_ms, root / f"sites-{sites}", bin_dir, args.parallel, extra_env)
+                try:
+                    result = bench_sites(
+                        sites, args.latency_ms, root / f"sites-{sites}", bin_dir, args.parallel, extra_env, args.samples
+                    )
+                except auto.CommandError as exc:  # a failed operation is a result: the other counts still run
+                    report["failed"].append({"sites": sites, "error": _failure(str(exc))})
+                    print(f"bench: {sites} sites FAILED after {time.perf_counter() - started:.0f} s", flush=True)
+                    continue
                 report["results"].append(result)
                 print(f"bench: {sites} sites done in {time.perf_counter() - started:.0f} s", flush=True)
             if not args.skip_rate_floor:
-                report["rate_floor"] = bench_rate_floor(
-                    args.rate_sites,
-                    args.rate_write_limit,
-                    args.rate_read_limit,
-                    args.latency_ms,
+                report["rate_floor"] = bench_rate_floor_samples(
+                    args.samples,
                     root / "rate-floor",
-                    bin_dir,
+                    sites=args.rate_sites,
+                    write_limit=args.rate_write_limit,
+                    read_limit=args.rate_read_limit,
+                    latency_ms=args.latency_ms,
+                    bin_dir=bin_dir,
                 )
         except BenchError as exc:
             print(f"bench: {exc}")
@@ -441,8 +510,19 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def _failure(text: str) -> str:
+    """The part of a failed operation's output that says why: its diagnostics' last error line and the last line."""
+    lines = [line.strip() for line in text.splitlines() if line.strip() not in ("", "stdout:", "stderr:")]
+    errors = [line for line in lines if "Error" in line or "error:" in line]
+    return " … ".join(dict.fromkeys([*errors[-2:], *lines[-1:]]))[-600:]
+
+
 def render(report: dict[str, Any]) -> str:
+    samples = report.get("samples", 1)
     parts = [
+        f"Every time is the median of {samples} samples; each sample of a site count runs the real operations, then "
+        "the engine floor's (interleaved); the JSON keeps every sample.",
+        "",
         f"## Pulumi operations at {report['latency_ms']} ms latency (emulator rate limits off, client pacing off)",
         "",
         main_table(report["results"]),
@@ -453,6 +533,8 @@ def render(report: dict[str, Any]) -> str:
     ]
     if report["results"]:
         parts += ["", "## Requests per site by kind", "", kinds_table(report["results"][-1])]
+    for failed in report.get("failed", []):
+        parts += ["", f"**{failed['sites']} sites: failed** — {failed['error']}"]
     if report["rate_floor"] is not None:
         title = "## Rate floor (emulator and client at the same scaled limits)"
         parts += ["", title, "", rate_table(report["rate_floor"])]

@@ -8,13 +8,24 @@ import os
 import signal
 import sys
 import threading
+from dataclasses import replace
 from pathlib import Path
 from types import FrameType
 
 from .config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_ORGANIZATION, ApiClient, Config
 from .server import EmulatorServer
 from .store import Store
-from .switches import DEFAULT_READ_LIMIT, DEFAULT_TOKEN_TTL, DEFAULT_WRITE_LIMIT, PUBLISH_MODES, Switches
+from .switches import (
+    DEFAULT_READ_LIMIT,
+    DEFAULT_TOKEN_TTL,
+    DEFAULT_WRITE_LIMIT,
+    PUBLISH_MODES,
+    Switches,
+    new_fault_seed,
+)
+
+#: Seconds between two checks of the serve loop and of the stop signal (the standard library's default is 0.5).
+POLL_S = 0.02
 
 
 def _rate(text: str) -> float:
@@ -88,6 +99,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         metavar="FILE",
         help="append every API request as received to FILE (JSON lines, secrets redacted)",
+    )
+    p.add_argument(
+        "--fault-seed",
+        type=int,
+        default=None,
+        metavar="N",
+        help="seed of the injected faults' draws (default: a new one); printed at start to replay a run",
     )
     _add_variants(p)
     return p
@@ -164,6 +182,8 @@ def main(argv: list[str] | None = None) -> int:
         capture_file=args.capture_requests,
         client_email=args.client_email,
         extra_clients=tuple(args.extra_client),
+        fault_seed=new_fault_seed() if args.fault_seed is None else args.fault_seed,
+        initial_switches=replace(switches),
     )
     store = Store(args.state)
     server = EmulatorServer(config, store)
@@ -174,10 +194,14 @@ def main(argv: list[str] | None = None) -> int:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
-    thread = threading.Thread(target=server.serve_forever, name="piwik-emulator", daemon=True)
+    # A short poll: `shutdown()` waits for the serve loop's next poll, and test fixtures stop emulators often.
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": POLL_S}, name="piwik-emulator", daemon=True
+    )
     thread.start()
+    print(f"piwik-emulator fault seed {config.fault_seed} (replay with --fault-seed {config.fault_seed})", flush=True)
     print(f"piwik-emulator listening on http://{config.host}:{server.port}", flush=True)
-    while not stop.wait(0.5):
+    while not stop.wait(POLL_S):
         pass
     server.shutdown()
     server.server_close()

@@ -2,7 +2,8 @@
 
 GET    /__emulator__/requests   {"total", "counts": {"METHOD template": n}, "entries": [...]}
 DELETE /__emulator__/requests   clear the log
-POST   /__emulator__/reset      wipe all account state and the log (the token signing key stays)
+POST   /__emulator__/reset      wipe all account state and the log (the token signing key stays); the switches
+                                return to the command line's and the fault draws restart from the seed
 GET    /__emulator__/switches   current switches
 PATCH  /__emulator__/switches   update some switches (JSON object), answers the new switches
 GET    /__emulator__/tokens     {"issued": n} tokens issued since start or the last reset
@@ -39,6 +40,9 @@ def handle(server: EmulatorServer, method: str, path: str, body: bytes) -> Respo
     if name == "reset" and method == "POST":
         server.store.wipe(keep_meta=_KEEP_META)
         server.request_log.clear()
+        if server.config.initial_switches is not None:
+            server.config.switches = replace(server.config.initial_switches)
+        server.faults.reseed()
         server.limiter.reset()
         return no_content()
     if name == "switches" and method == "GET":

@@ -46,6 +46,10 @@ class Config:
     #: E-mail of the default client (None: ``api@<account host>``).
     client_email: str | None = None
     extra_clients: tuple[ApiClient, ...] = ()
+    #: The seed of the injected faults' draws (``--fault-seed``; None: a new one, printed at start).
+    fault_seed: int | None = None
+    #: The switches as the command line set them; ``POST /__emulator__/reset`` returns to them.
+    initial_switches: Switches | None = None
 
     @property
     def account_host(self) -> str:

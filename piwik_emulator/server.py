@@ -35,7 +35,7 @@ class EmulatorServer(ThreadingHTTPServer):
         self.store = store
         self.request_log = RequestLog()
         self.limiter = RateLimiter()
-        self.faults = Faults()
+        self.faults = Faults() if config.fault_seed is None else Faults(config.fault_seed)
         self.capture = RequestCapture(config.capture_file) if config.capture_file is not None else None
         super().__init__((config.host, config.port), EmulatorHandler)
 
@@ -86,11 +86,11 @@ class EmulatorHandler(BaseHTTPRequestHandler):
         family = family_for(path)
         switches = server.config.switches
 
-        def log(status: int | None, fault: str | None) -> None:
+        def log(status: int | None, fault: str | None, response: Response | None = None) -> None:
             server.request_log.record(method, path, template, status, fault)
             if server.capture is not None:
                 headers = {k.lower(): v for k, v in self.headers.items()}
-                server.capture.record(method, path, query, headers, body, status)
+                server.capture.record(method, path, query, headers, body, status, response)
 
         if switches.latency_ms > 0:
             time.sleep(switches.latency_ms / 1000)
@@ -100,14 +100,14 @@ class EmulatorHandler(BaseHTTPRequestHandler):
             if retry_after is not None:
                 response = generic(family, 429, "Too Many Requests").response
                 response.headers["Retry-After"] = str(retry_after)
-                log(429, "rate_limited")
+                log(429, "rate_limited", response)
                 self._send(response)
                 return
         plan = server.faults.plan(switches, method, path)
         if plan.throttle and path not in PUBLIC_PATHS:
             response = generic(family, 429, "Too Many Requests").response
             response.headers["Retry-After"] = str(switches.throttle_retry_after)
-            log(429, "throttled")
+            log(429, "throttled", response)
             self._send(response)
             return
         if plan.drop:
@@ -116,16 +116,16 @@ class EmulatorHandler(BaseHTTPRequestHandler):
             return
         if plan.error:
             response = generic(family, 503, "Service temporarily unavailable (injected fault)").response
-            log(503, "error")
+            log(503, "error", response)
             self._send(response)
             return
 
         response = self._dispatch(method, path, query, body, family)
         if plan.drop_after_commit:
-            log(response.status, "drop_after_commit")
+            log(response.status, "drop_after_commit", response)
             self._drop()
             return
-        log(response.status, None)
+        log(response.status, None, response)
         self._send(response)
 
     def _dispatch(self, method: str, path: str, query: str, body: bytes, family: Family) -> Response:

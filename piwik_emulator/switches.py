@@ -145,10 +145,27 @@ class FaultPlan:
     throttle: bool = False
 
 
+def new_fault_seed() -> int:
+    """A seed for a run started without ``--fault-seed`` (printed at start, so that any run can be replayed)."""
+    return random.SystemRandom().randrange(2**32)
+
+
 @dataclass
 class Faults:
-    rng: random.Random = field(default_factory=random.Random)
+    """The draws of the injected faults, from one seeded generator (``--fault-seed``): with the same seed and the
+    same sequence of requests, the same requests fail. A reset (``POST /__emulator__/reset``) starts the sequence
+    again from the seed."""
+
+    seed: int = field(default_factory=new_fault_seed)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    rng: random.Random = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.rng = random.Random(self.seed)
+
+    def reseed(self) -> None:
+        with self.lock:
+            self.rng = random.Random(self.seed)
 
     def plan(self, switches: Switches, method: str, path: str) -> FaultPlan:
         if switches.fault_paths is not None:

@@ -32,7 +32,8 @@ from tests.providers.test_acceptance_engine import (
     drift_consent_type,
 )
 
-pytestmark = pytest.mark.engine
+# network: with PIWIK_ACCEPTANCE_* it talks to a real account (tests/fixtures/tiers.py refuses that to other tiers).
+pytestmark = [pytest.mark.engine, pytest.mark.network]
 
 PROGRAMS = Path(__file__).resolve().parents[1] / "programs"
 GLOBAL = "/api/tracker/v2/settings/app/global"

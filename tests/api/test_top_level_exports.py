@@ -68,6 +68,7 @@ def test_star_import_and_unknown_names() -> None:
         _ = piwik_resources.NoSuchThing  # type: ignore[attr-defined]
 
 
+@pytest.mark.emulator  # a fresh interpreter (tests/fixtures/tiers.py)
 def test_the_client_and_the_package_import_without_pulumi() -> None:
     code = (
         "import sys, piwik_resources, piwik_resources.api; "

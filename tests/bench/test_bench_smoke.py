@@ -56,6 +56,8 @@ def test_bench_runs_one_site_and_prints_every_figure(tmp_path: Path) -> None:
             "6000",
             "--rate-read-limit",
             "60000",
+            "--samples",
+            "1",  # the medians of several samples and their order: tests/bench/test_bench_samples.py
         ],
         cwd=REPO,
         capture_output=True,
@@ -94,5 +96,6 @@ def test_bench_runs_one_site_and_prints_every_figure(tmp_path: Path) -> None:
     assert result["same_graph"] is True
     assert all(phase["result"] == "succeeded" for phase in result["floor"].values())
     assert result["state"]["export_bytes"] > 0 and result["critical_path"]["requests"] > 0
+    assert report["samples"] == 1 and real["up"]["wall_s_samples"] == [real["up"]["wall_s"]]
     assert report["rate_floor"]["result"] == "succeeded"
     assert report["rate_floor"]["writes"] > 0

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from piwik_resources.cli import main
@@ -25,6 +26,7 @@ def test_unknown_subcommand_is_a_usage_error() -> None:
     assert "No such command" in result.output
 
 
+@pytest.mark.emulator  # runs the installed console script
 def test_console_script_is_installed_beside_the_interpreter() -> None:
     script = Path(sys.executable).parent / "piwik-cnil"
     assert script.exists(), "pip install -e . must install the piwik-cnil console script"

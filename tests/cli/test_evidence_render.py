@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import CliRunner
 
 from piwik_resources.cli import _dossier, main
@@ -191,6 +192,7 @@ def visible_text(page: Path, tmp_path: Path) -> str:
     return html.unescape(match.group(1))
 
 
+@pytest.mark.network  # tools/ensure-chromium apt-installs Chromium when it is missing
 def test_headless_chromium_shows_the_site_and_every_requirement(tmp_path: Path) -> None:
     paths = write_dossier(tmp_path / "out", document())
     text = visible_text(paths["html"], tmp_path)

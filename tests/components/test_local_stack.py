@@ -12,7 +12,7 @@ import pytest
 from pulumi import automation as auto
 
 from piwik_resources.compliance import MAX_COOKIE_LIFETIME_SECONDS
-from tests.fixtures.emulator import VARIANTS, Emulator
+from tests.fixtures.emulator import VARIANTS, Emulator, variant_matrix
 from tests.fixtures.engine import StackFactory
 
 pytestmark = pytest.mark.engine
@@ -39,7 +39,9 @@ def writes(log: dict[str, Any]) -> dict[str, int]:
     }
 
 
-@pytest.mark.parametrize("variant_emulator", list(VARIANTS), indirect=True)
+# make test: the default emulator (the one cycle under all variants at once is the tag cycle's,
+# tests/providers/test_acceptance_engine.py); the local stack under each variant and all at once: make test-variants.
+@variant_matrix(*VARIANTS, in_make_test=("default",))
 def test_local_stack_makes_every_site_exempt_and_is_idempotent(project_stack: StackFactory, emulator: Emulator) -> None:
     st = project_stack(emulator=emulator)
     up = st.up()

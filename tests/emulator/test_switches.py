@@ -125,3 +125,44 @@ def test_switch_validation(emulator: Emulator) -> None:
     response = emulator.http.patch("/__emulator__/switches", json={"nope": 1})
     assert response.status_code == 400
     assert emulator.switches(apps_limit=3)["apps_limit"] == 3
+
+
+def _fault_pattern(instance: Emulator, n: int = 16) -> list[int]:
+    return [instance.api("GET", "/api/apps/v2").status_code for _ in range(n)]
+
+
+def test_the_fault_seed_replays_the_same_faults_and_a_reset_replays_them_again(
+    emulator_factory: Callable[..., Emulator],
+) -> None:
+    first = emulator_factory("--no-rate-limit", "--error-rate", "0.5", "--fault-seed", "1234")
+    second = emulator_factory("--no-rate-limit", "--error-rate", "0.5", "--fault-seed", "1234")
+    assert first.fault_seed == second.fault_seed == 1234  # printed at start, read back by the fixture
+    for instance in (first, second):
+        instance.token()  # /auth/token draws too: the same calls in the same order on both
+    pattern = _fault_pattern(first)
+    assert {200, 503} <= set(pattern), pattern  # not vacuous: both outcomes occur
+    assert _fault_pattern(second) == pattern
+    first.reset()  # the draws start again from the seed; the switches (error rate) are the command line's
+    first.token()
+    assert _fault_pattern(first) == pattern
+
+
+def test_without_a_seed_each_process_prints_its_own(emulator_factory: Callable[..., Emulator]) -> None:
+    one, two = emulator_factory(), emulator_factory()
+    assert one.fault_seed is not None and two.fault_seed is not None and one.fault_seed != two.fault_seed
+    log = (one.state_file.parent / f"{one.state_file.name}.1.stdout").read_text()
+    assert f"piwik-emulator fault seed {one.fault_seed} (replay with --fault-seed {one.fault_seed})" in log
+
+
+def test_reset_returns_the_switches_to_the_command_lines(emulator_factory: Callable[..., Emulator]) -> None:
+    instance = emulator_factory("--latency-ms", "3", "--no-rate-limit")
+    changed = instance.switches(latency_ms=50, error_rate=0.5, publish_mode="sync")
+    assert (changed["latency_ms"], changed["error_rate"], changed["publish_mode"]) == (50, 0.5, "sync")
+    instance.reset()
+    back = instance.switches()
+    assert (back["latency_ms"], back["error_rate"], back["publish_mode"], back["rate_limit_enabled"]) == (
+        3,
+        0.0,
+        "async",
+        False,
+    )

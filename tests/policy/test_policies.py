@@ -76,6 +76,7 @@ def test_the_pack_accepts_the_python_that_holds_it() -> None:
     assert wrong_python() is None
 
 
+@pytest.mark.emulator  # runs the pack's entry point in a fresh interpreter
 def test_the_pack_refuses_a_python_that_imports_another_copy(tmp_path: Path) -> None:
     # A copy of the pack's folder run by this Python: it would judge with this installation's rules, not its own.
     copy = tmp_path / "policy_pack"

@@ -21,31 +21,26 @@ from urllib.parse import urlparse
 import pytest
 from pulumi import automation as auto
 
-from tests.fixtures.emulator import Emulator
+from tests.fixtures.emulator import IN_MAKE_TEST, VARIANTS, Emulator, variant_matrix
 from tests.fixtures.engine import StackFactory, set_config
 
 pytestmark = pytest.mark.engine
 
 PROGRAMS = Path(__file__).resolve().parents[1] / "programs"
 
-# Under the variant switches (docs/emulator.md, "Variants"), kept to what they change on 2 shared cores: the
-# TagConsentType cycle (publishing, the delayed Piwik PRO tag, and its Site) under each and under all at once;
-# the Site cycle under refused client ids and all at once; every other cycle that makes a Site, all at once.
+# Under the variant switches (docs/emulator.md, "Variants"): every cycle runs on the default emulator in `make test`;
+# the TagConsentType cycle (publishing, the delayed Piwik PRO tag, and its Site: what the variants change) also with
+# all variants at once: the one cycle of `make test` under them. The rest of the matrix — the tag cycle under each
+# variant alone, the Site cycle under refused client ids, every other cycle and the local stack under all variants —
+# is marked `variants` and runs in `make test-variants`.
 # GlobalTrackerSettings touches no app and no tag: no variant changes its path.
-TAG_VARIANTS = [
-    "default",
-    "publish-sync",
-    "republish-unchanged-error",
-    "tag-delay",
-    "refuse-client-app-ids",
-    "all-variants",
-]
+TAG_VARIANTS = list(VARIANTS)
 SITE_VARIANTS = ["default", "refuse-client-app-ids", "all-variants"]
 ALL_AT_ONCE = ["default", "all-variants"]
 
 
-def variants(names: list[str]) -> pytest.MarkDecorator:
-    return pytest.mark.parametrize("variant_emulator", names, indirect=True)
+def variants(names: list[str], in_make_test: tuple[str, ...] = ("default",)) -> pytest.MarkDecorator:
+    return variant_matrix(*names, in_make_test=in_make_test)
 
 
 @pytest.fixture
@@ -442,7 +437,7 @@ def drift_consent_type(emulator: Emulator, outs: Outputs) -> None:
     _ok(emulator.api("PATCH", f"/api/tag/v1/{outs['site_id']}/tags/{tag_id}", json=body), 204)
 
 
-@variants(TAG_VARIANTS)
+@variants(TAG_VARIANTS, in_make_test=IN_MAKE_TEST)
 def test_tag_consent_type_acceptance_cycle(pulumi_stack: StackFactory, emulator: Emulator) -> None:
     ns = "piwik-tag-consent-type"
     st = pulumi_stack(PROGRAMS / "tag_consent_type", emulator=emulator)

@@ -77,6 +77,7 @@ def test_pickle_is_small_by_reference_and_holds_no_secret(cls: type[PiwikProvide
     assert clone.serialize_as_secret_always is False
 
 
+@pytest.mark.emulator  # a fresh interpreter
 def test_unpickles_in_a_fresh_process(tmp_path: Path) -> None:
     """The provider process (``python -m pulumi.dynamic``, cwd = program dir) can load every provider."""
     blobs = {cls.__name__: serialize_provider(cls()) for cls in PROVIDERS}
@@ -106,6 +107,7 @@ def test_unpickles_in_a_fresh_process(tmp_path: Path) -> None:
         assert loaded[cls.__name__] == [cls.__module__, cls.__name__, []]
 
 
+@pytest.mark.emulator  # a fresh interpreter
 def test_providers_module_import_has_no_side_effects() -> None:
     proc = subprocess.run(
         [

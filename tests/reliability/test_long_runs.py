@@ -52,7 +52,8 @@ def test_token_expiring_during_the_run_is_refreshed(
 def test_emulator_restart_during_the_run(
     emulator: Emulator, reliability_stack: Callable[..., auto.Stack], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    st = reliability_stack(emulator, sites=6, config={"exports": "true"})
+    sites = 6
+    st = reliability_stack(emulator, sites=sites, config={"exports": "true"})
     emulator.switches(latency_ms=100)
     outcome: dict[str, Any] = {}
 
@@ -65,18 +66,27 @@ def test_emulator_restart_during_the_run(
     thread = threading.Thread(target=run)
     thread.start()
     wait_for(lambda: sum(writes(emulator.requests()).values()) >= 15, 120, "15 writes before the restart")
+    before = writes(emulator.requests())
+    # Mid-run: the up is still going (the apps come first; their settings, tags and dimensions follow).
+    assert thread.is_alive() and "result" not in outcome and "error" not in outcome
     emulator.restart()  # same port and state file; the switches (latency) return to the command line's
     thread.join(timeout=300)
     assert not thread.is_alive()
+    # The new process's log starts at the restart: what the first up sent after it, before any second up.
+    after_restart = emulator.requests()
     error = outcome.get("error")
     with capsys.disabled():
         print(
-            f"\n[restart] first up: {'succeeded' if error is None else 'failed'}"
-            + ("" if error is None else f" ({str(error).splitlines()[-1][:200]})")
+            f"\n[restart] {sum(before.values())} writes before the restart; first up: "
+            + ("succeeded" if error is None else f"failed ({str(error).splitlines()[-1][:200]})")
+            + f"; {after_restart['total']} requests reached the restarted emulator during it"
         )
-    if error is not None:
+    if error is None:
+        # The first up went on against the restarted process: it wrote there what it had not written yet.
+        assert writes(after_restart), after_restart["counts"]
+    else:
         # A failure must say what failed and why, not be a bare traceback; then the next up converges.
         assert "failed" in str(error) and ("no answer" in str(error) or "HTTP" in str(error)), str(error)[-3000:]
         st.up()
-    assert_converged(st, emulator, 6)
+    assert_converged(st, emulator, sites)
     assert_second_up_is_noop(st, emulator)
