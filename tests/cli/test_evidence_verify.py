@@ -132,6 +132,7 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "not a public key; accepted: an unencrypted Ed25519 key" in result.output
 
 
+@pytest.mark.emulator  # the tier of local processes: it runs openssl and ssh-keygen (tests/fixtures/tiers.py)
 def test_openssl_verifies_the_signature_and_ssh_keygen_prints_the_fingerprint(tmp_path: Path) -> None:
     """Anyone can check a dossier without this package: the canonical bytes, the signature, an ordinary tool."""
     paths, public = signed_dossier(tmp_path)

@@ -63,46 +63,69 @@ def published_templates() -> set[str]:
 def test_a_consent_only_template_firing_without_consent_breaks_22(template: str) -> None:
     broken = broken_rules(tag(template))
     assert set(broken) == {MARKETING_RULE}, broken
-    assert f"({template}, {expected.CONSENT_ONLY[template]}, tag None)" in broken[MARKETING_RULE]
+    assert f"({template}, {expected.CONSENT_ONLY[template]}" in broken[MARKETING_RULE]
     # Waiting for any consent type, or inactive, it passes.
     assert broken_rules(tag(template, "marketing"), tag(template, active=False)) == {}
 
 
 @pytest.mark.parametrize("template", sorted(expected.EXTRA_EVENTS))
-def test_an_extra_event_template_firing_without_consent_breaks_24(template: str) -> None:
+def test_an_extra_event_template_firing_without_consent_breaks_24_and_22(template: str) -> None:
     broken = broken_rules(tag(template))
-    assert set(broken) == {EVENTS_RULE}, broken
-    assert f"({template}, {expected.EXTRA_EVENTS[template]}, tag None)" in broken[EVENTS_RULE]
+    assert set(broken) == {EVENTS_RULE, MARKETING_RULE}, broken  # not audience measurement either
+    assert f"({template}, {expected.EXTRA_EVENTS[template]}" in broken[EVENTS_RULE]
     assert broken_rules(tag(template, "analytics"), tag(template, active=False)) == {}
 
 
-@pytest.mark.parametrize("template", expected.JUDGED_BY_NEITHER)
-def test_a_template_of_neither_list_passes_both(template: str) -> None:
+@pytest.mark.parametrize("template", expected.NOT_AUDIENCE)
+def test_any_other_template_firing_without_consent_breaks_22_as_not_audience_measurement(template: str) -> None:
+    broken = broken_rules(tag(template))
+    assert set(broken) == {MARKETING_RULE}, broken
+    assert f"({template}, not audience measurement" in broken[MARKETING_RULE]
+
+
+@pytest.mark.parametrize("template", expected.AUDIENCE)
+def test_an_audience_template_fires_without_consent_and_passes_both(template: str) -> None:
     assert broken_rules(tag(template)) == {}
 
 
+def test_a_tag_attested_by_id_may_fire_without_consent() -> None:
+    attested = {**tag("custom_tag"), "tag_id": "t-1"}
+    options = checks.Options(attested_tags=("t-1",))
+    assert [v.rule for v in violations("SiteTags", {"tags": [attested]}, options=options)] == []
+    assert [v.rule for v in violations("SiteTags", {"tags": [attested]})] == [MARKETING_RULE]
+
+
 def test_every_published_template_is_placed_and_every_listed_one_is_published() -> None:
-    placed = [*expected.CONSENT_ONLY, *expected.EXTRA_EVENTS, *expected.JUDGED_BY_NEITHER]
+    placed = [*expected.AUDIENCE, *expected.CONSENT_ONLY, *expected.EXTRA_EVENTS, *expected.NOT_AUDIENCE]
     assert len(placed) == len(set(placed)) and set(placed) == published_templates()
     # The code's tables hold no template the sources do not (an addition needs its source in cnil_data.py).
+    assert set(checks.AUDIENCE_TEMPLATES) == set(expected.AUDIENCE)
     assert set(checks.CONSENT_ONLY_TEMPLATES) == set(expected.CONSENT_ONLY)
     assert set(checks.EXTRA_EVENT_TEMPLATES) == set(expected.EXTRA_EVENTS)
 
 
 def test_docs_list_the_templates_each_rule_judges() -> None:
-    section = CRITERIA_DOC.split("### Templates judged by #22 and #24", 1)[1].split("\n## ", 1)[0]
-    lines = {line.split(":", 1)[0].strip("- "): line for line in section.replace("\n  ", " ").splitlines()}
+    section = CRITERIA_DOC.split("### The templates of #22 and #24", 1)[1].split("\n### ", 1)[0].replace("\n  ", " ")
 
-    def listed(start: str) -> set[str]:
-        names = set(re.findall(r"`([a-z0-9_*]+)`", lines[start]))
-        if "ecommerce_*" in names:  # the doc's wildcard, read against the published enum
-            names = names - {"ecommerce_*"} | {t for t in published_templates() if t.startswith("ecommerce_")}
-        return names
+    def names(text: str) -> set[str]:
+        found = set(re.findall(r"`([a-z0-9_*]+)`", text))
+        if "ecommerce_*" in found:  # the doc's wildcard, read against the published enum
+            found = found - {"ecommerce_*"} | {t for t in published_templates() if t.startswith("ecommerce_")}
+        return found
 
+    def listed(label: str) -> set[str]:
+        match = re.search(re.escape(label) + r" \(([^)]*)\)", section)
+        assert match, label
+        return names(match[1])
+
+    allowed = section.split("**allowed without consent (#22)**:", 1)[1]
+    assert names(allowed.split("Every other template", 1)[0]) == set(expected.AUDIENCE)
+    assert names(allowed.split("including", 1)[1].split("(pasted code", 1)[0]) == set(expected.PASTED_CODE)
     assert listed("marketing") == set(expected.MARKETING)
     assert listed("A/B testing") == set(expected.AB_TESTING)
     assert listed("heatmaps and session recording") == set(expected.HEATMAPS)
-    assert listed("more than the few allowed event types (#24)") == set(expected.EXTRA_EVENTS)
+    events = section.split("more than the few allowed event types (#24):", 1)[1].split("\n", 1)[0]
+    assert names(events) == set(expected.EXTRA_EVENTS)
 
 
 # --- #12: identifier words -----------------------------------------------------------------------------------------
