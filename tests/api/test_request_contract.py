@@ -5,6 +5,9 @@ not match its schema fails it; captured requests are attributed to the test that
 from __future__ import annotations
 
 import json
+import shutil
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +27,15 @@ from tests.fixtures.request_contract import (
 AGENT = "piwik-resources/0.0 httpx"
 TEST = "tests/api/test_integration_apps.py::test_a_refused_create"
 APP_ID = "5f78b8ab-e0ae-4bda-939f-ee5f0d95aa04"
+
+
+@pytest.fixture
+def captures() -> Iterator[Path]:
+    """A directory outside the session's base temp dir: the capture files written here are made up, and the
+    end-of-suite check (tests/zz_leaks) reads every capture file under that base dir."""
+    made = Path(tempfile.mkdtemp(prefix="request-contract-"))
+    yield made
+    shutil.rmtree(made, ignore_errors=True)
 
 
 def entry(ts: float, status: int, name: str, *, agent: str = AGENT, response: Any = None) -> dict[str, Any]:
@@ -53,8 +65,8 @@ def write(root: Path, entries: list[dict[str, Any]], windows: list[tuple[str, fl
 TOO_LONG = "x" * 91  # the published maxLength of an app name is 90
 
 
-def test_an_invalid_request_refused_for_a_test_not_on_the_list_fails(tmp_path: Path) -> None:
-    root = write(tmp_path, [entry(10.5, 400, TOO_LONG), entry(11.5, 201, "Shop")], [(f"{TEST}[p]", 10, 11)])
+def test_an_invalid_request_refused_for_a_test_not_on_the_list_fails(captures: Path) -> None:
+    root = write(captures, [entry(10.5, 400, TOO_LONG), entry(11.5, 201, "Shop")], [(f"{TEST}[p]", 10, 11)])
     tally = validate_captures(root, responses=False)
     [refused] = tally.refused
     assert (refused.test, refused.operation, refused.status) == (TEST, "POST /api/apps/v2", 400)
@@ -64,31 +76,31 @@ def test_an_invalid_request_refused_for_a_test_not_on_the_list_fails(tmp_path: P
 
 
 def test_an_expected_refusal_passes_and_one_that_did_not_happen_is_reported(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    captures: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     expected = ExpectedRefusal(TEST, "POST /api/apps/v2", 400, "the name is longer than 90 characters")
     missing = ExpectedRefusal(TEST, "PATCH /api/apps/v2/{app_id}", 400, "an unknown anonymization mode")
     elsewhere = ExpectedRefusal("tests/other.py::test_not_run", "POST /api/apps/v2", 400, "not run this session")
     monkeypatch.setattr(request_contract, "EXPECTED_REFUSALS", (expected, missing, elsewhere))
-    tally = validate_captures(write(tmp_path, [entry(10.5, 400, TOO_LONG)], [(TEST, 10, 11)]), responses=False)
+    tally = validate_captures(write(captures, [entry(10.5, 400, TOO_LONG)], [(TEST, 10, 11)]), responses=False)
     assert tally.unexpected_refusals == []
     assert tally.expected_not_seen == [missing]
 
 
 def test_the_same_request_answered_2xx_or_from_another_test_is_not_excused(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    captures: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(
         request_contract, "EXPECTED_REFUSALS", (ExpectedRefusal(TEST, "POST /api/apps/v2", 400, "too long"),)
     )
     other = "tests/api/test_integration_apps.py::test_something_else"
     entries = [entry(10.5, 201, TOO_LONG), entry(20.5, 400, TOO_LONG), entry(30.5, 422, TOO_LONG)]
-    tally = validate_captures(write(tmp_path, entries, [(TEST, 10, 11), (other, 20, 21), (TEST, 30, 31)]))
+    tally = validate_captures(write(captures, entries, [(TEST, 10, 11), (other, 20, 21), (TEST, 30, 31)]))
     assert len(tally.invalid) == 1 and "answered 201" in tally.invalid[0]
     assert [(r.test, r.status) for r in tally.unexpected_refusals] == [(other, 400), (TEST, 422)]
 
 
-def test_requests_of_other_agents_are_not_the_clients_but_their_responses_are_checked(tmp_path: Path) -> None:
+def test_requests_of_other_agents_are_not_the_clients_but_their_responses_are_checked(captures: Path) -> None:
     def answer(body: Any) -> dict[str, Any]:
         return {"content_type": "application/vnd.api+json", "headers": {}, "body": json.dumps(body)}
 
@@ -97,7 +109,7 @@ def test_requests_of_other_agents_are_not_the_clients_but_their_responses_are_ch
     entries.append(entry(2, 201, "Shop", agent=python, response=answer({"data": {"type": 5, "id": APP_ID}})))
     entries.append(entry(3, 201, "Shop", agent=python, response=answer({"data": {"type": "ppms/app", "id": APP_ID}})))
     entries.append(entry(4, 201, "Shop", agent=python, response=answer({"data": {"type": "ppms/app", "id": APP_ID}})))
-    tally = validate_captures(write(tmp_path, entries, []))
+    tally = validate_captures(write(captures, entries, []))
     assert tally.refused == [] and tally.total == 0
     assert [v.split(":", 1)[0] for v in tally.response_violations] == [
         "POST /api/apps/v2 -> 400",

@@ -15,6 +15,8 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -127,16 +129,26 @@ pulumi.export("{PROPERTY}", tracker.{PROPERTY})
 '''
 
 
+@pytest.fixture
+def scratch() -> Iterator[Path]:
+    """Where the repository is copied: outside the session's base temp dir, whose every file the leak scan reads
+    (tests/zz_leaks) — the copy holds the emulator's public default secret and the spec's example token, which
+    are sources, not what the session wrote. Removed afterwards."""
+    made = Path(tempfile.mkdtemp(prefix="new-setting-"))
+    yield made
+    shutil.rmtree(made, ignore_errors=True)
+
+
 @pytest.mark.engine
 def test_a_new_published_setting_takes_one_hand_written_line(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pulumi_stack: StackFactory
+    tmp_path: Path, scratch: Path, monkeypatch: pytest.MonkeyPatch, pulumi_stack: StackFactory
 ) -> None:
     for tree in ("piwik_resources", "piwik_emulator", "tools", "docs"):
         for path in (ROOT / tree).rglob("*"):
             if path.is_file() and path.suffix in (".py", ".json", ".md"):
                 assert SETTING not in path.read_text() and PROPERTY not in path.read_text(), path
 
-    copy = _copy(tmp_path / "repo")
+    copy = _copy(scratch / "repo")
     _publish(copy / "piwik_emulator" / "openapi")
 
     # The client model, from the copied files.
