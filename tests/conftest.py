@@ -7,4 +7,5 @@ pytest_plugins = [
     "tests.fixtures.emulator",
     "tests.fixtures.engine",
     "tests.fixtures.request_contract",
+    "tests.fixtures.suite_material",
 ]
