@@ -74,6 +74,7 @@ test: install toolchain
 	$(PY) -m tools.gen_api_models --check
 	$(PY) -m tools.gen_resources --check
 	$(VENV)/bin/lint-imports
+	mkdir -p $(SUITE_BASETEMP)
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --basetemp=$(SUITE_BASETEMP)/suite --ignore=tests/zz_leaks
 	$(PY) -m pytest tests/zz_leaks --suite-basetemp=$(SUITE_BASETEMP)/suite --basetemp=$(SUITE_BASETEMP)/checks
 
