@@ -1,7 +1,8 @@
 # The two commands: `make up` (the main job) and `make test` (the whole suite). Each installs what it needs.
 # The suite's tiers (tests/fixtures/tiers.py): `make test-fast` runs the in-process `unit` tier only; `make test`
 # everything but tests/acceptance (collected only by `make acceptance`) and the per-variant engine matrix
-# (`make test-variants`).
+# (`make test-variants`), on two pytest-xdist workers, then the end-of-suite checks (tests/zz_leaks) on what both
+# workers left (README, "Tests").
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
@@ -10,6 +11,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STACK ?= local
 STATE := .state
+# `make test`: the suite's base temp dir (pytest clears it at the start of each run; one per checkout) and workers.
+SUITE_BASETEMP ?= $(or $(TMPDIR),/tmp)/piwik-cnil-suite-$(shell printf %s "$(CURDIR)" | cksum | cut -d' ' -f1)
+TEST_WORKERS ?= 2
 EMULATOR_PORT ?= 8089
 # The local stack talks to the emulator, whose credentials are public defaults, and keeps its state in
 # .state/; its passphrase only protects that throw-away state. Real stacks bring their own (README).
@@ -22,6 +26,7 @@ export PULUMI_CONFIG_PASSPHRASE ?= local-emulator
 help:
 	@echo "make up     - install everything, start the emulator, pulumi up of the '$(STACK)' stack, print the report"
 	@echo "make test   - install everything, then ruff, mypy --strict and the whole pytest suite (but acceptance, variants)"
+	@echo "              on 2 pytest-xdist workers, then the end-of-suite checks (tests/zz_leaks) on both workers' files"
 	@echo "make test-fast     - the in-process unit tier only (no process, no socket; under a minute)"
 	@echo "make test-variants - the engine acceptance cycles under each emulator variant, one at a time"
 	@echo "make bench  - the benchmarks in bench/ (prints figures)"
@@ -69,7 +74,9 @@ test: install toolchain
 	$(PY) -m tools.gen_api_models --check
 	$(PY) -m tools.gen_resources --check
 	$(VENV)/bin/lint-imports
-	$(PY) -m pytest
+	mkdir -p $(SUITE_BASETEMP)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --basetemp=$(SUITE_BASETEMP)/suite --ignore=tests/zz_leaks
+	$(PY) -m pytest tests/zz_leaks --suite-basetemp=$(SUITE_BASETEMP)/suite --basetemp=$(SUITE_BASETEMP)/checks
 
 test-fast: install
 	$(PY) -m pytest -m unit -q -p no:cacheprovider

@@ -4,6 +4,8 @@ their guard (tests/fixtures/tiers.py)."""
 pytest_plugins = [
     "pytester",
     "tests.fixtures.tiers",
+    # Before the plugins that import it, so that pytest registers it (and rewrites its asserts) first.
+    "tests.fixtures.suite_material",
     "tests.fixtures.emulator",
     "tests.fixtures.engine",
     "tests.fixtures.request_contract",

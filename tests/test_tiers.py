@@ -196,10 +196,14 @@ def test_fails_with_an_emulator(emulator):
 """
 
 
-def test_a_failure_names_the_fault_seed_of_each_running_emulator(pytester: pytest.Pytester, repo_on_path: None) -> None:
+@pytest.mark.parametrize("workers", [[], ["-n", "2", "--dist", "loadfile"]], ids=["serial", "xdist"])
+def test_a_failure_names_the_fault_seed_of_each_running_emulator(
+    pytester: pytest.Pytester, repo_on_path: None, workers: list[str]
+) -> None:
+    # Also as `make test` runs the suite: the report a pytest-xdist worker sends back keeps the section.
     pytester.makeconftest("pytest_plugins = ['tests.fixtures.tiers', 'tests.fixtures.emulator']\n")
     pytester.makepyfile(test_failing=FAILING)
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", *workers)
     result.assert_outcomes(failed=1)
     result.stdout.re_match_lines(
         [r".*emulator fault seeds.*", r"http://127\.0\.0\.1:\d+ \(emulator-default\.db\): --fault-seed \d+"]

@@ -55,6 +55,7 @@ def entry(ts: float, status: int, name: str, *, agent: str = AGENT, response: An
 
 
 def write(root: Path, entries: list[dict[str, Any]], windows: list[tuple[str, float, float]]) -> Path:
+    root.mkdir(exist_ok=True)
     (root / "emulator-state.db.requests.jsonl").write_text("".join(json.dumps(e) + "\n" for e in entries))
     path = root / WINDOWS_FILE
     path.parent.mkdir(parents=True)
@@ -98,6 +99,24 @@ def test_the_same_request_answered_2xx_or_from_another_test_is_not_excused(
     tally = validate_captures(write(captures, entries, [(TEST, 10, 11), (other, 20, 21), (TEST, 30, 31)]))
     assert len(tally.invalid) == 1 and "answered 201" in tally.invalid[0]
     assert [(r.test, r.status) for r in tally.unexpected_refusals] == [(other, 400), (TEST, 422)]
+
+
+def test_each_workers_captures_are_attributed_to_that_workers_tests(
+    captures: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `make test` runs two pytest-xdist workers, each a session with its own base temp dir and windows: at the same
+    # time, gw0 runs the test that expects the refusal and gw1 another test. gw1's refusal is not excused by gw0's.
+    monkeypatch.setattr(
+        request_contract, "EXPECTED_REFUSALS", (ExpectedRefusal(TEST, "POST /api/apps/v2", 400, "too long"),)
+    )
+    other = "tests/api/test_integration_apps.py::test_something_else"
+    write(captures / "popen-gw0", [entry(10.5, 400, TOO_LONG)], [(TEST, 10, 11)])
+    write(captures / "popen-gw1", [entry(10.6, 400, TOO_LONG)], [(other, 10.4, 10.8)])
+    tally = validate_captures(captures, responses=False)
+    assert tally.files == 2 and tally.tests_run == {TEST, other}
+    assert [(r.test, r.status) for r in tally.refused] == [(TEST, 400), (other, 400)]
+    assert [r.test for r in tally.unexpected_refusals] == [other]
+    assert tally.expected_not_seen == []
 
 
 def test_requests_of_other_agents_are_not_the_clients_but_their_responses_are_checked(captures: Path) -> None:

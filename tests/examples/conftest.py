@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import subprocess
 import sys
@@ -46,11 +47,35 @@ def fresh_venv(path: Path, *install: str | Path) -> Path:
     return path / "bin"
 
 
-@pytest.fixture(scope="session")
-def release(tmp_path_factory: pytest.TempPathFactory) -> Release:
+def build(dist: Path) -> None:
     """`python -m build`: the sdist, then the wheel built from that sdist (so the sdist is proven complete)."""
-    dist = tmp_path_factory.mktemp("dist")
     run(sys.executable, "-m", "build", "--outdir", dist, REPO)
+
+
+def artifacts(dist: Path) -> Release:
     (wheel,) = dist.glob("piwik_resources-*.whl")
     (sdist,) = dist.glob("piwik_resources-*.tar.gz")
     return Release(wheel, sdist)
+
+
+@pytest.fixture(scope="session")
+def release(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Release:
+    """The release artifacts, built once per run.
+
+    On pytest-xdist workers (`make test`) both workers may need them: the first builds them in a folder beside the
+    workers' base temp dirs, the other waits on a lock and takes the same files. Two builds at once would both
+    write the checkout's ``piwik_resources.egg-info`` (the sdist step runs there), each reading the other's
+    half-written file list."""
+    if not hasattr(request.config, "workerinput"):  # pytest-xdist sets it on its workers' config
+        dist = tmp_path_factory.mktemp("dist")
+        build(dist)
+        return artifacts(dist)
+    shared = tmp_path_factory.getbasetemp().parent / "release"  # under the run's base temp dir, fresh each run
+    dist = shared / "dist"
+    dist.mkdir(parents=True, exist_ok=True)
+    with (shared / "build.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not (shared / "built").exists():
+            build(dist)
+            (shared / "built").touch()
+    return artifacts(dist)

@@ -2,20 +2,22 @@
 invalid one was refused on purpose by a test that says so, and every response the emulator gave matches its
 response schema.
 
-The emulators of the whole session wrote down what they received and answered (tests/fixtures/request_contract.py);
-this module runs last (pytest collects directories alphabetically). It drives no client of its own: the material
-is the suite's, and the check refuses to pass on too little of it — fewer capture files, operations or requests
-than the whole suite produces — so that, run alone or after a small part of the suite, it fails and says why. It
-is marked ``engine``: the providers' requests, most of the material, come from the engine tests.
+The emulators of the whole suite wrote down what they received and answered (tests/fixtures/request_contract.py).
+`make test` runs this module after the suite, in a pytest run of its own pointed at the suite's base temp dir
+(``--suite-basetemp``), so that it reads the files of both pytest-xdist workers once both have finished; in a
+serial run of the whole suite it reads its own session's and runs last (pytest collects directories
+alphabetically; tests/fixtures/suite_material.py). It drives no client of its own: the material is the suite's,
+and the check refuses to pass on too little of it — fewer capture files, operations or requests than the whole
+suite produces — so that, run alone or after a small part of the suite, it fails and says why. It is marked
+``engine``: the providers' requests, most of the material, come from the engine tests.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from tests.fixtures.request_contract import EXPECTED_REFUSALS, validate_captures
+from tests.fixtures.suite_material import SuiteMaterial
 
 pytestmark = pytest.mark.engine
 
@@ -28,13 +30,12 @@ MIN_OPERATIONS = 28
 MIN_REQUESTS = 1500
 
 
-def test_every_request_the_client_sent_matches_its_openapi_operation(
-    tmp_path_factory: pytest.TempPathFactory,
-) -> None:
-    tally = validate_captures(Path(tmp_path_factory.getbasetemp()))
+def test_every_request_the_client_sent_matches_its_openapi_operation(suite_material: SuiteMaterial) -> None:
+    tally = validate_captures(suite_material.root)
     print(
         f"\nclient requests validated against the OpenAPI request schemas: {tally.total} "
-        f"({len(tally.validated)} operations, from {tally.files} emulator capture files); "
+        f"({len(tally.validated)} operations, from {tally.files} emulator capture files of "
+        f"{len(suite_material.sessions)} pytest sessions under {suite_material.root}); "
         f"invalid: {len(tally.invalid)}; on unpublished (emulator-own) paths: {sum(tally.unpublished.values())}; "
         f"invalid on purpose and refused by the emulator: {len(tally.refused)} "
         f"(unexpected: {len(tally.unexpected_refusals)}); responses validated: {len(tally.responses.validated)}, "

@@ -1,15 +1,18 @@
 """After the whole suite: the client secrets and the bearer tokens appear in no file the session produced.
 
-pytest collects directories alphabetically, so this module runs last. It scans EVERYTHING under the session's
-base temp dir: the file backends (`.pulumi/stacks` state files and their `.bak`, `.pulumi/backups`,
-`.pulumi/history`), the copied programs with their stack files, the PULUMI_HOME dirs, the emulators' stdout and
-stderr logs and state, the CLI output of every Automation-API run (recorded by the session fixture in
-tests/fixtures/engine.py), the logs of the CLI runs made as plain subprocesses (tests/reliability), plus the
-Pulumi CLI's own log files in the system temp dir written during the session. It looks for:
+`make test` runs this module after the suite, in a pytest run of its own pointed at the suite's base temp dir
+(``--suite-basetemp``: both pytest-xdist workers' files, once both have finished); in a serial run of the whole
+suite it runs last (pytest collects directories alphabetically) and reads its own session's (see
+tests/fixtures/suite_material.py). It scans EVERYTHING under that base temp dir: the file backends
+(`.pulumi/stacks` state files and their `.bak`, `.pulumi/backups`, `.pulumi/history`), the copied programs with
+their stack files, the PULUMI_HOME dirs, the emulators' stdout and stderr logs and state, the CLI output of every
+Automation-API run (recorded by each session's fixture in tests/fixtures/engine.py), the logs of the CLI runs made
+as plain subprocesses (tests/reliability), plus the Pulumi CLI's own log files in the system temp dir written
+during the session. It looks for:
 
-* every client secret the session handed out (registered by the session fixture: each emulator's
-  `--client-secret`, each secret stack-config value — the wrong secret of the auth-failure run included), as
-  text and base64-encoded;
+* every client secret the suite handed out (registered by each session's fixture in its
+  ``session-record/secrets-registry.txt``: each emulator's `--client-secret`, each secret stack-config value — the
+  wrong secret of the auth-failure run included), as text and base64-encoded;
 * bearer tokens: any JWT-shaped string (`eyJ….eyJ….`) — every token the emulator issues has this shape, so
   any hit is a token (or another JWT) written where it must not be.
 
@@ -29,6 +32,7 @@ from pathlib import Path
 import pytest
 
 from tests.fixtures.engine import CLI_LOG, SECRET_REGISTRY, SessionRecord
+from tests.fixtures.suite_material import SuiteMaterial
 
 pytestmark = pytest.mark.engine
 
@@ -60,11 +64,15 @@ def _files(root: Path) -> list[Path]:
     return found
 
 
-def test_no_secret_and_no_token_in_any_file(
-    tmp_path_factory: pytest.TempPathFactory, session_record: SessionRecord
-) -> None:
-    root = tmp_path_factory.getbasetemp()
-    secrets = set(session_record.secrets)
+def _registered_secrets(material: SuiteMaterial) -> set[str]:
+    """What every session of the suite registered (one registry per pytest-xdist worker)."""
+    registries = material.records(SECRET_REGISTRY)
+    return {line for path in registries for line in path.read_text(encoding="utf-8").splitlines() if line}
+
+
+def test_no_secret_and_no_token_in_any_file(suite_material: SuiteMaterial, session_record: SessionRecord) -> None:
+    root = suite_material.root
+    secrets = set(session_record.secrets) | _registered_secrets(suite_material)
     assert "emulator-secret" in secrets
     needles = _needles(secrets)
     files = _files(root)
@@ -86,17 +94,18 @@ def test_no_secret_and_no_token_in_any_file(
         for p in files
         if "/.pulumi/stacks/" in str(p) or "/.pulumi/backups/" in str(p) or "/.pulumi/history/" in str(p)
     ]
-    cli_log = root / "session-record" / CLI_LOG
+    cli_logs = suite_material.records(CLI_LOG)
     print(
-        f"\n[leaks] scanned {len(files)} files ({scanned_bytes / 1e6:.1f} MB), {len(state_files)} state, backup "
-        f"and history files, for {len(secrets)} secrets and JWT-shaped tokens: {len(hits)} hits"
+        f"\n[leaks] scanned {len(files)} files ({scanned_bytes / 1e6:.1f} MB) of {len(suite_material.sessions)} "
+        f"pytest sessions under {root}, {len(state_files)} state, backup and history files, for {len(secrets)} "
+        f"secrets and JWT-shaped tokens: {len(hits)} hits"
     )
     assert not hits, "secrets or tokens written to disk:\n" + "\n".join(hits[:50])
-    # Not vacuous: the engine tests of this session left their backends, and their CLI output was recorded.
+    # Not vacuous: the suite's engine tests left their backends, and their CLI output was recorded.
     assert len(state_files) > MIN_STATE_FILES, (
         f"only {len(state_files)} state files under {root}: run this module after the engine tests "
-        "(e.g. `pytest tests/reliability tests/zz_leaks` or the whole suite), not alone"
+        "(`make test`; or `pytest tests/reliability tests/zz_leaks`), not alone"
     )
-    assert cli_log.is_file() and cli_log.stat().st_size > 10_000, "no CLI output was recorded"
+    assert sum(path.stat().st_size for path in cli_logs) > 10_000, "no CLI output was recorded"
     if "wrong-secret-4b1d9e7c" in secrets:  # tests/reliability ran: its auth-failure run is in the material
-        assert "check the client id and secret" in cli_log.read_text(errors="replace")
+        assert any("check the client id and secret" in path.read_text(errors="replace") for path in cli_logs)
