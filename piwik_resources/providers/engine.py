@@ -228,7 +228,7 @@ class Engine:
             else []
         )
         replacing = bool(forcing)
-        for key in self.adapter.computed_keys:
+        for key in sorted(self.adapter.computed_keys):  # a set: sorted, so each run visits the keys alike
             if replacing and key in self.adapter.replace_on_change:
                 continue
             if props.get(key) is None and old_inputs.get(key) is not None:

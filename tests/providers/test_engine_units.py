@@ -208,10 +208,31 @@ def test_check_carries_unset_computed_values_but_not_over_a_set_one() -> None:
 
 
 def test_a_replacement_keeps_the_unset_computed_values_that_do_not_identify_the_object() -> None:
+    # The keys are visited in sorted order (lane, ref, shelf, slot): skipping `ref` must not end the loop, so the
+    # keys after it are still carried.
     old = {"name": "a", "kind": "k1", "ref": "r1", "slot": "s1", "lane": "l1", "shelf": "h1"}
     res = configured(RecordingProvider).check(old, {"name": "a", "kind": "k2"})
     assert "ref" not in res.inputs  # the replacement finds or makes its own object
     assert (res.inputs["slot"], res.inputs["lane"], res.inputs["shelf"]) == ("s1", "l1", "h1")
+
+
+class ImportingAdapter(RecordingAdapter):
+    """Finds an object from its id alone, as `pulumi import` asks (the settings adapters: the app id)."""
+
+    def import_state(self, id_: str) -> dict[str, Any]:
+        return {"owner": id_}
+
+
+class ImportingProvider(PiwikProvider):
+    adapter = ImportingAdapter()
+
+
+def test_a_read_without_state_is_an_import_and_hands_the_adapter_the_state_made_from_the_id() -> None:
+    RecordingAdapter.calls.clear()
+    provider = configured(ImportingProvider)
+    provider.read("w9", {})
+    provider.read("w9", {"name": "a"})  # a state of its own: import_state is not asked
+    assert RecordingAdapter.calls == [("read", Context, "w9", {"owner": "w9"}), ("read", Context, "w9", {"name": "a"})]
 
 
 def test_a_provider_error_from_the_adapter_is_scrubbed_and_otherwise_unchanged() -> None:

@@ -222,6 +222,29 @@ def test_a_singleton_restores_on_delete() -> None:
     assert WRITES == [("global", {"api_level": 3})]
 
 
+class RecordingRestoreAdapter(KnobAdapter):
+    """Records what `restore` receives (GlobalTrackerSettings reads its kept app ids from that state)."""
+
+    restored: ClassVar[list[tuple[str, dict[str, Any], Mapping[str, object]]]] = []
+
+    def restore(self, ctx: Context, parent: str, changes: dict[str, Any], state: Mapping[str, object]) -> None:
+        self.restored.append((parent, dict(changes), state))
+        super().restore(ctx, parent, changes, state)
+
+
+def test_delete_hands_restore_the_state_of_the_resource() -> None:
+    RecordingRestoreAdapter.restored.clear()
+    state = {"site_id": "app", "level": 2, "kept": ["a1"], PREVIOUS: {"level": 3}}
+    RecordingRestoreAdapter().delete(CTX, "app", state)
+    assert RecordingRestoreAdapter.restored == [("app", {"api_level": 3}, state)]
+    assert WRITES == [("app", {"api_level": 3})]
+
+
+def test_an_import_by_the_parents_id_manages_nothing_yet() -> None:
+    assert KnobAdapter().import_state("app-7") == {"site_id": "app-7"}
+    assert GlobalAdapter().import_state("global") == {}  # a singleton is found without a parent
+
+
 def test_delete_writes_nothing_when_the_value_found_at_create_is_back() -> None:
     KnobAdapter().delete(CTX, "app", {"site_id": "app", "level": 2, "flag": False, PREVIOUS: {"level": 1}})
     assert WRITES == []  # api_level is 1 again: restoring would be a useless write
