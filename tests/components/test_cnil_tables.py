@@ -56,6 +56,42 @@ def published_templates() -> set[str]:
     return found
 
 
+# --- #4: the triggers that set a cookie ---------------------------------------------------------------------------
+
+TRIGGER_RULE = "cnil-no-cookie-setting-trigger"
+
+
+def trigger_rules(condition_type: str, variable: str | None) -> dict[str, str]:
+    """rule -> message, for the Piwik PRO tag (it fires without consent) on one trigger with one condition."""
+    trigger = {
+        "tag_id": "t-1",
+        "tag_name": "Piwik PRO",
+        "trigger_id": "g-1",
+        "trigger_name": "Visits",
+        "trigger_type": "page_view",
+        "conditions": [{"condition_type": condition_type, "variable": variable}],
+    }
+    return {v.rule: v.message for v in violations("SiteTags", {"triggers": [trigger]})}
+
+
+@pytest.mark.parametrize("variable", expected.COOKIE_SETTING_VARIABLES)
+def test_a_condition_on_a_cookie_setting_variable_breaks_4(variable: str) -> None:
+    broken = trigger_rules("equals", variable)
+    assert set(broken) == {TRIGGER_RULE} and f"a condition on {variable!r}" in broken[TRIGGER_RULE], broken
+
+
+@pytest.mark.parametrize("condition_type", expected.COOKIE_SETTING_CONDITION_TYPES)
+def test_a_cookie_setting_condition_type_breaks_4(condition_type: str) -> None:
+    broken = trigger_rules(condition_type, "Page path")
+    assert set(broken) == {TRIGGER_RULE} and f"the condition {condition_type!r}" in broken[TRIGGER_RULE], broken
+
+
+@pytest.mark.parametrize("variable", expected.NO_COOKIE_VARIABLES)
+@pytest.mark.parametrize("condition_type", expected.NO_COOKIE_CONDITION_TYPES)
+def test_a_condition_the_help_does_not_name_passes_4(condition_type: str, variable: str) -> None:
+    assert trigger_rules(condition_type, variable) == {}
+
+
 # --- #22 and #24: the template lists -----------------------------------------------------------------------------
 
 
@@ -63,7 +99,8 @@ def published_templates() -> set[str]:
 def test_a_consent_only_template_firing_without_consent_breaks_22(template: str) -> None:
     broken = broken_rules(tag(template))
     assert set(broken) == {MARKETING_RULE}, broken
-    assert f"({template}, {expected.CONSENT_ONLY[template]}" in broken[MARKETING_RULE]
+    # The words end there (a comma before the tag id, or a colon before more): a renamed label is not a prefix.
+    assert re.search(re.escape(f"({template}, {expected.CONSENT_ONLY[template]}") + "[,:]", broken[MARKETING_RULE])
     # Waiting for any consent type, or inactive, it passes.
     assert broken_rules(tag(template, "marketing"), tag(template, active=False)) == {}
 
@@ -72,7 +109,7 @@ def test_a_consent_only_template_firing_without_consent_breaks_22(template: str)
 def test_an_extra_event_template_firing_without_consent_breaks_24_and_22(template: str) -> None:
     broken = broken_rules(tag(template))
     assert set(broken) == {EVENTS_RULE, MARKETING_RULE}, broken  # not audience measurement either
-    assert f"({template}, {expected.EXTRA_EVENTS[template]}" in broken[EVENTS_RULE]
+    assert re.search(re.escape(f"({template}, {expected.EXTRA_EVENTS[template]}") + "[,:]", broken[EVENTS_RULE])
     assert broken_rules(tag(template, "analytics"), tag(template, active=False)) == {}
 
 
