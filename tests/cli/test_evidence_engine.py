@@ -12,15 +12,12 @@ is a clear exit 2 for both commands, and no file is written.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from pulumi import automation as auto
 
 from piwik_resources.cli import _signature
 from tests.fixtures.emulator import Emulator
@@ -30,19 +27,6 @@ pytestmark = pytest.mark.engine
 
 PROGRAMS = Path(__file__).resolve().parents[1] / "programs"
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
-
-
-def cli(st: auto.Stack, env: EngineEnv, *args: str | Path) -> subprocess.CompletedProcess[str]:
-    """`piwik-cnil ARGS` as a user runs it in the project directory, on the stack's backend."""
-    return subprocess.run(
-        [sys.executable, "-m", "piwik_resources.cli", *map(str, args)],
-        cwd=st.workspace.work_dir,
-        env=env.env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
 
 
 def writes(emulator: Emulator) -> list[str]:
@@ -74,7 +58,7 @@ def test_a_site_declared_in_code_gets_a_signed_dossier_and_a_watch_verdict_from_
     out = tmp_path / "dossiers"
 
     emulator.clear_requests()
-    made = cli(st, engine_env, "evidence", "--stack", st.name, "--out", out, "--sign-key", private, "--json")
+    made = engine_env.piwik_cnil(st, "evidence", "--stack", st.name, "--out", out, "--sign-key", private, "--json")
     assert made.returncode == 0, made.stdout + made.stderr
     assert writes(emulator) == []
     files = json.loads(made.stdout)["files"]
@@ -96,15 +80,15 @@ def test_a_site_declared_in_code_gets_a_signed_dossier_and_a_watch_verdict_from_
         assert "Piwik PRO account" not in text and "the Piwik PRO API" not in text, path
 
     # The dossier verifies with the signer's key, and stops verifying when one byte changes.
-    verified = cli(st, engine_env, "evidence", "verify", files["json"], "--key", public)
+    verified = engine_env.piwik_cnil(st, "evidence", "verify", files["json"], "--key", public)
     assert verified.returncode == 0, verified.stdout + verified.stderr
     dossier = Path(files["json"])
     dossier.write_bytes(dossier.read_bytes().replace(b'"Vitrine en code"', b'"Vitrine en cod3"', 1))
-    changed = cli(st, engine_env, "evidence", "verify", dossier, "--key", public)
+    changed = engine_env.piwik_cnil(st, "evidence", "verify", dossier, "--key", public)
     assert changed.returncode == 1 and "CHANGED" in changed.stdout, changed.stdout + changed.stderr
 
     emulator.clear_requests()
-    watch = cli(st, engine_env, "watch", "--stack", st.name, "--json")
+    watch = engine_env.piwik_cnil(st, "watch", "--stack", st.name, "--json")
     assert watch.returncode == 0, watch.stdout + watch.stderr
     assert writes(emulator) == []
     (watched,) = json.loads(watch.stdout)["sites"]
@@ -115,7 +99,7 @@ def test_a_site_declared_in_code_gets_a_signed_dossier_and_a_watch_verdict_from_
     assert not waiting & {8, 9, 10, 11, 13, 15, 19, 20}, waiting
 
     # piwik-cnil doctor reads the same record: the site, its profile and attester, its app managed already.
-    doctor = cli(st, engine_env, "doctor", "--stack", st.name, "--json")
+    doctor = engine_env.piwik_cnil(st, "doctor", "--stack", st.name, "--json")
     assert doctor.returncode == 0, doctor.stdout + doctor.stderr
     report = json.loads(doctor.stdout)
     checks = {c["name"]: c for c in report["checks"]}
@@ -135,7 +119,7 @@ def test_a_stack_with_no_site_is_exit_2_for_evidence_and_watch_and_writes_nothin
     out = tmp_path / "dossiers"
     for args in (("evidence", "--out", out), ("watch",)):
         for form in ((), ("--json",)):
-            proc = cli(st, engine_env, *args, "--stack", st.name, *form)
+            proc = engine_env.piwik_cnil(st, *args, "--stack", st.name, *form)
             assert proc.returncode == 2, proc.stdout + proc.stderr
             assert "holds 1 Piwik PRO resource(s), none in a CnilExemptSite" in proc.stderr, proc.stderr
             assert "Traceback" not in proc.stderr

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -65,15 +64,7 @@ def hand_made_pixel(emulator: Emulator, app_id: str) -> str:
 
 
 def evidence(st: auto.Stack, env: EngineEnv, out: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "piwik_resources.cli", "evidence", "--stack", st.name, "--out", str(out), "--json"],
-        cwd=st.workspace.work_dir,
-        env={**env.env},
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+    return env.piwik_cnil(st, "evidence", "--stack", st.name, "--out", out, "--json")
 
 
 def state_bytes(env: EngineEnv) -> dict[str, bytes]:

@@ -53,19 +53,6 @@ def cli(engine_env: EngineEnv, st: auto.Stack, *args: str) -> subprocess.Complet
     return subprocess.run(command, env=engine_env.env, capture_output=True, text=True, timeout=300, check=False)
 
 
-def piwik_cnil(engine_env: EngineEnv, st: auto.Stack, *args: str) -> subprocess.CompletedProcess[str]:
-    """The installed `piwik-cnil` console script, run in the stack's project directory on its backend."""
-    return subprocess.run(
-        [str(Path(sys.executable).with_name("piwik-cnil")), *args],
-        cwd=st.workspace.work_dir,
-        env=engine_env.env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-
 def test_get_schema_prints_the_committed_schema(engine_env: EngineEnv, tmp_path: Path) -> None:
     # By name, Pulumi looks the package up in its plugin cache (else in its registry, not reachable here):
     # `pulumi plugin install --file` puts the wheel's console script there, as docs/plugin.md says.
@@ -128,7 +115,7 @@ def test_the_yaml_example_makes_the_site_exempt_and_a_second_up_sends_nothing(
     assert writes(emulator) == {}
 
     # piwik-cnil watch reads a stack made through the plugin as one made in Python (tokens.py).
-    watch = piwik_cnil(engine_env, st, "watch", "--stack", st.name)
+    watch = engine_env.piwik_cnil(st, "watch", "--stack", st.name, script=True)
     assert watch.returncode == 0, watch.stdout + watch.stderr
     assert f"Site shop — Boutique YAML (app {app_id}): no drift, every requirement as declared" in watch.stdout
     intranet = outputs["intranet_site_id"].value
@@ -139,7 +126,7 @@ def test_the_yaml_example_makes_the_site_exempt_and_a_second_up_sends_nothing(
     # piwik-cnil evidence: the YAML program's site, with the attestations it declared (the component records them
     # in the state, compliance/record.py; Pulumi keeps no inputs of a remote component).
     out = str(Path(st.workspace.work_dir or ".") / "dossiers")
-    evidence = piwik_cnil(engine_env, st, "evidence", "--stack", st.name, "--out", out, "--json")
+    evidence = engine_env.piwik_cnil(st, "evidence", "--stack", st.name, "--out", out, "--json", script=True)
     assert evidence.returncode == 0, evidence.stdout + evidence.stderr
     content = json.loads(Path(json.loads(evidence.stdout)["files"]["json"]).read_text())["content"]
     (site,) = content["sites"]
