@@ -19,9 +19,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from .messages import JSON_API
+
 #: The vendored files; ``PIWIK_OPENAPI_DIR`` points the emulator (and the contract tests) at another copy.
 DEFAULT_DIR = Path(__file__).resolve().parent / "openapi"
-JSON_API = "application/vnd.api+json"
 _META = ("description", "example", "examples", "title", "deprecated", "default")
 _INITIAL = re.compile(r"Initial global value[^:]*:\s*(.*?)\s*```", re.S)
 

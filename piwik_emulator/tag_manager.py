@@ -212,7 +212,9 @@ def create_container(req: Request, app_id: str) -> None:
             "name": "All page views",
             "trigger_type": "page_view",
             "conditions": [],
+            "is_published": True,  # in the first snapshot, published
             "created_at": now,
+            "updated_at": now,
         },
         parent=app_id,
     )

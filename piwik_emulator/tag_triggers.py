@@ -18,7 +18,7 @@ from . import kinds
 from .errors import Family
 from .jsonapi import is_uuid, new_id, read_document, timestamp
 from .messages import Request, Response, json_response
-from .tag_manager import invalid, mark_draft_changed, require_app, require_owned
+from .tag_manager import invalid, mark_draft_changed, require_app, require_owned, visible_tags
 
 TRIGGER_TYPES = (
     "page_view",
@@ -83,20 +83,28 @@ def create_variables(req: Request, app_id: str) -> None:
         req.tx.put(kinds.VARIABLE, variable_id, document, parent=app_id)
 
 
-def _trigger_document(req: Request, trigger: dict[str, Any]) -> dict[str, Any]:
-    tags = [t["id"] for t in req.tx.list(kinds.TAG, parent=trigger["app_id"]) if trigger["id"] in t["triggers"]]
+def tags_by_trigger(req: Request, app_id: str) -> dict[str, list[str]]:
+    """trigger id -> the ids of the app's tags it fires (one pass over the visible tags, for a whole listing)."""
+    found: dict[str, list[str]] = {}
+    for tag in visible_tags(req, app_id):
+        for trigger_id in tag["triggers"]:
+            found.setdefault(trigger_id, []).append(tag["id"])
+    return found
+
+
+def _trigger_document(trigger: dict[str, Any], tags: dict[str, list[str]]) -> dict[str, Any]:
     return {
         "id": trigger["id"],
         "type": "trigger",
         "attributes": {
             "name": trigger["name"],
             "trigger_type": trigger["trigger_type"],
-            "is_published": trigger.get("is_published", True),
+            "is_published": trigger["is_published"],
             "created_at": trigger["created_at"],
-            "updated_at": trigger.get("updated_at", trigger["created_at"]),
+            "updated_at": trigger["updated_at"],
             "conditions": trigger["conditions"],
         },
-        "relationships": {"tags": {"data": [{"id": t, "type": "tag"} for t in tags]}},
+        "relationships": {"tags": {"data": [{"id": t, "type": "tag"} for t in tags.get(trigger["id"], [])]}},
     }
 
 
@@ -108,12 +116,13 @@ def _variable_document(variable: dict[str, Any]) -> dict[str, Any]:
 def get_trigger(req: Request) -> Response:
     app_id = require_app(req)
     trigger = require_owned(req, app_id, kinds.TRIGGER, "trigger")
-    return json_response(200, {"data": _trigger_document(req, trigger)})
+    return json_response(200, {"data": _trigger_document(trigger, tags_by_trigger(req, app_id))})
 
 
 def list_triggers(req: Request) -> Response:
     app_id = require_app(req)
-    found = [_trigger_document(req, t) for t in req.tx.list(kinds.TRIGGER, parent=app_id)]
+    tags = tags_by_trigger(req, app_id)
+    found = [_trigger_document(t, tags) for t in req.tx.list(kinds.TRIGGER, parent=app_id)]
     return json_response(200, {"data": found, "meta": {"total": len(found)}})
 
 
@@ -159,10 +168,11 @@ def create_trigger(req: Request) -> Response:
         "conditions": _conditions(req, app_id, attributes.get("conditions", [])),
         "is_published": False,
         "created_at": timestamp(req.now),
+        "updated_at": timestamp(req.now),
     }
     req.tx.put(kinds.TRIGGER, trigger_id, trigger, parent=app_id)
     mark_draft_changed(req, app_id)
-    return json_response(201, {"data": _trigger_document(req, trigger)})
+    return json_response(201, {"data": _trigger_document(trigger, {})})  # a new trigger fires no tag yet
 
 
 def get_variable(req: Request) -> Response:

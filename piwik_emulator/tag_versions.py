@@ -129,10 +129,11 @@ def publish_draft(req: Request) -> Response:
         req.tx.put(kinds.VERSION, old["id"], old, parent=app_id)
         summary_versions.append((old, "modified"))
     req.tx.put(kinds.VERSION, published_id, published, parent=app_id)
-    for tag in tags:
-        if not tag["is_published"]:
-            tag["is_published"] = True
-            req.tx.put(kinds.TAG, tag["id"], tag, parent=app_id)
+    for kind, objects in ((kinds.TAG, tags), (kinds.TRIGGER, req.tx.list(kinds.TRIGGER, parent=app_id))):
+        for found in objects:  # what the draft held is now the published version's
+            if not found["is_published"]:
+                found["is_published"] = True
+                req.tx.put(kind, found["id"], found, parent=app_id)
     draft.update(
         has_changes=False,
         parent_id=published_id,

@@ -58,6 +58,20 @@ def test_a_trigger_with_conditions_is_made_and_read_back(emulator: Emulator) -> 
     assert listed["meta"]["total"] == 2 and read in listed["data"]
     draft = emulator.api("GET", f"/api/tag/v1/{app_id}/versions/draft").json()["data"]["attributes"]
     assert draft["has_changes"] is True
+    assert read["attributes"]["is_published"] is False  # in the draft only, until a publish
+
+
+def test_a_publish_publishes_the_drafts_triggers_too(emulator: Emulator) -> None:
+    app_id = new_app(emulator)["id"]
+    made = _trigger(emulator, app_id, name="Later", trigger_type="page_view", conditions=[])
+    assert made.status_code == 201, made.text
+    published = emulator.api("POST", f"/api/tag/v1/{app_id}/versions/draft/publish")
+    assert published.status_code in (200, 202), published.text
+    listed = emulator.api("GET", f"/api/tag/v1/{app_id}/triggers").json()["data"]
+    assert {t["attributes"]["name"]: t["attributes"]["is_published"] for t in listed} == {
+        "All page views": True,
+        "Later": True,
+    }
 
 
 def test_bad_triggers_are_refused_and_unknown_ones_are_not_found(emulator: Emulator) -> None:
