@@ -26,12 +26,11 @@ from ._fields import Out
 from ._listing import AppListingAdapter, listed_app
 from ._validation import InputsModel
 from .engine import Context, PiwikProvider
+from .tag_consent_type import DEFAULT_TEMPLATE
 
 #: The fields of each tag the outputs keep (the list endpoint's summary fields that a rule may judge); the tag's
 #: ``id`` is output as ``tag_id``, as TagConsentType names it.
 TAG_FIELDS = ("name", "template", "consent_type", "is_active", "is_published")
-#: The Piwik PRO tag's template: it fires for visitors who did not consent too, measuring them anonymously.
-PIWIK_TEMPLATE = "piwik"
 #: Statuses of a path the host does not serve.
 NOT_SERVED = (404, 405)
 
@@ -79,8 +78,9 @@ class SiteTagsAdapter(AppListingAdapter[SiteTagsInputs]):
 
 
 def without_consent(tag: dict[str, Any]) -> bool:
-    """A tag that fires for visitors who did not consent."""
-    active_piwik = tag.get("template") == PIWIK_TEMPLATE and tag.get("is_active") is not False
+    """A tag that fires for visitors who did not consent (the Piwik PRO tag does too: it measures them
+    anonymously)."""
+    active_piwik = tag.get("template") == DEFAULT_TEMPLATE and tag.get("is_active") is not False
     return active_piwik or fires_without_consent(tag)
 
 
@@ -88,31 +88,35 @@ def triggers_of(ctx: Context, site_id: str, tags: list[dict[str, Any]]) -> list[
     """The triggers of the tags that fire without consent, each condition with its variable's name; None when the
     host does not serve the archived triggers or variables paths."""
     names: dict[str, str | None] = {}
+    read: dict[str, dict[str, Any]] = {}  # a trigger that fires several tags is read once
     entries: list[dict[str, Any]] = []
     try:
         for tag in (t for t in tags if without_consent(t)):
             for trigger_id in _trigger_ids(ctx, site_id, str(tag["tag_id"])):
-                trigger = ctx.client.triggers.get(site_id, trigger_id)
-                conditions = [
-                    {"condition_type": c.get("condition_type"), "variable": _variable(ctx, site_id, c, names)}
-                    for c in trigger.conditions
-                ]
-                entries.append(
-                    {
-                        "tag_id": tag["tag_id"],
-                        "tag_name": tag["name"],
-                        "trigger_id": trigger.id,
-                        "trigger_name": trigger.name,
-                        "trigger_type": trigger.trigger_type,
-                        "conditions": conditions,
-                    }
-                )
+                if trigger_id not in read:
+                    read[trigger_id] = _trigger(ctx, site_id, trigger_id, names)
+                entries.append({"tag_id": tag["tag_id"], "tag_name": tag["name"], **read[trigger_id]})
     except PiwikError as err:
         path = str(err.path or "")
         if err.status in NOT_SERVED and ("/triggers/" in path or "/variables/" in path):
             return None
         raise
     return entries
+
+
+def _trigger(ctx: Context, site_id: str, trigger_id: str, names: dict[str, str | None]) -> dict[str, Any]:
+    """One trigger as the outputs keep it, each condition with its variable's name."""
+    trigger = ctx.client.triggers.get(site_id, trigger_id)
+    conditions = [
+        {"condition_type": c.get("condition_type"), "variable": _variable(ctx, site_id, c, names)}
+        for c in trigger.conditions
+    ]
+    return {
+        "trigger_id": trigger.id,
+        "trigger_name": trigger.name,
+        "trigger_type": trigger.trigger_type,
+        "conditions": conditions,
+    }
 
 
 def _trigger_ids(ctx: Context, site_id: str, tag_id: str) -> list[str]:
