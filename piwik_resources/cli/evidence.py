@@ -205,7 +205,7 @@ def site_section(site: _live.SiteSnapshot, client: PiwikClient, since: str | Non
     declared = site.declaration()
     rows = requirement_rows(site.live, declared)
     broken = [r["number"] for r in rows if r["status"] == compliance.Status.BROKEN]
-    waiting = [r["number"] for r in rows if r["status"] in (compliance.Status.PENDING, compliance.Status.NOT_READ)]
+    waiting = [r["number"] for r in rows if r["status"] in compliance.WAITING]
     verdict = (
         f"BROKEN: requirement(s) {', '.join(map(str, broken))} broken on the live values"
         if broken

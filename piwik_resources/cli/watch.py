@@ -21,7 +21,9 @@ import click
 
 from piwik_resources.api import AuditLogEntry, AuthError, PiwikClient, PiwikError
 from piwik_resources.compliance import (
+    ACCOUNT_TYPE,
     REQUIREMENTS,
+    WAITING,
     Declared,
     ReportRow,
     Status,
@@ -43,11 +45,10 @@ EXIT_DRIFT = _common.EXIT_DRIFT
 AUDIT_SLACK = timedelta(minutes=5)
 #: At most this many audit entries are read (pages of 100): a busy account's log is not read to its start.
 AUDIT_MAX_ENTRIES = 1000
-#: Statuses that wait for a human (an attestation, a manual step) or for a read.
-WAITING = frozenset({Status.PENDING, Status.NOT_READ})
-#: Requirements an account-wide resource (the global tracker settings) is judged on.
+#: Requirements with a rule on the account-wide resource: the watch follows every one of them for drift, wider
+#: than the account section of a report and dossier (`judge_account`: the requirements CnilAccount makes hold).
 ACCOUNT_REQUIREMENTS = tuple(
-    r for r in REQUIREMENTS if any("GlobalTrackerSettings" in rule.resource_types for rule in rules_for(r.key))
+    r for r in REQUIREMENTS if any(ACCOUNT_TYPE in rule.resource_types for rule in rules_for(r.key))
 )
 
 

@@ -277,10 +277,13 @@ COOKIE_SETTING_CONDITION_TYPES: tuple[str, ...] = (
 )
 
 
+_COOKIE_SETTING_NAMES = frozenset(v.casefold() for v in COOKIE_SETTING_VARIABLES)
+
+
 def cookie_condition(condition: Mapping[str, Any]) -> str | None:
     """Why a trigger condition sets a cookie, or None."""
     kind, variable = condition.get("condition_type"), condition.get("variable")
-    if isinstance(variable, str) and variable.casefold() in {v.casefold() for v in COOKIE_SETTING_VARIABLES}:
+    if isinstance(variable, str) and variable.casefold() in _COOKIE_SETTING_NAMES:
         return f"a condition on {variable!r}"
     if kind in COOKIE_SETTING_CONDITION_TYPES:
         return f"the condition {kind!r}"

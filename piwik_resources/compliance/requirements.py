@@ -12,6 +12,8 @@ from enum import StrEnum
 from typing import Literal, get_args
 
 from .sources import (
+    CNIL_2013_378,
+    CNIL_2013_378_URL,
     PIWIK_CONSENT_SETTINGS_URL,
     PIWIK_COOKIES_URL,
     P,
@@ -71,6 +73,10 @@ class Status(StrEnum):
     CHECKED = "checked"
     ATTESTED = "attested"
     NOT_APPLICABLE = "not applicable"
+
+
+#: Statuses that wait for a human (an attestation, a manual step) or for a read.
+WAITING = frozenset({Status.PENDING, Status.NOT_READ})
 
 
 @dataclass(frozen=True)
@@ -406,10 +412,7 @@ REQUIREMENTS: tuple[Requirement, ...] = (
             tool("geolocation no finer than the city (one restatement says the postal code)"),
             seed("« des statistiques sur la zone géographique d'origine des requêtes » (no precision is named)"),
             Source(
-                P,
-                "CNIL deliberation 2013-378 of 5 December 2013 (recommendation on cookies, repealed in 2019): "
-                "the earlier condition on how precise IP geolocation may be",
-                "https://www.legifrance.gouv.fr/jorf/article_jo/JORFARTI000028380242",
+                P, f"{CNIL_2013_378}: the earlier condition on how precise IP geolocation may be", CNIL_2013_378_URL
             ),
         ),
         field="tracker settings anonymize_visitor_geolocation_level (none = full precision)",

@@ -53,8 +53,6 @@ CNIL_TOOL_URL = (
     "https://www.august-debouzy.com/en/blog/"
     "2214-nouvel-outil-dauto-certification-developpe-par-la-cnil-pour-les-solutions-de-mesure-daudience"
 )
-#: The tool itself (a PDF on cnil.fr), for a reader who can consult it.
-CNIL_TOOL_PDF_URL = "https://www.cnil.fr/sites/default/files/2025-07/outil_d_auto-evaluation_mesure_d_audience.pdf"
 PIWIK_COOKIES_URL = "https://help.piwik.pro/support/privacy/cookies-created-by-piwik-pro/"
 PIWIK_CONSENT_SETTINGS_URL = "https://help.piwik.pro/support/privacy/setting-consent-manager/"
 
