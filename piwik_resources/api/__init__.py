@@ -23,6 +23,7 @@ from .errors import (
     PiwikError,
     RateLimitedError,
     ServerError,
+    TriggersApiUnavailable,
     UnavailableError,
     ValidationError,
 )
@@ -91,6 +92,7 @@ __all__ = [
     "TagAttributes",
     "TrackerSettings",
     "Trigger",
+    "TriggersApiUnavailable",
     "UnavailableError",
     "ValidationError",
     "Variable",

@@ -168,6 +168,11 @@ class ConsentTemplateApiUnavailable(PiwikError):
     """The host does not serve the consent-form-template paths (they are not part of Piwik PRO's API)."""
 
 
+class TriggersApiUnavailable(PiwikError):
+    """The host does not serve the trigger and variable paths (Piwik PRO's archived reference, not its published
+    files)."""
+
+
 class ConfigurationError(PiwikError, ValueError):
     """A connection setting that is not allowed, refused before any request is sent.
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from piwik_resources.api import NotFoundError, PiwikError
+from piwik_resources.api import NotFoundError, TriggersApiUnavailable
 from piwik_resources.compliance import fires_without_consent
 
 from ._fields import Out
@@ -31,8 +31,6 @@ from .tag_consent_type import DEFAULT_TEMPLATE
 #: The fields of each tag the outputs keep (the list endpoint's summary fields that a rule may judge); the tag's
 #: ``id`` is output as ``tag_id``, as TagConsentType names it.
 TAG_FIELDS = ("name", "template", "consent_type", "is_active", "is_published")
-#: Statuses of a path the host does not serve.
-NOT_SERVED = (404, 405)
 
 
 class SiteTagsInputs(InputsModel):
@@ -88,29 +86,31 @@ def triggers_of(ctx: Context, site_id: str, tags: list[dict[str, Any]]) -> list[
     """The triggers of the tags that fire without consent, each condition with its variable's name; None when the
     host does not serve the archived triggers or variables paths."""
     names: dict[str, str | None] = {}
-    read: dict[str, dict[str, Any]] = {}  # a trigger that fires several tags is read once
+    read: dict[str, dict[str, Any] | None] = {}  # a trigger that fires several tags is read once
     entries: list[dict[str, Any]] = []
     try:
         for tag in (t for t in tags if without_consent(t)):
             for trigger_id in _trigger_ids(ctx, site_id, str(tag["tag_id"])):
                 if trigger_id not in read:
                     read[trigger_id] = _trigger(ctx, site_id, trigger_id, names)
-                entries.append({"tag_id": tag["tag_id"], "tag_name": tag["name"], **read[trigger_id]})
-    except PiwikError as err:
-        path = str(err.path or "")
-        if err.status in NOT_SERVED and ("/triggers/" in path or "/variables/" in path):
-            return None
-        raise
+                if (trigger := read[trigger_id]) is not None:
+                    entries.append({"tag_id": tag["tag_id"], "tag_name": tag["name"], **trigger})
+    except TriggersApiUnavailable:
+        return None
     return entries
 
 
-def _trigger(ctx: Context, site_id: str, trigger_id: str, names: dict[str, str | None]) -> dict[str, Any]:
-    """One trigger as the outputs keep it, each condition with its variable's name."""
-    trigger = ctx.client.triggers.get(site_id, trigger_id)
-    conditions = [
-        {"condition_type": c.get("condition_type"), "variable": _variable(ctx, site_id, c, names)}
-        for c in trigger.conditions
-    ]
+def _trigger(ctx: Context, site_id: str, trigger_id: str, names: dict[str, str | None]) -> dict[str, Any] | None:
+    """One trigger as the outputs keep it, each condition with its variable's name; None when it was deleted
+    since its tag was read (it fires for nobody)."""
+    try:
+        trigger = ctx.client.triggers.get(site_id, trigger_id)
+        conditions = [
+            {"condition_type": c.get("condition_type"), "variable": _variable(ctx, site_id, c, names)}
+            for c in trigger.conditions
+        ]
+    except NotFoundError:
+        return None
     return {
         "trigger_id": trigger.id,
         "trigger_name": trigger.name,

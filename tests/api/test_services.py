@@ -15,6 +15,7 @@ from piwik_resources.api import (
     OperationTimeoutError,
     PiwikError,
     TagAttributes,
+    TriggersApiUnavailable,
 )
 
 from ._fake import FakeClock, FakePiwik, body_of, jsonapi, paths, resource
@@ -667,3 +668,35 @@ def test_path_parameters_are_quoted() -> None:
     with fake.client() as client:
         client.apps.get("a/b")
     assert fake.api_requests()[0].url.raw_path == b"/api/apps/v2/a%2Fb"
+
+
+# --- triggers (the archived reference's paths) ------------------------------------------------------------------
+
+
+def trigger_doc(trigger_id: str = "trg1") -> dict[str, object]:
+    return resource("trigger", trigger_id, name="All page views", trigger_type="page_view", conditions=[])
+
+
+def test_a_host_that_does_not_serve_the_trigger_paths_is_asked_once_per_client() -> None:
+    not_served = jsonapi(404, {"errors": [{"status": "404", "title": "no such path"}]})
+    fake = FakePiwik().on("GET", f"/api/tag/v1/{APP}/triggers/trg1", not_served)
+    with fake.client() as client:
+        for _ in range(2):
+            with pytest.raises(TriggersApiUnavailable, match=r"does not serve /api/tag/v1/\{app_id\}/triggers/"):
+                client.triggers.get(APP, "trg1")
+        with pytest.raises(TriggersApiUnavailable):
+            client.triggers.variable(APP, "v1")
+    assert paths(fake.api_requests()) == [f"GET /api/tag/v1/{APP}/triggers/trg1"]  # the later reads send nothing
+
+
+def test_once_the_trigger_paths_served_a_404_is_a_trigger_that_is_gone() -> None:
+    gone = jsonapi(404, {"errors": [{"status": "404", "title": "Trigger not found"}]})
+    fake = (
+        FakePiwik()
+        .on("GET", f"/api/tag/v1/{APP}/triggers/trg1", jsonapi(200, trigger_doc()))
+        .on("GET", f"/api/tag/v1/{APP}/triggers/trg2", gone)
+    )
+    with fake.client() as client:
+        assert client.triggers.get(APP, "trg1").name == "All page views"
+        with pytest.raises(NotFoundError):
+            client.triggers.get(APP, "trg2")

@@ -13,10 +13,10 @@ import builtins
 from collections.abc import Mapping
 from typing import Any
 
-from ..errors import OperationFailedError, OperationTimeoutError, PiwikError
+from ..errors import OperationFailedError, OperationTimeoutError, PiwikError, TriggersApiUnavailable
 from ..jsonapi import MalformedResponse, document, single_resource
 from ..models import Operation, Tag, TagAttributes, Trigger, Variable, Version
-from ._base import Service, paginate, to_wire
+from ._base import M, Service, paginate, to_wire
 
 __all__ = [
     "CREATE_ONLY_TAG_ATTRIBUTES",
@@ -120,14 +120,45 @@ class TagsService(Service):
         self._call("DELETE", TAG, path_params={"app_id": app_id, "tag_id": tag_id})
 
 
+#: Statuses of a path the host does not serve.
+_NOT_SERVED = (404, 405)
+
+
 class TriggersService(Service):
-    """A tag's triggers and the variables their conditions test (the archived reference's paths, see TRIGGER)."""
+    """A tag's triggers and the variables their conditions test (the archived reference's paths, see TRIGGER).
+
+    A host that does not serve these paths answers 404 or 405 to the first read: that read raises
+    :class:`TriggersApiUnavailable`, and so does every later one of this client without a request. Once a read has
+    succeeded the paths are served, and a 404 is an object that is gone (``NotFoundError``)."""
+
+    def __init__(self, client: Any) -> None:
+        super().__init__(client)
+        self._served: bool | None = None  # None: not asked yet
 
     def get(self, app_id: str, trigger_id: str) -> Trigger:
-        return self._one(Trigger, "GET", TRIGGER, path_params={"app_id": app_id, "trigger_id": trigger_id})
+        return self._read(Trigger, TRIGGER, {"app_id": app_id, "trigger_id": trigger_id})
 
     def variable(self, app_id: str, variable_id: str) -> Variable:
-        return self._one(Variable, "GET", VARIABLE, path_params={"app_id": app_id, "variable_id": variable_id})
+        return self._read(Variable, VARIABLE, {"app_id": app_id, "variable_id": variable_id})
+
+    def _read(self, model: type[M], path: str, params: dict[str, str]) -> M:
+        if self._served is False:
+            raise TriggersApiUnavailable(f"{self._client.base_url} does not serve {path}", method="GET", path=path)
+        try:
+            found = self._one(model, "GET", path, path_params=params)
+        except PiwikError as err:
+            if self._served is None and err.status in _NOT_SERVED:
+                self._served = False
+                raise TriggersApiUnavailable(
+                    f"{self._client.base_url} does not serve {path} (HTTP {err.status})",
+                    method=err.method or "GET",
+                    path=err.path or path,
+                    status=err.status,
+                    detail=err.detail,
+                ) from None
+            raise
+        self._served = True
+        return found
 
 
 class VersionsService(Service):
